@@ -1,0 +1,32 @@
+"""Pages that belong to no single app: the start page and the health check."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from organisations import access
+
+
+def home(request):
+    region = access.get_active_region(request)
+    context = {"region": region}
+    if region is not None:
+        context["clinics"] = access.clinics_for_user_in_region(request.user, region).order_by("name")[:50]
+        context["is_admin"] = access.is_region_admin(request.user, region)
+        context["is_follow_up"] = access.is_follow_up_member(request.user, region)
+    return render(request, "home.html", context)
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def robots_txt(request):
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")

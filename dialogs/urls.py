@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dialogs import views
+
+app_name = "dialogs"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -1,0 +1,109 @@
+"""Who may see and change what. Every view reaches organisations through these helpers.
+
+Rules: a user sees only the regions where they hold a membership; clinic staff see only their own clinic;
+region administration needs the administratör role in that region. Objects outside the user's sight
+answer 404 (their existence is not revealed); visible objects the user may not change answer 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from organisations.models import Clinic, Membership, Region, Role
+
+ACTIVE_REGION_SESSION_KEY = "active_region_id"
+
+
+def regions_for_user(user):
+    if not user.is_authenticated:
+        return Region.objects.none()
+    return Region.objects.filter(memberships__user=user).distinct()
+
+
+def roles_in_region(user, region: Region) -> set[str]:
+    """The user's roles in a region, cached on the user object for the request."""
+    cache = user.__dict__.setdefault("_roles_by_region", {})
+    if region.pk not in cache:
+        cache[region.pk] = set(
+            Membership.objects.filter(user=user, region=region).values_list("role", flat=True)
+        )
+    return cache[region.pk]
+
+
+def is_region_admin(user, region: Region) -> bool:
+    return user.is_authenticated and Role.ADMIN in roles_in_region(user, region)
+
+
+def is_follow_up_member(user, region: Region) -> bool:
+    """True for uppföljare and administrators: the region's own people, who see all its clinics."""
+    return user.is_authenticated and bool({Role.ADMIN, Role.UPPFOLJARE} & roles_in_region(user, region))
+
+
+def get_active_region(request: HttpRequest) -> Region | None:
+    """The region the user is working in now: their choice in the session, else their first region."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if hasattr(request, "_active_region"):
+        return request._active_region
+    regions = regions_for_user(user)
+    chosen_id = request.session.get(ACTIVE_REGION_SESSION_KEY)
+    region = (regions.filter(pk=chosen_id).first() if chosen_id else None) or regions.order_by("name").first()
+    request._active_region = region
+    return region
+
+
+def set_active_region(request: HttpRequest, region_id: int) -> Region:
+    region = regions_for_user(request.user).filter(pk=region_id).first()
+    if region is None:
+        raise Http404
+    request.session[ACTIVE_REGION_SESSION_KEY] = region.pk
+    request._active_region = region
+    return region
+
+
+def require_active_region(request: HttpRequest) -> Region:
+    """The active region, or 403 for a signed-in user with no membership at all."""
+    region = get_active_region(request)
+    if region is None:
+        raise PermissionDenied
+    return region
+
+
+def require_region_admin(request: HttpRequest) -> Region:
+    """The active region, provided the user administers it; 403 otherwise."""
+    region = require_active_region(request)
+    if not is_region_admin(request.user, region):
+        raise PermissionDenied
+    return region
+
+
+def get_clinic_for_user(user, pk: int) -> Clinic:
+    clinic = Clinic.objects.for_user(user).select_related("region").filter(pk=pk).first()
+    if clinic is None:
+        raise Http404
+    return clinic
+
+
+def get_clinic_for_user_rw(user, pk: int) -> Clinic:
+    """A clinic the user may edit (administrators of its region)."""
+    clinic = get_clinic_for_user(user, pk)
+    if not is_region_admin(user, clinic.region):
+        raise PermissionDenied
+    return clinic
+
+
+def get_membership_for_user_rw(user, pk: int) -> Membership:
+    membership = (
+        Membership.objects.filter(pk=pk, region__in=regions_for_user(user))
+        .select_related("user", "region", "clinic")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    if not is_region_admin(user, membership.region):
+        raise PermissionDenied
+    return membership
+
+
+def clinics_for_user_in_region(user, region: Region):
+    return Clinic.objects.for_user(user).filter(region=region)

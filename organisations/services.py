@@ -1,0 +1,303 @@
+"""Writes that touch organisations: clinics, their CSV import, and region members."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from organisations.models import Clinic, Membership, Party, Regiform, Region, Role
+
+User = get_user_model()
+
+
+@transaction.atomic
+def clinic_save(*, clinic: Clinic) -> Clinic:
+    clinic.full_clean()
+    clinic.save()
+    return clinic
+
+
+# --- CSV import of a clinic list ---------------------------------------------------------------
+
+CLINIC_CSV_COLUMNS = {
+    "namn": "name",
+    "hsa-id": "hsa_id",
+    "region": "region",
+    "regiform": "regiform",
+    "listade patienter": "listed_patients",
+    "cni": "cni",
+    "acg": "acg",
+    "gatuadress": "street_address",
+    "postnummer": "postal_code",
+    "ort": "city",
+}
+CLINIC_CSV_REQUIRED = ("namn", "hsa-id")
+
+
+@dataclass
+class RowProblem:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class ClinicImportResult:
+    created: int = 0
+    updated: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class ClinicImportError(Exception):
+    def __init__(self, problems: list[RowProblem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def _decode(content: bytes) -> str:
+    # Swedish Excel saves CSV as Windows-1252; everything else we meet is UTF-8 (often with a BOM).
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="strict")
+
+
+def _parse_decimal(raw: str) -> Decimal | None:
+    raw = raw.strip().replace("\u00a0", "").replace(" ", "")
+    if not raw:
+        return None
+    return Decimal(raw.replace(",", "."))
+
+
+def _read_clinic_rows(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
+    try:
+        text = _decode(content)
+    except UnicodeDecodeError:
+        return [], [RowProblem(1, "", _("Filen kunde inte läsas. Spara den som CSV (UTF-8 eller Windows-1252)."))]
+    if not text.strip():
+        return [], [RowProblem(1, "", _("Filen är tom."))]
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [column.strip().lower() for column in next(reader)]
+    missing = [column for column in CLINIC_CSV_REQUIRED if column not in header]
+    if missing:
+        return [], [
+            RowProblem(
+                1,
+                ", ".join(missing),
+                _("Kolumner saknas: %(missing)s. Första raden ska innehålla kolumnnamn, t.ex. %(expected)s.")
+                % {"missing": ", ".join(missing), "expected": ";".join(CLINIC_CSV_COLUMNS)},
+            )
+        ]
+    rows = []
+    for line_number, values in enumerate(reader, start=2):
+        if not any(value.strip() for value in values):
+            continue
+        rows.append((line_number, {header[i]: value.strip() for i, value in enumerate(values) if i < len(header)}))
+    return rows, []
+
+
+def _clinic_values_from_row(
+    line: int, row: dict[str, str], region: Region, administered: dict[str, Region]
+) -> tuple[dict, list[RowProblem]]:
+    problems: list[RowProblem] = []
+    values: dict = {"region": region}
+    if not row.get("namn"):
+        problems.append(RowProblem(line, "namn", _("Namn saknas.")))
+    values["name"] = row.get("namn", "")
+    values["hsa_id"] = row.get("hsa-id", "")
+    if not values["hsa_id"]:
+        problems.append(RowProblem(line, "hsa-id", _("HSA-id saknas.")))
+    region_name = row.get("region", "")
+    if region_name:
+        target = administered.get(region_name.lower())
+        if target is None:
+            problems.append(
+                RowProblem(line, "region", _("Du administrerar inte regionen ”%(region)s”.") % {"region": region_name})
+            )
+        else:
+            values["region"] = target
+    regiform = row.get("regiform", "").lower() or Regiform.OFFENTLIG
+    if regiform not in Regiform.values:
+        problems.append(
+            RowProblem(line, "regiform", _("Regiform ska vara ”offentlig” eller ”privat”, inte ”%(value)s”.") % {"value": regiform})
+        )
+    values["regiform"] = regiform
+    raw_listed = row.get("listade patienter", "").replace(" ", "").replace("\u00a0", "")
+    if raw_listed:
+        if raw_listed.isdigit():
+            values["listed_patients"] = int(raw_listed)
+        else:
+            problems.append(
+                RowProblem(line, "listade patienter", _("”%(value)s” är inte ett heltal.") % {"value": raw_listed})
+            )
+    for column in ("cni", "acg"):
+        try:
+            values[column] = _parse_decimal(row.get(column, ""))
+        except InvalidOperation:
+            problems.append(RowProblem(line, column, _("”%(value)s” är inte ett tal.") % {"value": row[column]}))
+    for column in ("gatuadress", "postnummer", "ort"):
+        values[CLINIC_CSV_COLUMNS[column]] = row.get(column, "")
+    return values, problems
+
+
+@transaction.atomic
+def clinics_import_csv(*, region: Region, user, content: bytes) -> ClinicImportResult:
+    """Create or update the clinics listed in a CSV file. All rows or none: any problem raises
+    ClinicImportError listing every row problem, and nothing is saved."""
+    rows, problems = _read_clinic_rows(content)
+    if problems:
+        raise ClinicImportError(problems)
+    administered = {
+        r.name.lower(): r for r in Region.objects.filter(memberships__user=user, memberships__role=Role.ADMIN)
+    }
+    result = ClinicImportResult()
+    seen: dict[str, int] = {}
+    existing = {c.hsa_id: c for c in Clinic.objects.filter(hsa_id__in=[row.get("hsa-id", "") for _, row in rows])}
+    pending: list[tuple[int, Clinic, bool]] = []
+    for line, row in rows:
+        values, row_problems = _clinic_values_from_row(line, row, region, administered)
+        problems.extend(row_problems)
+        hsa_id = values["hsa_id"]
+        if hsa_id in seen:
+            problems.append(
+                RowProblem(line, "hsa-id", _("HSA-id %(hsa)s finns redan på rad %(line)s.") % {"hsa": hsa_id, "line": seen[hsa_id]})
+            )
+            continue
+        if hsa_id:
+            seen[hsa_id] = line
+        if row_problems:
+            continue
+        clinic = existing.get(hsa_id)
+        if clinic is not None and clinic.region_id != values["region"].pk:
+            problems.append(
+                RowProblem(line, "hsa-id", _("HSA-id %(hsa)s tillhör en vårdcentral i en annan region.") % {"hsa": hsa_id})
+            )
+            continue
+        is_new = clinic is None
+        clinic = clinic or Clinic()
+        for name, value in values.items():
+            setattr(clinic, name, value)
+        try:
+            clinic.full_clean(validate_unique=False)
+        except ValidationError as error:
+            for column, messages in error.message_dict.items():
+                problems.extend(RowProblem(line, column, message) for message in messages)
+            continue
+        pending.append((line, clinic, is_new))
+    if problems:
+        raise ClinicImportError(problems)
+    for _line, clinic, is_new in pending:
+        clinic.save()
+        if is_new:
+            result.created += 1
+        else:
+            result.updated += 1
+    return result
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+class MemberError(Exception):
+    pass
+
+
+def _send_invitation(*, user, region: Region, invited_by) -> None:
+    """E-mail a link where the new member chooses their own password (Django's reset token)."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    context = {"user": user, "region": region, "invited_by": invited_by, "url": f"{settings.SITE_URL}{path}"}
+    send_mail(
+        subject=_("Välkommen till PrimärvårdsUppföljning – %(region)s") % {"region": region.name},
+        message=render_to_string("organisations/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def member_add(
+    *,
+    region: Region,
+    invited_by,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    party: str,
+    clinic: Clinic | None,
+    title: str = "",
+) -> Membership:
+    """Give a person a role in the region. An unknown e-mail address becomes a new account, invited by
+    e-mail to choose a password; a known one (e.g. from another region) just gains the role."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.save()
+    if Membership.objects.filter(user=user, region=region, role=role).exists():
+        raise MemberError(_("%(email)s har redan den rollen i regionen.") % {"email": email})
+    membership = Membership(user=user, region=region, role=role, party=party, clinic=clinic, title=title)
+    _normalise_membership(membership)
+    membership.save()
+    if created:
+        transaction.on_commit(lambda: _send_invitation(user=user, region=region, invited_by=invited_by))
+    return membership
+
+
+def _normalise_membership(membership: Membership) -> None:
+    if membership.role == Role.VARDCENTRAL:
+        membership.party = Party.VARDCENTRAL
+    else:
+        membership.clinic = None
+        if membership.role == Role.ADMIN and membership.party == Party.VARDCENTRAL:
+            membership.party = ""
+
+
+@transaction.atomic
+def member_update(*, membership: Membership, role: str, party: str, clinic: Clinic | None, title: str) -> Membership:
+    if role != membership.role and Membership.objects.filter(
+        user=membership.user, region=membership.region, role=role
+    ).exclude(pk=membership.pk).exists():
+        raise MemberError(_("Personen har redan den rollen i regionen."))
+    if membership.role == Role.ADMIN and role != Role.ADMIN:
+        _ensure_not_last_admin(membership)
+    membership.role, membership.party, membership.clinic, membership.title = role, party, clinic, title
+    _normalise_membership(membership)
+    membership.save(update_fields=["role", "party", "clinic", "title"])
+    return membership
+
+
+def _ensure_not_last_admin(membership: Membership) -> None:
+    others = Membership.objects.filter(region=membership.region, role=Role.ADMIN).exclude(pk=membership.pk)
+    if not others.exists():
+        raise MemberError(_("Regionen måste ha minst en administratör."))
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership) -> None:
+    if membership.role == Role.ADMIN:
+        _ensure_not_last_admin(membership)
+    membership.delete()

@@ -1,0 +1,81 @@
+"""The authorization matrix: for every named URL of the project, how to build it and the HTTP status each
+persona must get on GET. Later features add their URLs here; test_authorization_matrix.py fails when a
+named URL is missing, so no page escapes the matrix."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+SIGNED_IN = ["admin", "bestallare", "utveckling", "staff_a1", "staff_a2", "outsider"]
+LOGIN = 302  # anonymous users are redirected to the login page
+
+
+def statuses(default: int, anonymous: int = LOGIN, **overrides: int) -> dict[str, int]:
+    expected = {persona: default for persona in SIGNED_IN}
+    expected["anonymous"] = anonymous
+    expected.update(overrides)
+    return expected
+
+
+EVERYONE_SIGNED_IN = statuses(200)
+REGION_ADMIN_ONLY = statuses(403, admin=200)
+# An object of region A that only A's administrators may change: others in A get 403, B's outsider 404.
+REGION_A_ADMIN_OBJECT = statuses(403, admin=200, outsider=404)
+PUBLIC = statuses(200, anonymous=200)
+
+
+@dataclass
+class Route:
+    name: str
+    expected: dict[str, int]
+    kwargs: Callable = field(default=lambda world: {})
+    query: str = ""
+
+
+ROUTES: list[Route] = [
+    # Start page, health and robots.
+    Route("home", EVERYONE_SIGNED_IN),
+    Route("healthz", PUBLIC),
+    Route("robots_txt", PUBLIC),
+    # Accounts.
+    Route("login", statuses(302, anonymous=200)),
+    Route("logout", statuses(405)),  # POST only
+    Route("password_change", EVERYONE_SIGNED_IN),
+    Route("password_change_done", EVERYONE_SIGNED_IN),
+    Route("password_reset", PUBLIC),
+    Route("password_reset_done", PUBLIC),
+    Route("password_reset_confirm", PUBLIC, kwargs=lambda world: {"uidb64": "MQ", "token": "bad-token"}),
+    Route("password_reset_complete", PUBLIC),
+    Route("set_language", statuses(302, anonymous=302)),
+    # Organisations.
+    Route("organisations:clinic_list", EVERYONE_SIGNED_IN),
+    Route("organisations:clinic_create", REGION_ADMIN_ONLY),
+    Route("organisations:clinic_import", REGION_ADMIN_ONLY),
+    Route("organisations:clinic_import_template", REGION_ADMIN_ONLY),
+    Route(
+        "organisations:clinic_detail",
+        statuses(200, staff_a2=404, outsider=404),
+        kwargs=lambda world: {"pk": world.clinic_a1.pk},
+    ),
+    Route(
+        "organisations:clinic_update",
+        statuses(403, admin=200, staff_a2=404, outsider=404),
+        kwargs=lambda world: {"pk": world.clinic_a1.pk},
+    ),
+    Route("organisations:member_list", REGION_ADMIN_ONLY),
+    Route("organisations:member_create", REGION_ADMIN_ONLY),
+    Route(
+        "organisations:member_update",
+        REGION_A_ADMIN_OBJECT,
+        kwargs=lambda world: {"pk": world.user("bestallare").memberships.get().pk},
+    ),
+    Route(
+        "organisations:member_delete",
+        REGION_A_ADMIN_OBJECT,
+        kwargs=lambda world: {"pk": world.user("bestallare").memberships.get().pk},
+    ),
+    Route("organisations:region_switch", statuses(405)),
+    # Apps whose pages come with later features.
+    Route("dialogs:index", EVERYONE_SIGNED_IN),
+    Route("indicators:index", EVERYONE_SIGNED_IN),
+    Route("feedback:index", EVERYONE_SIGNED_IN),
+]

@@ -1,0 +1,74 @@
+"""Shared personas (DESIGN.md rule 9): region A with clinics A1 and A2, region B with clinic B1, and
+one user per role. Tests pick the personas they need by name."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from organisations.models import Clinic, Membership, Party, Region, Role
+
+PERSONAS = ["admin", "bestallare", "utveckling", "staff_a1", "staff_a2", "outsider", "anonymous"]
+
+
+@dataclass
+class World:
+    region_a: Region
+    region_b: Region
+    clinic_a1: Clinic
+    clinic_a2: Clinic
+    clinic_b1: Clinic
+    users: dict
+
+    def user(self, persona: str):
+        return self.users.get(persona)
+
+
+def _user(username: str, **names):
+    return get_user_model().objects.create_user(
+        username=username, password="correct horse battery", email=f"{username}@example.org", **names
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    region_a = Region.objects.create(name="Region A", code="01")
+    region_b = Region.objects.create(name="Region B", code="02")
+    clinic_a1 = Clinic.objects.create(region=region_a, name="Vårdcentral A1", hsa_id="SE-A1", listed_patients=9000)
+    clinic_a2 = Clinic.objects.create(region=region_a, name="Vårdcentral A2", hsa_id="SE-A2", listed_patients=3000)
+    clinic_b1 = Clinic.objects.create(region=region_b, name="Vårdcentral B1", hsa_id="SE-B1", listed_patients=7000)
+    users = {
+        "admin": _user("admin", first_name="Ada", last_name="Admin"),
+        "bestallare": _user("bestallare", first_name="Bo", last_name="Beställare"),
+        "utveckling": _user("utveckling", first_name="Uma", last_name="Utveckling"),
+        "staff_a1": _user("staff_a1", first_name="Stina", last_name="A1"),
+        "staff_a2": _user("staff_a2", first_name="Sven", last_name="A2"),
+        "outsider": _user("outsider", first_name="Otto", last_name="Utsocknes"),
+        "anonymous": None,
+    }
+    Membership.objects.create(user=users["admin"], region=region_a, role=Role.ADMIN)
+    Membership.objects.create(user=users["bestallare"], region=region_a, role=Role.UPPFOLJARE, party=Party.BESTALLARE)
+    Membership.objects.create(user=users["utveckling"], region=region_a, role=Role.UPPFOLJARE, party=Party.UTVECKLING)
+    Membership.objects.create(
+        user=users["staff_a1"], region=region_a, role=Role.VARDCENTRAL, party=Party.VARDCENTRAL, clinic=clinic_a1
+    )
+    Membership.objects.create(
+        user=users["staff_a2"], region=region_a, role=Role.VARDCENTRAL, party=Party.VARDCENTRAL, clinic=clinic_a2
+    )
+    Membership.objects.create(user=users["outsider"], region=region_b, role=Role.UPPFOLJARE, party=Party.BESTALLARE)
+    return World(region_a, region_b, clinic_a1, clinic_a2, clinic_b1, users)
+
+
+@pytest.fixture
+def client_for(client, world):
+    """client_for("admin") → a test client signed in as that persona (anonymous → signed out)."""
+    from django.test import Client
+
+    def make(persona: str) -> Client:
+        persona_client = Client()
+        user = world.user(persona)
+        if user is not None:
+            persona_client.force_login(user)
+        return persona_client
+
+    return make
