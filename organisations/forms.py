@@ -17,6 +17,8 @@ class ClinicForm(forms.ModelForm):
             "name", "hsa_id", "regiform", "listed_patients", "cni", "acg",
             "street_address", "postal_code", "city", "active",
         ]
+        # Swedish users type decimal commas (1,25).
+        localized_fields = ["cni", "acg"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

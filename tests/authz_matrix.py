@@ -1,6 +1,11 @@
 """The authorization matrix: for every named URL of the project, how to build it and the HTTP status each
-persona must get on GET. Later features add their URLs here; test_authorization_matrix.py fails when a
-named URL is missing, so no page escapes the matrix."""
+persona must get on GET. Each feature lists its URLs in ``tests/<app>/routes.py`` (a ``ROUTES`` list of
+``Route``); test_authorization_matrix.py collects them all and fails when a named URL is missing, so no
+page escapes the matrix."""
+
+import importlib
+import importlib.util
+import pkgutil
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +36,7 @@ class Route:
     query: str = ""
 
 
-ROUTES: list[Route] = [
+CORE_ROUTES: list[Route] = [
     # Start page, health and robots.
     Route("home", EVERYONE_SIGNED_IN),
     Route("healthz", PUBLIC),
@@ -79,3 +84,14 @@ ROUTES: list[Route] = [
     Route("indicators:index", EVERYONE_SIGNED_IN),
     Route("feedback:index", EVERYONE_SIGNED_IN),
 ]
+
+
+def all_routes() -> list[Route]:
+    """The core routes plus every ``tests/<package>/routes.py``."""
+    import tests
+
+    routes = list(CORE_ROUTES)
+    for package in pkgutil.iter_modules(tests.__path__):
+        if package.ispkg and importlib.util.find_spec(f"tests.{package.name}.routes"):
+            routes.extend(importlib.import_module(f"tests.{package.name}.routes").ROUTES)
+    return routes

@@ -1,0 +1,163 @@
+"""Browser tests: headless Chromium (Debian's package) driven by Playwright against the live server.
+
+Every page a browser test visits is checked with axe-core for WCAG 2.1 A/AA rules, and any violation fails
+the test. Use ``visit(page, path)`` to open a page, and ``assert_accessible(page)`` after anything that
+changes what is on screen (a form post, an opened panel). At the end of each test, every URL the page
+navigated to must have been checked.
+
+Without Chromium the tests skip with a message, unless REQUIRE_BROWSER=1, when they fail.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_CANDIDATES = [os.environ.get("CHROMIUM_PATH", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser"]
+TEST_PASSWORD = "correct horse battery"  # the personas' password, see tests/conftest.py
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls that tests make between browser
+# steps are still ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _chromium_path() -> str | None:
+    for candidate in CHROMIUM_CANDIDATES:
+        if candidate and shutil.which(candidate):
+            return shutil.which(candidate)
+    return None
+
+
+def _unavailable(reason: str):
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(f"Browser tests skipped: {reason} (install Debian's chromium, run npm ci).")
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    chromium = _chromium_path()
+    if chromium is None:
+        _unavailable("Chromium was not found")
+    if not AXE_PATH.exists():
+        _unavailable(f"axe-core was not found at {AXE_PATH}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class AccessibilityLedger:
+    """Remembers which URLs were navigated to and which were checked with axe-core."""
+
+    def __init__(self):
+        self.visited: set[str] = set()
+        self.checked: set[str] = set()
+
+
+def _strip(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+@pytest.fixture
+def browser_context(_browser, live_server):
+    context = _browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    page = browser_context.new_page()
+    ledger = AccessibilityLedger()
+    page._ledger = ledger
+
+    def on_navigated(frame):
+        if frame == page.main_frame and frame.url.startswith("http"):
+            ledger.visited.add(_strip(frame.url))
+
+    page.on("framenavigated", on_navigated)
+    yield page
+    unchecked = ledger.visited - ledger.checked
+    assert not unchecked, f"Pages visited without an axe-core check: {sorted(unchecked)}"
+
+
+def new_page(context):
+    """A second page (e.g. in another browser context) with the same accessibility ledger rules."""
+    page = context.new_page()
+    page._ledger = AccessibilityLedger()
+    return page
+
+
+def assert_accessible(page, *, context: str = "") -> None:
+    """Run axe-core on the page as it is now; fail with a readable list of any WCAG 2.1 A/AA violation."""
+    page.wait_for_load_state("load")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_PATH))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    violations = result["violations"]
+    if violations:
+        lines = []
+        for violation in violations:
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:5]]
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} → {targets}")
+        where = f" [{context}]" if context else ""
+        raise AssertionError(f"axe-core violations on {page.url}{where}:\n" + "\n".join(lines))
+    page._ledger.checked.add(_strip(page.url))
+
+
+def visit(page, path: str):
+    """Open a path of the live server and check it with axe-core."""
+    response = page.goto(path)
+    assert response is not None and response.status < 400, f"{path} answered {response and response.status}"
+    assert_accessible(page)
+    return response
+
+
+def login(page, user, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the login form, as a person would."""
+    visit(page, "/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill(user.username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state("load")
+    assert "/konto/logga-in/" not in page.url, "login failed"
+    assert_accessible(page)
+
+
+def debug_dump(page, name: str) -> None:
+    """Save a screenshot and the HTML under test-results/ (handy when a test fails locally)."""
+    out = ROOT / "test-results"
+    out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+    (out / f"{name}.html").write_text(page.content(), encoding="utf-8")
+    (out / f"{name}.json").write_text(json.dumps({"url": page.url}), encoding="utf-8")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
