@@ -23,10 +23,11 @@ is the caller's job.
 from __future__ import annotations
 
 import math
+import operator
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from statistics import NormalDist, median
 
 __all__ = [
     "MIN_RUN_CHART_POINTS",
@@ -51,7 +52,7 @@ __all__ = [
     "wilson_interval",
 ]
 
-_STANDARD_NORMAL = NormalDist()
+_STANDARD_NORMAL = statistics.NormalDist()
 
 # Below this many events the Byar approximation is visibly off, so rates
 # switch to the exact interval (the Fingertips convention).
@@ -158,12 +159,27 @@ def _z(level: float) -> float:
     return _STANDARD_NORMAL.inv_cdf(0.5 + level / 2.0)
 
 
-def _check_count(name: str, value: int) -> None:
-    # bool is an int subclass; True as a count is almost certainly a bug.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must not be negative, got {value}")
+def _as_count(name: str, value: int) -> int:
+    # operator.index accepts any true integer (including numpy's, which pandas
+    # hands out) but refuses floats, where a fractional count would hide a bug.
+    # bool is an int subclass, yet True as a count is certainly a mistake.
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, got a bool")
+    try:
+        count = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}") from None
+    if count < 0:
+        raise ValueError(f"{name} must not be negative, got {count}")
+    return count
+
+
+def _as_positive(name: str, value: float) -> float:
+    # float() also admits Decimal values straight from a DecimalField.
+    number = float(value)
+    if not (number > 0.0 and math.isfinite(number)):
+        raise ValueError(f"{name} must be a positive number, got {value}")
+    return number
 
 
 # ---------------------------------------------------------------------------
@@ -332,8 +348,8 @@ def wilson_interval(numerator: int, denominator: int, *, level: float = 0.95) ->
     and keeps close to nominal coverage for the small denominators and
     extreme proportions that small clinics produce (Newcombe 1998).
     """
-    _check_count("numerator", numerator)
-    _check_count("denominator", denominator)
+    numerator = _as_count("numerator", numerator)
+    denominator = _as_count("denominator", denominator)
     if denominator == 0:
         raise ValueError("a proportion needs a denominator greater than zero")
     if numerator > denominator:
@@ -357,7 +373,7 @@ def poisson_exact_interval(events: int, *, level: float = 0.95) -> Interval:
     The limits are chi-square quantiles, chi2(a/2; 2x)/2 and
     chi2(1 - a/2; 2x + 2)/2, computed here as Gamma quantiles.
     """
-    _check_count("events", events)
+    events = _as_count("events", events)
     _check_level(level)
     tail = (1.0 - level) / 2.0
     lower = 0.0 if events == 0 else _gamma_quantile(float(events), tail)
@@ -371,7 +387,7 @@ def byar_interval(events: int, *, level: float = 0.95) -> Interval:
     Closed form, so cheap for large counts; within a fraction of a percent of
     the exact limits from about ten events upwards.
     """
-    _check_count("events", events)
+    events = _as_count("events", events)
     z = _z(level)
     if events == 0:
         lower = 0.0
@@ -398,11 +414,9 @@ def rate_interval(
     then scaled by ``per / exposure``. The exposure (listed patients,
     person-years) is treated as known without error.
     """
-    _check_count("events", events)
-    if not exposure > 0 or not math.isfinite(exposure):
-        raise ValueError(f"exposure must be a positive number, got {exposure}")
-    if not per > 0:
-        raise ValueError(f"per must be positive, got {per}")
+    events = _as_count("events", events)
+    exposure = _as_positive("exposure", exposure)
+    per = _as_positive("per", per)
     counts = (
         poisson_exact_interval(events, level=level)
         if events < _BYAR_MIN_EVENTS
@@ -493,12 +507,14 @@ def anhoej_crossings_limit(n_useful: int) -> int:
         raise ValueError("need at least one useful observation")
     trials = n_useful - 1
     total = 1 << trials
+    coefficient = 1  # C(trials, k), updated in place to stay linear in n
     cumulative = 0
     for k in range(trials + 1):
-        cumulative += math.comb(trials, k)
+        cumulative += coefficient
         if 20 * cumulative >= total:
             return k
-    return trials  # unreachable: the cumulative sum reaches 2^m
+        coefficient = coefficient * (trials - k) // (k + 1)
+    return trials  # unreachable: the cumulative sum reaches 2^trials
 
 
 def run_chart(values: Sequence[float | None]) -> RunChartResult:
@@ -523,7 +539,7 @@ def run_chart(values: Sequence[float | None]) -> RunChartResult:
             signal_crossings=False,
             signal=False,
         )
-    centre = median(observed)
+    centre = statistics.median(observed)
     sides = [1 if v > centre else -1 for v in observed if v != centre]
     n_useful = len(sides)
 
@@ -651,12 +667,19 @@ def _start_count(mean: float, sd: float, p: float, skew: float, max_count: float
     return int(min(max_count, max(0.0, math.floor(guess))))
 
 
-def _proportion_funnel(target: float, denominator: int, levels: Sequence[float]) -> tuple[Interval, ...]:
+def _check_levels(levels: Sequence[float]) -> None:
+    if not levels:
+        raise ValueError("at least one level is needed")
     for level in levels:
         _check_level(level)
-    _check_count("denominator", denominator)
+
+
+def _proportion_funnel(target: float, denominator: int, levels: Sequence[float]) -> tuple[Interval, ...]:
+    _check_levels(levels)
+    denominator = _as_count("denominator", denominator)
     if denominator == 0:
         raise ValueError("a funnel needs a denominator greater than zero")
+    target = float(target)
     if not 0.0 <= target <= 1.0:
         raise ValueError(f"target must be a proportion between 0 and 1, got {target}")
     if target in (0.0, 1.0):
@@ -699,12 +722,10 @@ def _proportion_funnel(target: float, denominator: int, levels: Sequence[float])
 def _rate_funnel(
     target_rate: float, exposure: float, per: float, levels: Sequence[float]
 ) -> tuple[Interval, ...]:
-    for level in levels:
-        _check_level(level)
-    if not exposure > 0 or not math.isfinite(exposure):
-        raise ValueError(f"exposure must be a positive number, got {exposure}")
-    if not per > 0:
-        raise ValueError(f"per must be positive, got {per}")
+    _check_levels(levels)
+    exposure = _as_positive("exposure", exposure)
+    per = _as_positive("per", per)
+    target_rate = float(target_rate)
     if not target_rate >= 0 or not math.isfinite(target_rate):
         raise ValueError(f"target rate must be a non-negative number, got {target_rate}")
     expected = target_rate * exposure / per
