@@ -1,0 +1,126 @@
+"""Who may see and change the dialogue guide. Every guide view goes through these helpers.
+
+Rules, on top of organisations/access.py:
+- a region's guide is read by its follow-up team (administrators and uppföljare); clinic staff get 403 and
+  people without a role in the region 404 (its existence is not revealed);
+- drafts are read and edited only by the region's administrators (the rest of the team gets 403);
+- the national default (no region) is read by anyone who follows up in some region and changed by nobody
+  through the app (it is loaded from the shipped file);
+- editing a version that is no longer a draft answers 409 (see ``GuideVersionLocked``).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from dialogs.models import AgendaBlock, Guide, GuideVersion, Question, Section
+from organisations.access import (
+    is_follow_up_member,
+    is_region_admin,
+    regions_for_user,
+    require_active_region,
+    roles_in_region,
+)
+from organisations.models import Region
+
+
+def _check_read(user, region) -> None:
+    if region is None:
+        if not any(is_follow_up_member(user, member_region) for member_region in regions_for_user(user)):
+            raise PermissionDenied
+        return
+    if not user.is_authenticated or not roles_in_region(user, region):
+        raise Http404
+    if not is_follow_up_member(user, region):
+        raise PermissionDenied
+
+
+def _check_write(user, region) -> None:
+    _check_read(user, region)
+    if region is None or not is_region_admin(user, region):
+        raise PermissionDenied
+
+
+def can_edit_guide(user, guide: Guide) -> bool:
+    return guide.region_id is not None and is_region_admin(user, guide.region)
+
+
+def get_guide_for_user(user, pk: int) -> Guide:
+    guide = Guide.objects.select_related("region").filter(pk=pk).first()
+    if guide is None:
+        raise Http404
+    _check_read(user, guide.region)
+    return guide
+
+
+def get_guide_for_user_rw(user, pk: int) -> Guide:
+    guide = get_guide_for_user(user, pk)
+    _check_write(user, guide.region)
+    return guide
+
+
+def _version(pk: int) -> GuideVersion:
+    version = GuideVersion.objects.select_related("guide__region", "published_by", "based_on").filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def get_version_for_user(user, pk: int) -> GuideVersion:
+    """A version the user may read: published and retired ones for the follow-up team, drafts for the
+    region's administrators."""
+    version = _version(pk)
+    _check_read(user, version.guide.region)
+    if version.is_draft and not can_edit_guide(user, version.guide):
+        raise PermissionDenied
+    return version
+
+
+def get_version_for_user_rw(user, pk: int) -> GuideVersion:
+    """A version whose lifecycle the user may manage (publish, retire, start a draft from it)."""
+    version = _version(pk)
+    _check_write(user, version.guide.region)
+    return version
+
+
+def get_draft_for_user_rw(user, pk: int) -> GuideVersion:
+    """A draft the user may edit; a published or retired version raises GuideVersionLocked (409)."""
+    version = get_version_for_user_rw(user, pk)
+    version.ensure_draft()
+    return version
+
+
+def _check_draft_item(user, version: GuideVersion) -> None:
+    _check_write(user, version.guide.region)
+    version.ensure_draft()
+
+
+def get_agenda_block_for_user_rw(user, pk: int) -> AgendaBlock:
+    block = AgendaBlock.objects.select_related("version__guide__region").filter(pk=pk).first()
+    if block is None:
+        raise Http404
+    _check_draft_item(user, block.version)
+    return block
+
+
+def get_section_for_user_rw(user, pk: int) -> Section:
+    section = Section.objects.select_related("version__guide__region", "parent").filter(pk=pk).first()
+    if section is None:
+        raise Http404
+    _check_draft_item(user, section.version)
+    return section
+
+
+def get_question_for_user_rw(user, pk: int) -> Question:
+    question = Question.objects.select_related("version__guide__region", "section").filter(pk=pk).first()
+    if question is None:
+        raise Http404
+    _check_draft_item(user, question.version)
+    return question
+
+
+def require_guide_reader(request: HttpRequest) -> Region:
+    """The active region, provided the user is on its follow-up team (who read its guides); 403 otherwise."""
+    region = require_active_region(request)
+    if not is_follow_up_member(request.user, region):
+        raise PermissionDenied
+    return region

@@ -1,0 +1,1 @@
+"""Forms of the dialogs app, one module per area."""

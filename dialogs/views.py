@@ -1,8 +1,0 @@
-from django.shortcuts import render
-
-from organisations import access
-
-
-def index(request):
-    region = access.require_active_region(request)
-    return render(request, "dialogs/index.html", {"region": region})

@@ -1,0 +1,27 @@
+"""Small pieces shared by the guide's views."""
+
+from functools import wraps
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from dialogs.models import GuideVersionLocked
+
+
+def conflict_on_locked(view):
+    """Answer 409 Conflict, with an explanation, when a view tries to change a version that is no longer a
+    draft (e.g. a form left open while a colleague published, or a crafted request)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except GuideVersionLocked as error:
+            return render(request, "dialogs/guide/locked.html", {"message": str(error)}, status=409)
+
+    return wrapper
+
+
+def redirect_to_editor(version_id: int, anchor: str = ""):
+    url = reverse("dialogs:version_edit", args=[version_id])
+    return redirect(f"{url}#{anchor}" if anchor else url)

@@ -1,0 +1,122 @@
+"""The dialogue guide's URLs in the authorization matrix (tests/authz_matrix.py), as each persona meets them
+on GET. Region A's follow-up team reads its guide, only A's administrator edits, clinic staff get 403 and
+region B's outsider 404. POST-only actions answer 405 to GET; their permissions are tested with POSTs in
+test_views_guide.py."""
+
+from tests.authz_matrix import REGION_A_ADMIN_OBJECT, REGION_ADMIN_ONLY, Route, statuses
+from tests.dialogs.factories import region_a_draft, region_a_published, region_a_two_versions
+
+FOLLOW_UP_TEAM_OF_A = statuses(200, staff_a1=403, staff_a2=403, outsider=404)
+FOLLOW_UP_TEAMS = statuses(200, staff_a1=403, staff_a2=403)
+POST_ONLY = statuses(405)
+
+
+def published(world):
+    return {"pk": region_a_published(world).pk}
+
+
+def draft(world):
+    return {"pk": region_a_draft(world).pk}
+
+
+def guide_of_a(world):
+    return {"pk": region_a_published(world).guide_id}
+
+
+def draft_item(related: str, **filters):
+    def kwargs(world):
+        return {"pk": getattr(region_a_draft(world), related).filter(**filters).order_by("pk").first().pk}
+
+    return kwargs
+
+
+def national(world):
+    from dialogs.services.guide import guide_load_shipped
+
+    return {"pk": guide_load_shipped()[0].pk}
+
+
+ROUTES = [
+    Route("dialogs:guide_list", FOLLOW_UP_TEAMS),
+    Route("dialogs:guide_adopt", POST_ONLY),
+    Route("dialogs:guide_import", REGION_ADMIN_ONLY),
+    Route("dialogs:guide_detail", FOLLOW_UP_TEAM_OF_A, kwargs=guide_of_a),
+    Route(
+        "dialogs:guide_diff",
+        FOLLOW_UP_TEAM_OF_A,
+        kwargs=lambda world: {"pk": region_a_two_versions(world)[0].guide_id},
+    ),
+    # Reading a version: the follow-up team for published ones, administrators for drafts, everyone who
+    # follows up somewhere for the national default.
+    Route("dialogs:version_detail", FOLLOW_UP_TEAM_OF_A, kwargs=published),
+    Route("dialogs:version_detail", REGION_A_ADMIN_OBJECT, kwargs=draft),
+    Route("dialogs:version_detail", FOLLOW_UP_TEAMS, kwargs=national),
+    Route("dialogs:version_export", FOLLOW_UP_TEAM_OF_A, kwargs=published),
+    Route("dialogs:version_print", FOLLOW_UP_TEAM_OF_A, kwargs=published),
+    Route("dialogs:version_pdf", FOLLOW_UP_TEAM_OF_A, kwargs=published),
+    Route("dialogs:version_pdf", REGION_A_ADMIN_OBJECT, kwargs=draft),
+    # Lifecycle.
+    Route("dialogs:version_draft_start", POST_ONLY, kwargs=published),
+    Route("dialogs:version_retire", POST_ONLY, kwargs=published),
+    Route("dialogs:version_reinstate", POST_ONLY, kwargs=published),
+    Route("dialogs:version_update", REGION_A_ADMIN_OBJECT, kwargs=draft),
+    Route("dialogs:version_publish", REGION_A_ADMIN_OBJECT, kwargs=draft),
+    Route("dialogs:version_delete", REGION_A_ADMIN_OBJECT, kwargs=draft),
+    # The editor: only for drafts; a published version answers 409 to its administrator.
+    Route("dialogs:version_edit", REGION_A_ADMIN_OBJECT, kwargs=draft),
+    Route("dialogs:version_edit", statuses(403, admin=409, outsider=404), kwargs=published),
+    Route("dialogs:agenda_create", REGION_A_ADMIN_OBJECT, kwargs=draft),
+    Route("dialogs:section_create", REGION_A_ADMIN_OBJECT, kwargs=draft),
+    Route("dialogs:agenda_update", REGION_A_ADMIN_OBJECT, kwargs=draft_item("agenda_blocks")),
+    Route("dialogs:agenda_delete", REGION_A_ADMIN_OBJECT, kwargs=draft_item("agenda_blocks")),
+    Route("dialogs:agenda_move_up", POST_ONLY, kwargs=draft_item("agenda_blocks")),
+    Route("dialogs:agenda_move_down", POST_ONLY, kwargs=draft_item("agenda_blocks")),
+    Route("dialogs:section_update", REGION_A_ADMIN_OBJECT, kwargs=draft_item("sections")),
+    Route("dialogs:section_delete", REGION_A_ADMIN_OBJECT, kwargs=draft_item("sections")),
+    Route("dialogs:section_move_up", POST_ONLY, kwargs=draft_item("sections")),
+    Route("dialogs:section_move_down", POST_ONLY, kwargs=draft_item("sections")),
+    Route("dialogs:subsection_create", REGION_A_ADMIN_OBJECT, kwargs=draft_item("sections", parent=None)),
+    Route("dialogs:question_create", REGION_A_ADMIN_OBJECT, kwargs=draft_item("sections")),
+    Route("dialogs:question_update", REGION_A_ADMIN_OBJECT, kwargs=draft_item("questions")),
+    Route("dialogs:question_update", statuses(403, admin=409, outsider=404),
+          kwargs=lambda world: {"pk": region_a_published(world).questions.first().pk}),
+    Route("dialogs:question_delete", REGION_A_ADMIN_OBJECT, kwargs=draft_item("questions")),
+    Route("dialogs:question_move_up", POST_ONLY, kwargs=draft_item("questions")),
+    Route("dialogs:question_move_down", POST_ONLY, kwargs=draft_item("questions")),
+    Route("dialogs:question_move_to_section", POST_ONLY, kwargs=draft_item("questions")),
+]
+
+
+# On-site documentation. The follow-up team of region A documents; clinic A1's staff read only once the
+# documentation is shared (403 before); others get 404. The autosave endpoint is POST only (its permissions are
+# tested with POSTs in test_onsite_views.py).
+def _onsite(world, *, shared=False, **extra):
+    from tests.dialogs.onsite_factories import onsite_dialogue
+
+    dialogue = onsite_dialogue(world, shared=shared)
+    return {"pk": dialogue.pk, **{name: value(dialogue) for name, value in extra.items()}}
+
+
+def _first_question(dialogue):
+    return dialogue.guide_version.questions.get(key="p1-q01").pk
+
+
+DOCUMENTING_TEAM_OF_A = statuses(200, staff_a1=403, staff_a2=404, outsider=404)
+SHARED_WITH_CLINIC_A1 = statuses(200, staff_a2=404, outsider=404)
+
+ROUTES += [
+    Route("dialogs:onsite", statuses(302, staff_a1=403, staff_a2=404, outsider=404), kwargs=_onsite),
+    Route("dialogs:onsite_section", DOCUMENTING_TEAM_OF_A, kwargs=lambda world: _onsite(world, section_key=lambda d: "p1")),
+    Route(
+        "dialogs:onsite_section",
+        SHARED_WITH_CLINIC_A1,
+        kwargs=lambda world: _onsite(world, shared=True, section_key=lambda d: "p4"),
+    ),
+    Route("dialogs:answer_autosave", POST_ONLY, kwargs=lambda world: _onsite(world, question_pk=_first_question)),
+    Route("dialogs:answer_history", DOCUMENTING_TEAM_OF_A, kwargs=lambda world: _onsite(world, question_pk=_first_question)),
+    Route(
+        "dialogs:answer_history",
+        SHARED_WITH_CLINIC_A1,
+        kwargs=lambda world: _onsite(world, shared=True, question_pk=_first_question),
+    ),
+]
