@@ -1,0 +1,223 @@
+"""Benchmark of the indicator import at national scale (issue 5, "Speed").
+
+Generates a generic ``;``/decimal-comma CSV (default 1,200 clinics × 60 indicators × 10 years × 3 sexes ≈
+2.2 million rows) in /tmp, then, each in a fresh process with a fresh database, on SQLite and on PostgreSQL:
+imports it (parse, match, stage, write), imports it again (every row unchanged) and rolls the first batch
+back. It also times pandas merely reading the same file (``pd.read_csv(sep=";", decimal=",")``) and prints
+one JSON document with rows/s, the ratio import time / pandas read time, and each process's peak memory.
+
+    .venv/bin/python bench/import.py [--rows N] [--databases sqlite,postgres] [--postgres-url URL]
+
+PostgreSQL: a throwaway database is created and dropped with psql on the server of ``--postgres-url``
+(default postgres://postgres@127.0.0.1:5432); skipped with a note when psql or the server is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INDICATORS = 60
+YEARS = 10
+SEXES = ("T", "K", "M")
+
+
+def generate(path: Path, rows: int, seed: int = 5) -> dict:
+    """Write the file with numpy/pandas (seconds, not minutes) and return its shape."""
+    import numpy as np
+    import pandas as pd
+
+    per_clinic = INDICATORS * YEARS * len(SEXES)
+    clinics = max(1, round(rows / per_clinic))
+    rng = np.random.default_rng(seed)
+    n = clinics * per_clinic
+    clinic = np.repeat(np.arange(clinics), per_clinic)
+    indicator = np.tile(np.repeat(np.arange(INDICATORS), YEARS * len(SEXES)), clinics)
+    year = np.tile(np.repeat(np.arange(2015, 2015 + YEARS), len(SEXES)), clinics * INDICATORS)
+    sex = np.tile(np.arange(len(SEXES)), clinics * INDICATORS * YEARS)
+    denominator = rng.integers(20, 4000, n)
+    numerator = rng.binomial(denominator, rng.uniform(0.3, 0.95, n))
+    value = np.round(100 * numerator / denominator, 1)
+    # About 2 % masked values, as sources hide small counts.
+    masked = rng.random(n) < 0.02
+    value_text = np.char.replace(value.astype("U8"), ".", ",").astype(object)
+    value_text[masked] = "MSK"
+    numerator_text = numerator.astype("U8").astype(object)
+    denominator_text = denominator.astype("U8").astype(object)
+    numerator_text[masked] = "-"
+    denominator_text[masked] = "-"
+    frame = pd.DataFrame(
+        {
+            "indikator": np.char.add("BENCH-", np.char.zfill(indicator.astype("U3"), 3))[...],
+            "hsa-id": np.char.add("SE2321000000-B", np.char.zfill(clinic.astype("U5"), 5)),
+            "period": year,
+            "kön": np.asarray(SEXES)[sex],
+            "värde": value_text,
+            "täljare": numerator_text,
+            "nämnare": denominator_text,
+        }
+    )
+    frame.to_csv(path, sep=";", index=False, encoding="utf-8")
+    return {"rows": n, "clinics": clinics, "indicators": INDICATORS, "years": YEARS, "bytes": path.stat().st_size}
+
+
+def peak_memory_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+def measure_pandas(path: Path) -> dict:
+    import pandas as pd
+
+    started = time.perf_counter()
+    frame = pd.read_csv(path, sep=";", decimal=",")
+    seconds = time.perf_counter() - started
+    return {"read_csv_seconds": round(seconds, 3), "rows": len(frame), "peak_memory_mb": peak_memory_mb()}
+
+
+def measure_import(path: Path, clinics: int) -> dict:
+    """Runs inside a fresh process whose DATABASE_URL points at an empty database."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(BASE_DIR))
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from indicators import imports
+    from indicators.models import DataSource, ImportBatch, Indicator, Observation
+    from organisations.models import Clinic, Region
+
+    call_command("migrate", verbosity=0)
+    region = Region.objects.create(name="Region Bench", code="97")
+    Clinic.objects.bulk_create(
+        Clinic(region=region, name=f"Bench vårdcentral {i}", hsa_id=f"SE2321000000-B{i:05d}") for i in range(clinics)
+    )
+    source = DataSource.objects.create(name="Bench", slug="bench")
+    Indicator.objects.bulk_create(
+        Indicator(code=f"BENCH-{i:03d}", name=f"Bench-indikator {i}", source=source) for i in range(INDICATORS)
+    )
+
+    def run(label: str) -> tuple[float, ImportBatch, imports.ImportReport]:
+        started = time.perf_counter()
+        content = path.read_bytes()
+        batch = ImportBatch.objects.create(
+            region=region, file_name=path.name, checksum=imports.sha256(content), file_size=len(content)
+        )
+        report = imports.observations_import(batch=batch, valid_rows_only=False, dry_run=False, content=content)
+        return time.perf_counter() - started, batch, report
+
+    first_seconds, first_batch, first = run("first")
+    assert not first.errors, first.errors[:5]
+    stored = Observation.objects.count()
+    again_seconds, _batch, again = run("again")
+    started = time.perf_counter()
+    imports.import_batch_rollback(batch=first_batch, user=None)
+    rollback_seconds = time.perf_counter() - started
+    left = Observation.objects.count()
+    return {
+        "vendor": connection.vendor,
+        "import_seconds": round(first_seconds, 3),
+        "rows_per_second": round(first.total_rows / first_seconds),
+        "added": first.added,
+        "stored": stored,
+        "reimport_seconds": round(again_seconds, 3),
+        "reimport_unchanged": again.unchanged,
+        "reimport_written": again.added + again.changed + again.removed,
+        "rollback_seconds": round(rollback_seconds, 3),
+        "left_after_rollback": left,
+        "peak_memory_mb": peak_memory_mb(),
+    }
+
+
+def _child(mode: str, path: Path, env: dict, clinics: int = 0) -> dict:
+    command = [sys.executable, __file__, "--child", mode, "--file", str(path), "--clinics", str(clinics)]
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=BASE_DIR)
+    if completed.returncode != 0:
+        return {"error": completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "failed",
+                "stderr_tail": completed.stderr[-2000:]}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _postgres_database(base_url: str, action: str, name: str) -> bool:
+    if shutil.which("psql") is None:
+        return False
+    parsed = urlparse(base_url)
+    command = ["psql", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432),
+               "-U", parsed.username or "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q",
+               "-c", f"{action} DATABASE {'IF EXISTS ' if action == 'DROP' else ''}{name}"]
+    env = {**os.environ, **({"PGPASSWORD": parsed.password} if parsed.password else {})}
+    return subprocess.run(command, capture_output=True, env=env).returncode == 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1200 * INDICATORS * YEARS * len(SEXES))
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--child", choices=["pandas", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--clinics", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child == "pandas":
+        print(json.dumps(measure_pandas(Path(args.file))))
+        return
+    if args.child == "import":
+        print(json.dumps(measure_import(Path(args.file), args.clinics)))
+        return
+
+    work = Path("/tmp") / f"pu-bench-import-{os.getpid()}"
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "indicators.csv"
+    started = time.perf_counter()
+    shape = generate(path, args.rows)
+    shape["generate_seconds"] = round(time.perf_counter() - started, 1)
+    base_env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "MAX_IMPORT_MB": str(max(100, shape["bytes"] // (1024 * 1024) + 10)),
+        "LOG_LEVEL": "WARNING",
+    }
+    pandas_result = _child("pandas", path, base_env)
+    results: dict = {"file": shape, "pandas": pandas_result}
+    read_seconds = pandas_result.get("read_csv_seconds")
+    for database in [name.strip() for name in args.databases.split(",") if name.strip()]:
+        if database == "sqlite":
+            db_path = work / "bench.sqlite3"
+            db_path.unlink(missing_ok=True)
+            result = _child("import", path, {**base_env, "DATABASE_URL": f"sqlite:///{db_path}"}, shape["clinics"])
+            db_path.unlink(missing_ok=True)
+        elif database == "postgres":
+            name = f"pu_bench_import_{os.getpid()}"
+            if not _postgres_database(args.postgres_url, "CREATE", name):
+                results[database] = {"skipped": "psql or the PostgreSQL server is not available"}
+                continue
+            try:
+                url = f"{args.postgres_url.rstrip('/')}/{name}"
+                result = _child("import", path, {**base_env, "DATABASE_URL": url}, shape["clinics"])
+            finally:
+                _postgres_database(args.postgres_url, "DROP", name)
+        else:
+            result = {"error": f"unknown database {database!r}"}
+        if read_seconds and "import_seconds" in result:
+            result["ratio_to_read_csv"] = round(result["import_seconds"] / read_seconds, 2)
+        results[database] = result
+    shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Writes in the indicators app: the library, and import batches (the heavy lifting is in imports.py)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.imports import (  # noqa: F401 - the import services are part of this module's API
+    ImportFileError,
+    ImportReport,
+    RollbackError,
+    import_batch_fail,
+    import_batch_rollback,
+    observations_import,
+)
+from indicators.models import BatchStatus, DataSource, ImportBatch, Indicator
+from organisations.models import Region
+
+# Files up to this size are previewed and imported during the request; larger ones go to the worker.
+IMPORT_INLINE_MAX_BYTES = getattr(settings, "IMPORT_INLINE_MAX_BYTES", 2 * 1024 * 1024)
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+@transaction.atomic
+def data_source_save(*, data_source: DataSource) -> DataSource:
+    data_source.full_clean()
+    data_source.save()
+    return data_source
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator) -> Indicator:
+    """Save a region's own indicator; its code may not shadow a shared one (imports match codes)."""
+    indicator.full_clean()
+    if indicator.region_id and Indicator.objects.filter(region__isnull=True, code__iexact=indicator.code).exists():
+        raise ValidationError(
+            {"code": _("Koden %(code)s finns redan i det gemensamma biblioteket.") % {"code": indicator.code}}
+        )
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def import_batch_create(*, region: Region, user, upload) -> ImportBatch:
+    """Keep an uploaded file with its provenance (name, size, SHA-256) as a queued batch."""
+    if upload.size > settings.MAX_IMPORT_BYTES:
+        raise UploadTooLarge(
+            _("Filen är för stor (%(size)s MB). Största tillåtna storlek är %(max)s MB.")
+            % {"size": round(upload.size / 1024 / 1024, 1), "max": settings.MAX_IMPORT_BYTES // (1024 * 1024)}
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    batch = ImportBatch(
+        region=region,
+        user=user,
+        file_name=upload.name[:255],
+        file_size=upload.size,
+        checksum=digest.hexdigest(),
+        status=BatchStatus.QUEUED,
+    )
+    batch.file.save(upload.name, upload, save=False)
+    batch.save()
+    return batch
+
+
+def import_batch_create_from_bytes(*, region: Region, user, file_name: str, content: bytes) -> ImportBatch:
+    return import_batch_create(region=region, user=user, upload=ContentFile(content, name=file_name))
+
+
+def import_batch_schedule(*, batch: ImportBatch) -> None:
+    """Run the batch's next step – the dry run, or the import once confirmed – now for small files, in the
+    worker for large ones (the page then shows progress)."""
+    from indicators.tasks import import_batch_process
+
+    if batch.file_size <= IMPORT_INLINE_MAX_BYTES:
+        import_batch_process.call(batch.pk)
+    else:
+        transaction.on_commit(lambda: import_batch_process.enqueue(batch.pk))
+
+
+@transaction.atomic
+def import_batch_confirm(*, batch: ImportBatch, valid_rows_only: bool) -> ImportBatch:
+    """The administrator has seen the preview and asks for the import."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if not batch.can_confirm:
+        raise ImportFileError(_("Importen är redan bekräftad eller klar."))
+    batch.confirmed_at = timezone.now()
+    batch.valid_rows_only = valid_rows_only
+    batch.status = BatchStatus.QUEUED
+    batch.progress = 0
+    batch.save(update_fields=["confirmed_at", "valid_rows_only", "status", "progress"])
+    return batch
