@@ -1,0 +1,80 @@
+"""Fixtures and file builders shared by the indicator import tests (imported by the test modules)."""
+
+import io
+import json
+
+import pytest
+
+from indicators import content, imports
+from indicators.models import ImportBatch
+
+VIS_HEADER = (
+    "Diagramrubrik;Titel;Indikator-Id;Register/källa;Enhetstyp;Regionskod;Enhetskod;Enhetsnamn;Kön/Totalt;"
+    "Mätperiod;Värde;Måttenhet;Täljare;Nämnare/antal fall"
+)
+
+
+def vis_row(sex="Totalt", period="2023", value="41,7", numerator="1251", denominator="3000", unit="SE-A1",
+            name="Vårdcentral A1", kind="Vårdenhet", code="PVK-01", region_code="01") -> str:
+    return (
+        f"Kontinuitet läkare;Kontinuitet läkarbesök;{code};PrimärvårdsKvalitet;{kind};{region_code};{unit};{name};{sex};"
+        f"{period};{value};Andel (%);{numerator};{denominator}"
+    )
+
+
+def vis_file(*rows: str) -> bytes:
+    return ("\ufeff" + "\n".join([VIS_HEADER, *rows]) + "\n").encode("utf-8")
+
+
+GENERIC_HEADER = "indikator;enhet;period;kön;värde;täljare;nämnare"
+
+
+def generic_file(*rows: str, encoding="utf-8", header=GENERIC_HEADER) -> bytes:
+    return ("\r\n".join([header, *rows]) + "\r\n").encode(encoding)
+
+
+def kolada_file(items, *, version=3, next_url=None) -> bytes:
+    envelope = {"values": items, "count": len(items)}
+    if version == 3:
+        envelope["next_url"] = next_url
+    else:
+        envelope["next_page"] = next_url
+    return json.dumps(envelope).encode("utf-8")
+
+
+def xlsx_file(rows) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def library(db):
+    content.load()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def run_import(world, library):
+    """run_import(content, dry_run=False, valid_rows_only=False, region=None) → (batch, report)."""
+
+    def run(data: bytes, *, dry_run=False, valid_rows_only=False, region=None, name="fil.csv"):
+        batch = ImportBatch.objects.create(
+            region=region or world.region_a, user=world.user("admin"), file_name=name,
+            checksum=imports.sha256(data), file_size=len(data),
+        )
+        report = imports.observations_import(batch=batch, valid_rows_only=valid_rows_only, dry_run=dry_run, content=data)
+        batch.refresh_from_db()
+        return batch, report
+
+    return run
