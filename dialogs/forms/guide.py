@@ -130,11 +130,15 @@ def data_sources_from(formset) -> list[tuple[str, str]]:
 
 
 class MoveToSectionForm(forms.Form):
-    section = forms.ModelChoiceField(label=_("Flytta till avsnitt"), queryset=None)
+    section = forms.ModelChoiceField(
+        label=_("Avsnitt"), queryset=None, empty_label=None, widget=forms.RadioSelect,
+        help_text=_("Frågan hamnar sist i avsnittet och behåller sin identitet i jämförelsen mellan versioner."),
+    )
 
     def __init__(self, *args, sections, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = sections
+        self.fields["section"].label_from_instance = lambda section: section.path_heading
 
 
 class GuideImportForm(forms.Form):

@@ -262,7 +262,8 @@ def _longest_increasing_subsequence(values: list[int]) -> set[int]:
                 best_length[index], previous[index] = best_length[earlier] + 1, earlier
     if not values:
         return set()
-    index = max(range(len(values)), key=best_length.__getitem__)
+    # On a tie keep the later run: a question moved up is then the one reported, not all it jumped over.
+    index = max(range(len(values)), key=lambda position: (best_length[position], position))
     kept = set()
     while index != -1:
         kept.add(index)

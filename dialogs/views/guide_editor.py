@@ -4,6 +4,8 @@ editor at the changed item (``#question-12``), where guide-editor.js puts the ke
 
 from django.contrib import messages
 from django.http import Http404
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +35,7 @@ def version_edit(request, pk: int):
     return render(
         request,
         "dialogs/guide/edit.html",
-        {"version": version, "guide": version.guide, "tree": tree, "all_sections": list(tree.all_sections())},
+        {"version": version, "guide": version.guide, "tree": tree},
     )
 
 
@@ -199,17 +201,24 @@ def question_delete(request, pk: int):
     )
 
 
-@require_POST
 @conflict_on_locked
 def question_move_to_section(request, pk: int):
     question = access.get_question_for_user_rw(request.user, pk)
-    form = MoveToSectionForm(request.POST, sections=Section.objects.filter(version=question.version))
-    if form.is_valid():
+    sections = Section.objects.filter(version=question.version).select_related("parent").order_by(
+        Coalesce("parent__position", "position"), F("parent_id").asc(nulls_first=True), "position"
+    )
+    form = MoveToSectionForm(request.POST or None, sections=sections, initial={"section": question.section_id})
+    if request.method == "POST" and form.is_valid():
         services.question_move_to_section(question=question, section=form.cleaned_data["section"])
         messages.success(request, _("Frågan är flyttad till %(section)s.") % {"section": form.cleaned_data["section"].heading})
-    else:
-        messages.error(request, _("Välj ett avsnitt i samma version."))
-    return redirect_to_editor(question.version_id, f"question-{question.pk}")
+        return redirect_to_editor(question.version_id, f"question-{question.pk}")
+    heading = _("Flytta frågan till ett annat avsnitt")
+    return render(
+        request,
+        "dialogs/guide/item_form.html",
+        {"version": question.version, "guide": question.version.guide, "form": form, "heading": heading,
+         "lead": question.text},
+    )
 
 
 # --- Moving up and down: one URL per direction -----------------------------------------------------------

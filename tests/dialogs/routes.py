@@ -83,7 +83,7 @@ ROUTES = [
     Route("dialogs:question_delete", REGION_A_ADMIN_OBJECT, kwargs=draft_item("questions")),
     Route("dialogs:question_move_up", POST_ONLY, kwargs=draft_item("questions")),
     Route("dialogs:question_move_down", POST_ONLY, kwargs=draft_item("questions")),
-    Route("dialogs:question_move_to_section", POST_ONLY, kwargs=draft_item("questions")),
+    Route("dialogs:question_move_to_section", REGION_A_ADMIN_OBJECT, kwargs=draft_item("questions")),
 ]
 
 

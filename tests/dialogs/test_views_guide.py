@@ -1,5 +1,6 @@
 """The guide's pages, driven with the test client as an administrator and a follow-up team would use them."""
 
+import re
 import shutil
 import subprocess
 
@@ -368,3 +369,15 @@ def test_pages_of_a_full_guide_take_as_many_queries_as_a_small_one(client_for, w
 
 def export_bytes(version) -> bytes:
     return document_from_tree(guide_version_tree(version)).to_json().encode()
+
+
+def test_move_to_section_page_offers_every_section_and_sub_section_in_reading_order(client_for, world):
+    draft = region_a_draft(world)
+    question = draft.questions.get(key="p1-q01")
+    page = client_for("admin").get(reverse("dialogs:question_move_to_section", args=[question.pk])).content.decode()
+    labels = re.findall(r'<label for="id_section_\d+" class="form-check-label">\s*(.*?)\s*</label>', page)
+    assert labels == [
+        "P1: Personal (Persons)", "P4: Processer", "P4: Processer › Organisation och ledning",
+        "P4: Processer › Konkret exempel", "Fördjupningsdel Levnadsvanor",
+    ]
+    assert 'type="radio"' in page and "checked" in page
