@@ -124,3 +124,85 @@ def require_guide_reader(request: HttpRequest) -> Region:
     if not is_follow_up_member(request.user, region):
         raise PermissionDenied
     return region
+
+
+# --- Dialogues (issue 4) -----------------------------------------------------------------------------------
+# A dialogue is seen by its region's follow-up team (administrators and uppföljare) and by its clinic's staff;
+# anyone else gets 404. The team plans and changes it; clinic staff get 403 on those writes. The documentation
+# of the day is read by the team, and by the clinic's staff once the team has shared it. Each of the three
+# parties (vårdcentral, beställarorganisation, utvecklingsavdelning) edits only its own preparation.
+
+from dialogs.models.dialogue import Dialogue  # noqa: E402
+from organisations.access import require_active_region, require_region_admin  # noqa: E402,F401  (used by views)
+from organisations.models import Membership, Party, Region, Role  # noqa: E402
+
+
+def get_dialogue_for_user(user, pk: int) -> Dialogue:
+    dialogue = (
+        Dialogue.objects.for_user(user)
+        .select_related("clinic__region", "guide_version__guide")
+        .filter(pk=pk)
+        .first()
+    )
+    if dialogue is None:
+        raise Http404
+    return dialogue
+
+
+def can_edit_dialogue(user, dialogue: Dialogue) -> bool:
+    """The region's follow-up team plans, moves and documents a dialogue."""
+    return is_follow_up_member(user, dialogue.clinic.region)
+
+
+def get_dialogue_for_user_rw(user, pk: int) -> Dialogue:
+    dialogue = get_dialogue_for_user(user, pk)
+    if not can_edit_dialogue(user, dialogue):
+        raise PermissionDenied
+    return dialogue
+
+
+def can_read_documentation(user, dialogue: Dialogue) -> bool:
+    return dialogue.is_documentation_shared or can_edit_dialogue(user, dialogue)
+
+
+def get_dialogue_documentation_for_user(user, pk: int) -> Dialogue:
+    """A dialogue whose documentation (answers, summary, exports) the user may read."""
+    dialogue = get_dialogue_for_user(user, pk)
+    if not can_read_documentation(user, dialogue):
+        raise PermissionDenied
+    return dialogue
+
+
+def parties_for_user(user, dialogue: Dialogue) -> set[str]:
+    """The parties the user speaks for in this dialogue: their uppföljare party in its region, and the
+    vårdcentral for staff of its clinic."""
+    if not user.is_authenticated:
+        return set()
+    parties = set()
+    for role, party, clinic_id in Membership.objects.filter(user=user, region_id=dialogue.clinic.region_id).values_list(
+        "role", "party", "clinic_id"
+    ):
+        if role == Role.UPPFOLJARE and party:
+            parties.add(party)
+        elif role == Role.VARDCENTRAL and clinic_id == dialogue.clinic_id:
+            parties.add(Party.VARDCENTRAL)
+    return parties
+
+
+def get_dialogue_for_preparation_rw(user, pk: int, party: str) -> Dialogue:
+    """A dialogue whose ``party`` preparation the user may write: their own party, before the day."""
+    dialogue = get_dialogue_for_user(user, pk)
+    if party not in Party.values:
+        raise Http404
+    if party not in parties_for_user(user, dialogue) or not dialogue.is_planning:
+        raise PermissionDenied
+    return dialogue
+
+
+def require_follow_up_region(request) -> Region:
+    """The active region, provided the user is on its follow-up team (administrator or uppföljare): who may
+    plan dialogues. 403 otherwise."""
+    region = require_active_region(request)
+    if not is_follow_up_member(request.user, region):
+        raise PermissionDenied
+    return region

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from dialogs import views
-from dialogs.views import guide, guide_editor
+from dialogs.views import dialogue, guide, guide_editor, letter, preparation
 
 app_name = "dialogs"
 
@@ -42,4 +42,27 @@ urlpatterns = [
     path("dialogstod/fragor/<int:pk>/upp/", guide_editor.question_move_up, name="question_move_up"),
     path("dialogstod/fragor/<int:pk>/ner/", guide_editor.question_move_down, name="question_move_down"),
     path("dialogstod/fragor/<int:pk>/flytta/", guide_editor.question_move_to_section, name="question_move_to_section"),
+    # Dialogues (issue 4): overview, planning, the letter, preparations, summary, follow-up meeting, exports.
+    path("oversikt/", dialogue.dialogue_list, name="dialogue_list"),
+    path("vardcentraler/", dialogue.dialogue_clinics, name="dialogue_clinics"),
+    path("ny/", dialogue.dialogue_create, name="dialogue_create"),
+    path("brevmall/", letter.letter_template_update, name="letter_template_update"),
+    path("brevmall/aterstall/", letter.letter_template_reset, name="letter_template_reset"),
+    path("<int:pk>/", dialogue.dialogue_detail, name="dialogue_detail"),
+    path("<int:pk>/andra/", dialogue.dialogue_update, name="dialogue_update"),
+    path("<int:pk>/status/", dialogue.dialogue_transition, name="dialogue_transition"),
+    path("<int:pk>/kalender.ics", dialogue.dialogue_ics, name="dialogue_ics"),
+    path("<int:pk>/forord/", letter.dialogue_letter, name="dialogue_letter"),
+    path("<int:pk>/forord.pdf", letter.dialogue_letter_pdf, name="dialogue_letter_pdf"),
+    path("<int:pk>/forberedelser/", preparation.preparation_list, name="preparation_list"),
+    path("<int:pk>/forberedelser/<str:party>/", preparation.preparation_update, name="preparation_update"),
+    path("<int:pk>/sammanfattning/", dialogue.dialogue_summary, name="dialogue_summary"),
+    path("<int:pk>/dela/", dialogue.dialogue_share, name="dialogue_share"),
+    path("<int:pk>/uppfoljningsmote/", dialogue.follow_up_book, name="follow_up_book"),
+    path("<int:pk>/uppfoljningsmote/inget/", dialogue.follow_up_waive, name="follow_up_waive"),
+    path("<int:pk>/uppfoljningsmote.ics", dialogue.follow_up_ics, name="follow_up_ics"),
+    path("<int:pk>/export/", dialogue.dialogue_documentation, name="dialogue_documentation"),
+    path("<int:pk>/export/dokumentation.pdf", dialogue.dialogue_export_pdf, name="dialogue_export_pdf"),
+    path("<int:pk>/export/dokumentation.csv", dialogue.dialogue_export_csv, name="dialogue_export_csv"),
+    path("<int:pk>/export/dokumentation.xlsx", dialogue.dialogue_export_xlsx, name="dialogue_export_xlsx"),
 ]

@@ -14,6 +14,20 @@ from dialogs.models.guide import (
     Section,
     SectionKind,
 )
+from dialogs.models.dialogue import (  # noqa: E402  (after the guide: dialogues point at its versions)
+    ClinicParticipant,
+    DataSourceChoice,
+    Dialogue,
+    DialogueStatus,
+    DialogueStatusChange,
+    FollowUpMeeting,
+    LetterTemplate,
+    ParticipantRole,
+    Preparation,
+    TeamMember,
+    TeamRole,
+)
+from dialogs.models.answers import Answer, AnswerRevision, YesNo  # noqa: E402
 
 __all__ = [
     "AgendaBlock",
@@ -28,4 +42,19 @@ __all__ = [
     "Question",
     "Section",
     "SectionKind",
+    # Dialogues and their answers.
+    "Answer",
+    "AnswerRevision",
+    "ClinicParticipant",
+    "DataSourceChoice",
+    "Dialogue",
+    "DialogueStatus",
+    "DialogueStatusChange",
+    "FollowUpMeeting",
+    "LetterTemplate",
+    "ParticipantRole",
+    "Preparation",
+    "TeamMember",
+    "TeamRole",
+    "YesNo",
 ]

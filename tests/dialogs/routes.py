@@ -120,3 +120,69 @@ ROUTES += [
         kwargs=lambda world: _onsite(world, shared=True, question_pk=_first_question),
     ),
 ]
+
+
+# Dialogues: overview, planning, letter, preparations, summary, follow-up meeting and exports (issue 4). A dialogue
+# at clinic A1 is seen by region A's follow-up team and A1's staff; A2's staff and region B's outsider get 404.
+# The team plans and changes it (A1's staff 403). Each party edits only its own preparation. The documentation
+# (summary, exports) is read by the team, and by A1's staff once shared. POST-only actions answer 405 to GET;
+# their permissions are tested with POSTs in test_dialogue_views.py.
+def _planned(world):
+    from tests.dialogs.dialogue_factories import plan
+
+    return {"pk": plan(world).pk}
+
+
+def _held(world, *, shared=False, booked=False):
+    from dialogs.models.dialogue import DialogueStatus
+    from dialogs.services.dialogue import dialogue_share_documentation
+    from tests.dialogs.dialogue_factories import held
+
+    dialogue = held(world, status=DialogueStatus.UPPFOLJNING_BOKAD if booked else DialogueStatus.GENOMFORD)
+    if shared:
+        dialogue_share_documentation(dialogue=dialogue, user=world.user("bestallare"))
+    return {"pk": dialogue.pk}
+
+
+def _preparation(party):
+    return lambda world: {**_planned(world), "party": party}
+
+
+SEEN_WITH_CLINIC_A1 = statuses(200, staff_a2=404, outsider=404)
+TEAM_OF_A_ON_A1 = statuses(200, staff_a1=403, staff_a2=404, outsider=404)
+
+ROUTES += [
+    Route("dialogs:dialogue_list", statuses(200)),
+    Route("dialogs:dialogue_list", statuses(200), query="?status=planerad&year=2026"),
+    Route("dialogs:dialogue_clinics", statuses(200)),
+    Route("dialogs:dialogue_clinics", statuses(200), query="?months=12"),
+    Route("dialogs:dialogue_create", statuses(200, staff_a1=403, staff_a2=403)),
+    Route("dialogs:letter_template_update", REGION_ADMIN_ONLY),
+    Route("dialogs:letter_template_reset", POST_ONLY),
+    Route("dialogs:dialogue_detail", SEEN_WITH_CLINIC_A1, kwargs=_planned),
+    Route("dialogs:dialogue_detail", SEEN_WITH_CLINIC_A1, kwargs=_held),
+    Route("dialogs:dialogue_update", TEAM_OF_A_ON_A1, kwargs=_planned),
+    Route("dialogs:dialogue_update", statuses(403, staff_a2=404, outsider=404), kwargs=_held),
+    Route("dialogs:dialogue_transition", POST_ONLY, kwargs=_planned),
+    Route("dialogs:dialogue_ics", SEEN_WITH_CLINIC_A1, kwargs=_planned),
+    Route("dialogs:dialogue_letter", SEEN_WITH_CLINIC_A1, kwargs=_planned),
+    Route("dialogs:dialogue_letter_pdf", SEEN_WITH_CLINIC_A1, kwargs=_planned),
+    Route("dialogs:preparation_list", SEEN_WITH_CLINIC_A1, kwargs=_planned),
+    Route("dialogs:preparation_update", statuses(403, bestallare=200, staff_a2=404, outsider=404), kwargs=_preparation("bestallare")),
+    Route("dialogs:preparation_update", statuses(403, utveckling=200, staff_a2=404, outsider=404), kwargs=_preparation("utveckling")),
+    Route("dialogs:preparation_update", statuses(403, staff_a1=200, staff_a2=404, outsider=404), kwargs=_preparation("vardcentral")),
+    Route("dialogs:preparation_update", statuses(404), kwargs=_preparation("okand")),
+    Route("dialogs:dialogue_summary", TEAM_OF_A_ON_A1, kwargs=_held),
+    Route("dialogs:dialogue_summary", SEEN_WITH_CLINIC_A1, kwargs=lambda world: _held(world, shared=True)),
+    Route("dialogs:dialogue_share", POST_ONLY, kwargs=_held),
+    Route("dialogs:follow_up_book", TEAM_OF_A_ON_A1, kwargs=_held),
+    Route("dialogs:follow_up_waive", TEAM_OF_A_ON_A1, kwargs=_held),
+    Route("dialogs:follow_up_ics", TEAM_OF_A_ON_A1, kwargs=lambda world: _held(world, booked=True)),
+    Route("dialogs:follow_up_ics", SEEN_WITH_CLINIC_A1, kwargs=lambda world: _held(world, shared=True, booked=True)),
+    Route("dialogs:dialogue_documentation", TEAM_OF_A_ON_A1, kwargs=_held),
+    Route("dialogs:dialogue_documentation", SEEN_WITH_CLINIC_A1, kwargs=lambda world: _held(world, shared=True)),
+    Route("dialogs:dialogue_export_pdf", TEAM_OF_A_ON_A1, kwargs=_held),
+    Route("dialogs:dialogue_export_csv", TEAM_OF_A_ON_A1, kwargs=_held),
+    Route("dialogs:dialogue_export_xlsx", TEAM_OF_A_ON_A1, kwargs=_held),
+    Route("dialogs:dialogue_export_xlsx", SEEN_WITH_CLINIC_A1, kwargs=lambda world: _held(world, shared=True)),
+]

@@ -1,0 +1,346 @@
+"""Forms of dialogues. They validate and convert what a person typed; the choices they offer (the region's
+clinics, published versions, uppföljare, the version's sections) are handed in by the view, and saving is
+the services' job (``dialogs.services.dialogue``)."""
+
+from datetime import time
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dialogs.models.dialogue import (
+    MAX_FOCUS_AREAS,
+    MIN_FOCUS_AREAS,
+    DataSourceChoice,
+    DialogueStatus,
+    ParticipantRole,
+    TeamRole,
+)
+from dialogs.services.dialogue import ParticipantData, TeamSelection
+from dialogs.services.letter import PLACEHOLDERS, unknown_placeholders
+
+DEFAULT_START = time(8, 30)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class DialogueDayForm(forms.Form):
+    """Date, time, place and options of a dialogue. When planning, also the clinic and the guide version."""
+
+    clinic = forms.ModelChoiceField(label=_("Vårdcentral"), queryset=None, empty_label=_("Välj vårdcentral"))
+    date = forms.DateField(label=_("Datum"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starttid"), widget=TimeInput(), initial=DEFAULT_START)
+    place = forms.CharField(
+        label=_("Plats"),
+        max_length=300,
+        required=False,
+        help_text=_("Lämna tomt för vårdcentralens adress: metoden rekommenderar att dialogen hålls på plats hos vårdcentralen."),
+    )
+    guide_version = VersionChoiceField(
+        label=_("Version av dialogstödet"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("Dialogen använder den här versionen hela vägen, även om dialogstödet ändras senare."),
+    )
+    include_lifestyle_module = forms.BooleanField(label=_("Ta med fördjupningen om levnadsvanor"), required=False)
+    show_followups = forms.BooleanField(
+        label=_("Visa fördjupningsfrågor och förslag på datakällor vid frågorna"), required=False, initial=True
+    )
+
+    def __init__(self, *args, clinics=None, versions=None, planning: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.planning = planning
+        if planning:
+            self.fields["clinic"].queryset = clinics
+            self.fields["guide_version"].queryset = versions
+            latest = versions.order_by("-published_at").first() if versions is not None else None
+            if latest is not None and not self.is_bound:
+                self.initial.setdefault("guide_version", latest.pk)
+        else:
+            del self.fields["clinic"]
+            del self.fields["guide_version"]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        unchanged = not self.planning and day == self.initial.get("date")
+        if day < timezone.localdate() and not unchanged:
+            raise forms.ValidationError(_("Datumet har redan passerat. Välj dagens datum eller ett senare."))
+        return day
+
+
+class TeamForm(forms.Form):
+    """One fieldset per uppföljare of the region: take part or not, and the roles for the day.
+
+    ``candidates`` are the region's uppföljare memberships (user and party)."""
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        for membership in self.candidates:
+            user = membership.user
+            name = user.get_full_name() or user.username
+            self.fields[f"member_{user.pk}"] = forms.BooleanField(
+                label=_("%(name)s är med i teamet") % {"name": name}, required=False
+            )
+            self.fields[f"roles_{user.pk}"] = forms.MultipleChoiceField(
+                label=_("Roller för %(name)s") % {"name": name},
+                choices=TeamRole.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+
+    def rows(self):
+        """(membership, "take part" field, roles field) per candidate, for the template."""
+        for membership in self.candidates:
+            yield membership, self[f"member_{membership.user.pk}"], self[f"roles_{membership.user.pk}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [m for m in self.candidates if cleaned.get(f"member_{m.user.pk}")]
+        if not chosen:
+            raise forms.ValidationError(_("Välj minst en person till uppföljningsteamet."))
+        for membership in self.candidates:
+            if cleaned.get(f"roles_{membership.user.pk}") and not cleaned.get(f"member_{membership.user.pk}"):
+                self.add_error(
+                    f"member_{membership.user.pk}", _("Kryssa i att personen är med i teamet, eller ta bort rollerna.")
+                )
+        return cleaned
+
+    @property
+    def selections(self) -> list[TeamSelection]:
+        return [
+            TeamSelection(user_id=m.user.pk, roles=tuple(self.cleaned_data.get(f"roles_{m.user.pk}") or ()))
+            for m in self.candidates
+            if self.cleaned_data.get(f"member_{m.user.pk}")
+        ]
+
+    @staticmethod
+    def initial_for(team_members) -> dict:
+        initial = {}
+        for member in team_members:
+            initial[f"member_{member.user_id}"] = True
+            initial[f"roles_{member.user_id}"] = list(member.roles)
+        return initial
+
+
+class ParticipantForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200, required=False)
+    role = forms.ChoiceField(
+        label=_("Roll"), choices=[("", _("Välj roll"))] + list(ParticipantRole.choices), required=False
+    )
+    role_other = forms.CharField(
+        label=_("Annan roll eller befattning"), max_length=200, required=False, help_text=_("T.ex. ”distriktssköterska”.")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        name, role = cleaned.get("name", "").strip(), cleaned.get("role", "")
+        if name and not role:
+            self.add_error("role", _("Välj en roll."))
+        if role and not name:
+            self.add_error("name", _("Skriv deltagarens namn."))
+        if role == ParticipantRole.ANNAN and not cleaned.get("role_other", "").strip():
+            self.add_error("role_other", _("Skriv vilken roll personen har."))
+        return cleaned
+
+
+class BaseParticipantFormSet(forms.BaseFormSet):
+    @property
+    def participants(self) -> list[ParticipantData]:
+        return [
+            ParticipantData(name=form.cleaned_data["name"], role=form.cleaned_data["role"], role_other=form.cleaned_data.get("role_other", ""))
+            for form in self.forms
+            if form.cleaned_data.get("name", "").strip()
+        ]
+
+    @staticmethod
+    def initial_for(participants) -> list[dict]:
+        return [{"name": p.name, "role": p.role, "role_other": p.role_other} for p in participants]
+
+
+ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=BaseParticipantFormSet, extra=3, max_num=30)
+
+
+# --- Preparation -----------------------------------------------------------------------------------------
+
+
+def focus_value(kind: str, pk: int) -> str:
+    return f"{kind}-{pk}"
+
+
+class PreparationForm(forms.Form):
+    """One party's preparation. ``focus_groups`` are (section, [(value, label, is_section)]) built by the view
+    from the pinned version: each section and its questions can be chosen."""
+
+    focus = forms.MultipleChoiceField(
+        label=_("Områden ni helst vill samtala om"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Välj två eller tre avsnitt eller frågor ur dialogstödet."),
+    )
+    overview_notes = forms.CharField(
+        label=_("Er överblick över vårdcentralens resultat"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20_000,
+        help_text=_("Vad ser ni i de data ni har tittat på? Vad vill ni veta mer om?"),
+    )
+    data_sources = forms.MultipleChoiceField(
+        label=_("Datakällor ni har tittat på"),
+        choices=DataSourceChoice.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    data_sources_other = forms.CharField(label=_("Vilken annan datakälla?"), max_length=300, required=False)
+    responsibility = forms.CharField(
+        label=_("Ert ansvar under dagen"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, focus_groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.focus_groups = list(focus_groups)
+        self.fields["focus"].choices = [(value, label) for _section, options in self.focus_groups for value, label, _s in options]
+
+    def clean_focus(self):
+        values = self.cleaned_data["focus"]
+        if not MIN_FOCUS_AREAS <= len(values) <= MAX_FOCUS_AREAS:
+            raise forms.ValidationError(
+                _("Välj två eller tre områden. Nu är %(count)s valda.") % {"count": len(values)}
+            )
+        return values
+
+    def clean(self):
+        cleaned = super().clean()
+        if DataSourceChoice.ANNAN in (cleaned.get("data_sources") or []) and not cleaned.get("data_sources_other", "").strip():
+            self.add_error("data_sources_other", _("Skriv vilken annan datakälla ni har tittat på."))
+        return cleaned
+
+    def focus_ids(self, kind: str) -> list[int]:
+        prefix = f"{kind}-"
+        return [int(value[len(prefix):]) for value in self.cleaned_data["focus"] if value.startswith(prefix)]
+
+    def checked_values(self) -> set[str]:
+        if self.is_bound:
+            return set(self.data.getlist("focus")) if hasattr(self.data, "getlist") else set(self.data.get("focus", []))
+        return set(self.initial.get("focus", []))
+
+    @staticmethod
+    def initial_for(preparation, default_responsibility: str) -> dict:
+        if preparation is None:
+            return {"responsibility": default_responsibility}
+        return {
+            "focus": [focus_value("section", s.pk) for s in preparation.focus_sections.all()]
+            + [focus_value("question", q.pk) for q in preparation.focus_questions.all()],
+            "overview_notes": preparation.overview_notes,
+            "data_sources": list(preparation.data_sources),
+            "data_sources_other": preparation.data_sources_other,
+            "responsibility": preparation.responsibility,
+        }
+
+
+# --- Status, follow-up meeting, letter template ---------------------------------------------------------
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label=_("Ny status"), choices=DialogueStatus.choices)
+    note = forms.CharField(label=_("Kommentar"), max_length=500, required=False)
+
+
+class FollowUpMeetingForm(forms.Form):
+    date = forms.DateField(label=_("Datum"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starttid"), widget=TimeInput(), initial=time(9, 0))
+    duration_minutes = forms.IntegerField(label=_("Längd i minuter"), min_value=15, max_value=480, initial=60)
+    video_link = forms.URLField(
+        label=_("Länk till videomötet"), max_length=500, required=False, assume_scheme="https",
+        help_text=_("T.ex. länken till Teams eller regionens videotjänst."),
+    )
+    focus_area = forms.CharField(
+        label=_("Önskat fokusområde"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+        help_text=_("Vad vårdcentralen vill lägga fokus på vid uppföljningsmötet."),
+    )
+
+    @staticmethod
+    def initial_for(meeting) -> dict:
+        if meeting is None:
+            return {}
+        return {
+            "date": meeting.date,
+            "start_time": meeting.start_time,
+            "duration_minutes": meeting.duration_minutes,
+            "video_link": meeting.video_link,
+            "focus_area": meeting.focus_area,
+        }
+
+
+class FollowUpWaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Varför behövs inget uppföljningsmöte?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class LetterTemplateForm(forms.Form):
+    subject = forms.CharField(label=_("Rubrik"), max_length=300)
+    body = forms.CharField(label=_("Brevtext"), widget=forms.Textarea(attrs={"rows": 30}), max_length=50_000)
+
+    def _check_placeholders(self, field: str) -> str:
+        text = self.cleaned_data[field]
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise forms.ValidationError(
+                _("Okända platshållare: %(unknown)s. Tillgängliga: %(known)s.")
+                % {
+                    "unknown": ", ".join("{" + name + "}" for name in unknown),
+                    "known": ", ".join("{" + name + "}" for name in PLACEHOLDERS),
+                }
+            )
+        return text
+
+    def clean_subject(self):
+        return self._check_placeholders("subject")
+
+    def clean_body(self):
+        return self._check_placeholders("body")
+
+
+class OverviewFilterForm(forms.Form):
+    """The overview's filters (GET). Choices come from the view."""
+
+    clinic = forms.TypedChoiceField(label=_("Vårdcentral"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    year = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)
+    team_member = forms.TypedChoiceField(label=_("Teammedlem"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, options=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = [("", _("Alla"))]
+        self.fields["clinic"].choices = everyone + [(c.pk, c.name) for c in options.clinics]
+        self.fields["status"].choices = everyone + list(DialogueStatus.choices)
+        self.fields["year"].choices = everyone + [(year, str(year)) for year in options.years]
+        self.fields["team_member"].choices = everyone + [
+            (user.pk, user.get_full_name() or user.username) for user in options.team_members
+        ]
+
+
+class ClinicOverviewForm(forms.Form):
+    months = forms.IntegerField(
+        label=_("Visa bara vårdcentraler utan dialog de senaste … månaderna"),
+        min_value=1,
+        max_value=120,
+        required=False,
+    )

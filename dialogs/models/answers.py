@@ -1,0 +1,85 @@
+"""Answers documented on the day, one per question of the dialogue's pinned guide version, and their history.
+
+Two team members may document the same dialogue at once (issue 4, item 6). Each answer carries a ``revision``
+that a save must name; ``dialogs.services.answers.answer_save`` refuses a stale one (HTTP 409) so that neither
+text is silently lost, and writes an ``AnswerRevision`` (who, when, before → after) for every saved change.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dialogs.models.dialogue import Dialogue
+from dialogs.models.guide import Question
+
+ANSWER_TEXT_MAX_LENGTH = 20_000  # characters; checked by the service so the browser can keep a longer text
+
+
+class YesNo(models.TextChoices):
+    UNANSWERED = "", _("inte besvarad")
+    JA = "ja", _("ja")
+    NEJ = "nej", _("nej")
+
+
+class Answer(models.Model):
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="answers")
+    # PROTECT: a published version's questions never go away while a dialogue has answered them.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(_("svar"), blank=True)
+    yes_no = models.CharField(_("ja/nej"), max_length=3, choices=YesNo.choices, blank=True, default="")
+    # For questions with several labelled yes/no choices: {"För patienterna": "ja", "För personalen": ""}.
+    choice_values = models.JSONField(_("ja/nej per val"), default=dict, blank=True)
+    # For numbered sequence questions ("Konkret exempel" 1–5): one text per prompt, in order.
+    prompt_answers = models.JSONField(_("svar på delfrågorna"), default=list, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("senast ändrad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("svar")
+        verbose_name_plural = _("svar")
+        constraints = [models.UniqueConstraint(fields=["dialogue", "question"], name="answer_unique_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.dialogue} – {self.question_id} (rev. {self.revision})"
+
+    def snapshot(self) -> dict:
+        """The answer's content, as kept in the history's before/after."""
+        return {
+            "text": self.text,
+            "yes_no": self.yes_no,
+            "choice_values": dict(self.choice_values or {}),
+            "prompt_answers": list(self.prompt_answers or []),
+        }
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(
+            self.text.strip()
+            or self.yes_no
+            or any(self.choice_values.values() if self.choice_values else ())
+            or any(part.strip() for part in self.prompt_answers or [])
+        )
+
+
+class AnswerRevision(models.Model):
+    """One saved change of an answer: ``before`` → ``after`` (each an ``Answer.snapshot()``), by whom, when."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveIntegerField(_("revision"))
+    before = models.JSONField(_("före"), default=dict)
+    after = models.JSONField(_("efter"), default=dict)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-revision"]
+        verbose_name = _("ändring av svar")
+        verbose_name_plural = _("ändringar av svar")
+        constraints = [models.UniqueConstraint(fields=["answer", "revision"], name="answer_revision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} rev. {self.revision}"

@@ -1,0 +1,341 @@
+"""Writes of dialogues: planning, preparation, status transitions, the follow-up meeting and sharing.
+
+Every function is keyword-only and atomic. Forms check what a person typed; these functions check the rules
+again against the database (a clinic of the region, a published version, a date not in the past …) because a
+service may also be called from elsewhere (the demo, the feedback app, a bench script).
+"""
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dialogs.models.dialogue import (
+    MAX_FOCUS_AREAS,
+    MIN_FOCUS_AREAS,
+    TEAM_PARTIES,
+    ClinicParticipant,
+    DataSourceChoice,
+    Dialogue,
+    DialogueStatus,
+    DialogueStatusChange,
+    FollowUpMeeting,
+    ParticipantRole,
+    Preparation,
+    TeamMember,
+    TeamRole,
+)
+from dialogs.models.guide import GuideVersion, GuideVersionStatus, Question, Section
+from organisations.models import Clinic, Membership, Party, Region, Role
+
+
+class DialogueError(Exception):
+    """A rule of the dialogue's life was broken; the message is meant for the person who tried."""
+
+
+class TransitionError(DialogueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TeamSelection:
+    user_id: int
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    name: str
+    role: str
+    role_other: str = ""
+
+
+def default_place(clinic: Clinic) -> str:
+    """On site at the clinic: the method advises holding the dialogue where the clinic works (chapter 3.2)."""
+    place = _("På vårdcentralen")
+    return f"{place}, {clinic.address}" if clinic.address else str(place)
+
+
+# --- Planning --------------------------------------------------------------------------------------------
+
+
+def _check_planning(*, region: Region, clinic: Clinic, guide_version: GuideVersion, day: date, today: date) -> None:
+    errors = {}
+    if clinic.region_id != region.pk:
+        errors["clinic"] = _("Vårdcentralen hör inte till %(region)s.") % {"region": region.name}
+    if guide_version.status != GuideVersionStatus.PUBLISHED or guide_version.guide.region_id != region.pk:
+        errors["guide_version"] = _("Välj en publicerad version av regionens dialogstöd.")
+    if day < today:
+        errors["date"] = _("Datumet har redan passerat.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _team_members(*, region: Region, team: list[TeamSelection]) -> list[TeamMember]:
+    """TeamMember rows (unsaved) for the selection, each with the party of their membership in the region."""
+    parties = dict(
+        Membership.objects.filter(
+            region=region, role=Role.UPPFOLJARE, user_id__in=[selection.user_id for selection in team]
+        ).values_list("user_id", "party")
+    )
+    members = []
+    for selection in team:
+        party = parties.get(selection.user_id)
+        if party not in TEAM_PARTIES:
+            raise ValidationError({"team": _("Teamet kan bara bestå av regionens uppföljare.")})
+        unknown = set(selection.roles) - set(TeamRole.values)
+        if unknown:
+            raise ValidationError({"team": _("Okänd roll: %(roles)s.") % {"roles": ", ".join(sorted(unknown))}})
+        roles = [role for role in TeamRole.values if role in selection.roles]  # canonical order
+        members.append(TeamMember(user_id=selection.user_id, party=party, roles=roles))
+    return members
+
+
+def _participants(participants: list[ParticipantData]) -> list[ClinicParticipant]:
+    rows = []
+    for position, participant in enumerate(participants):
+        if participant.role not in ParticipantRole.values:
+            raise ValidationError({"participants": _("Okänd roll för %(name)s.") % {"name": participant.name}})
+        if participant.role == ParticipantRole.ANNAN and not participant.role_other.strip():
+            raise ValidationError({"participants": _("Skriv vilken roll %(name)s har.") % {"name": participant.name}})
+        rows.append(
+            ClinicParticipant(
+                name=participant.name.strip(),
+                role=participant.role,
+                role_other=participant.role_other.strip(),
+                position=position,
+            )
+        )
+    return rows
+
+
+def _replace_people(dialogue: Dialogue, members: list[TeamMember], participants: list[ClinicParticipant]) -> None:
+    dialogue.team_members.all().delete()
+    dialogue.clinic_participants.all().delete()
+    for row in [*members, *participants]:
+        row.dialogue = dialogue
+    TeamMember.objects.bulk_create(members)
+    ClinicParticipant.objects.bulk_create(participants)
+
+
+def _record(dialogue: Dialogue, from_status: str, to_status: str, user, note: str = "") -> None:
+    DialogueStatusChange.objects.create(
+        dialogue=dialogue, from_status=from_status, to_status=to_status, changed_by=user, note=note[:500]
+    )
+
+
+@transaction.atomic
+def dialogue_plan(
+    *,
+    region: Region,
+    clinic: Clinic,
+    guide_version: GuideVersion,
+    date: date,
+    start_time: time,
+    place: str,
+    include_lifestyle_module: bool,
+    show_followups: bool,
+    team: list[TeamSelection],
+    participants: list[ParticipantData],
+    user,
+    today: date | None = None,
+) -> Dialogue:
+    """Plan a dialogue for a clinic of the region, pinning a published version of the region's guide.
+    Raises ValidationError (keyed by field) and saves nothing when a rule is broken."""
+    _check_planning(region=region, clinic=clinic, guide_version=guide_version, day=date, today=today or timezone.localdate())
+    members = _team_members(region=region, team=team)
+    rows = _participants(participants)
+    dialogue = Dialogue.objects.create(
+        clinic=clinic,
+        guide_version=guide_version,
+        date=date,
+        start_time=start_time,
+        place=place.strip() or default_place(clinic),
+        include_lifestyle_module=include_lifestyle_module,
+        show_followups=show_followups,
+        created_by=user,
+    )
+    _replace_people(dialogue, members, rows)
+    _record(dialogue, "", DialogueStatus.PLANERAD, user)
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_update(
+    *,
+    dialogue: Dialogue,
+    date: date,
+    start_time: time,
+    place: str,
+    include_lifestyle_module: bool,
+    show_followups: bool,
+    team: list[TeamSelection],
+    participants: list[ParticipantData],
+    user,
+    today: date | None = None,
+) -> Dialogue:
+    """Change the plan of a dialogue that has not taken place. The clinic and the pinned version stay."""
+    if not dialogue.is_planning:
+        raise DialogueError(_("Dialogen är genomförd; planeringen kan inte längre ändras."))
+    today = today or timezone.localdate()
+    if date != dialogue.date and date < today:
+        raise ValidationError({"date": _("Datumet har redan passerat.")})
+    region = dialogue.clinic.region
+    members = _team_members(region=region, team=team)
+    rows = _participants(participants)
+    dialogue.date, dialogue.start_time = date, start_time
+    dialogue.place = place.strip() or default_place(dialogue.clinic)
+    dialogue.include_lifestyle_module, dialogue.show_followups = include_lifestyle_module, show_followups
+    dialogue.save(
+        update_fields=["date", "start_time", "place", "include_lifestyle_module", "show_followups", "updated_at"]
+    )
+    _replace_people(dialogue, members, rows)
+    return dialogue
+
+
+# --- Status ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dialogue_transition(*, dialogue: Dialogue, to_status: str, user, note: str = "", today: date | None = None) -> Dialogue:
+    """Move the dialogue to ``to_status`` if the table of allowed transitions and the guards let it
+    (see ``Dialogue.transition_blocker``); records who and when. Raises TransitionError otherwise."""
+    locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    if to_status not in DialogueStatus.values:
+        raise TransitionError(_("Okänd status."))
+    blocker = locked.transition_blocker(
+        to_status,
+        has_follow_up_meeting=FollowUpMeeting.objects.filter(dialogue_id=locked.pk).exists(),
+        today=today or timezone.localdate(),
+    )
+    if blocker:
+        raise TransitionError(blocker)
+    from_status = locked.status
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    _record(locked, from_status, to_status, user, note)
+    dialogue.status, dialogue.updated_at = locked.status, locked.updated_at
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_share_documentation(*, dialogue: Dialogue, user) -> Dialogue:
+    """Let the clinic's staff read the documentation of the day (openness, one of the seven principles)."""
+    if not dialogue.is_held:
+        raise DialogueError(_("Dokumentationen kan delas när dialogen är genomförd."))
+    if dialogue.documentation_shared_at is None:
+        dialogue.documentation_shared_at, dialogue.documentation_shared_by = timezone.now(), user
+        dialogue.save(update_fields=["documentation_shared_at", "documentation_shared_by", "updated_at"])
+    return dialogue
+
+
+# --- Preparation -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def preparation_save(
+    *,
+    dialogue: Dialogue,
+    party: str,
+    user,
+    focus_section_ids: list[int],
+    focus_question_ids: list[int],
+    overview_notes: str,
+    data_sources: list[str],
+    data_sources_other: str,
+    responsibility: str,
+) -> Preparation:
+    """Save one party's preparation: 2–3 focus areas (sections or questions of the pinned version), the data
+    looked at, and the party's responsibility on the day. The first preparation moves a planned dialogue to
+    "förberedelse". Raises ValidationError (keyed by field) and saves nothing when a rule is broken."""
+    if party not in Party.values:
+        raise ValidationError({"party": _("Okänd part.")})
+    if not dialogue.is_planning:
+        raise DialogueError(_("Dialogen är genomförd; förberedelserna kan inte längre ändras."))
+    section_ids, question_ids = set(focus_section_ids), set(focus_question_ids)
+    sections = list(Section.objects.filter(version_id=dialogue.guide_version_id, pk__in=section_ids))
+    questions = list(Question.objects.filter(version_id=dialogue.guide_version_id, pk__in=question_ids))
+    if len(sections) != len(section_ids) or len(questions) != len(question_ids):
+        raise ValidationError({"focus": _("Välj områden ur dialogens version av dialogstödet.")})
+    count = len(sections) + len(questions)
+    if not MIN_FOCUS_AREAS <= count <= MAX_FOCUS_AREAS:
+        raise ValidationError({"focus": _("Välj två eller tre områden (nu %(count)s).") % {"count": count}})
+    unknown = set(data_sources) - set(DataSourceChoice.values)
+    if unknown:
+        raise ValidationError({"data_sources": _("Okänd datakälla.")})
+    sources = [value for value in DataSourceChoice.values if value in data_sources]
+    preparation, _created = Preparation.objects.update_or_create(
+        dialogue=dialogue,
+        party=party,
+        defaults={
+            "overview_notes": overview_notes.strip(),
+            "data_sources": sources,
+            "data_sources_other": data_sources_other.strip() if DataSourceChoice.ANNAN in sources else "",
+            "responsibility": responsibility.strip(),
+            "updated_by": user,
+        },
+    )
+    preparation.focus_sections.set(sections)
+    preparation.focus_questions.set(questions)
+    if dialogue.status == DialogueStatus.PLANERAD:
+        dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.FORBEREDELSE, user=user)
+    return preparation
+
+
+# --- The follow-up meeting -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_up_book(
+    *,
+    dialogue: Dialogue,
+    user,
+    date: date,
+    start_time: time,
+    duration_minutes: int,
+    video_link: str,
+    focus_area: str,
+) -> FollowUpMeeting:
+    """Book (or re-book) the follow-up meeting. Booking replaces an earlier waiver; when the feedback has
+    been shared, the dialogue moves on to "uppföljning bokad"."""
+    if not dialogue.is_held:
+        raise DialogueError(_("Uppföljningsmötet bokas när dialogen är genomförd."))
+    if date < dialogue.date:
+        raise ValidationError({"date": _("Uppföljningsmötet kan inte ligga före dialogen.")})
+    meeting, created = FollowUpMeeting.objects.update_or_create(
+        dialogue=dialogue,
+        defaults={
+            "date": date,
+            "start_time": start_time,
+            "duration_minutes": duration_minutes,
+            "video_link": video_link.strip(),
+            "focus_area": focus_area.strip(),
+            "booked_by": user,
+            "booked_at": timezone.now(),
+        },
+    )
+    if dialogue.follow_up_waived:
+        dialogue.follow_up_waived, dialogue.follow_up_waived_reason = False, ""
+        dialogue.save(update_fields=["follow_up_waived", "follow_up_waived_reason", "updated_at"])
+    if dialogue.status == DialogueStatus.ATERKOPPLING_DELAD:
+        dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.UPPFOLJNING_BOKAD, user=user)
+    return meeting
+
+
+@transaction.atomic
+def follow_up_waive(*, dialogue: Dialogue, user, reason: str) -> Dialogue:
+    """Record that no follow-up meeting will be held, and why; this lets the dialogue be closed."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv varför inget uppföljningsmöte behövs.")})
+    if not dialogue.is_held:
+        raise DialogueError(_("Dialogen är inte genomförd ännu."))
+    if FollowUpMeeting.objects.filter(dialogue=dialogue).exists():
+        raise DialogueError(_("Ett uppföljningsmöte är redan bokat."))
+    dialogue.follow_up_waived, dialogue.follow_up_waived_reason = True, reason
+    dialogue.save(update_fields=["follow_up_waived", "follow_up_waived_reason", "updated_at"])
+    _record(dialogue, dialogue.status, dialogue.status, user, _("Inget uppföljningsmöte: %(reason)s") % {"reason": reason})
+    return dialogue

@@ -1,0 +1,275 @@
+"""Dialogues: the overview lists, planning, the dialogue's page, status, summary with the follow-up meeting,
+sharing, and the documentation with its exports. Each view: access helper → form → one service → response."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dialogs import access
+from dialogs.forms.dialogue import (
+    ClinicOverviewForm,
+    DialogueDayForm,
+    FollowUpMeetingForm,
+    FollowUpWaiveForm,
+    OverviewFilterForm,
+    ParticipantFormSet,
+    TeamForm,
+    TransitionForm,
+)
+from dialogs.ics import calendar_bytes, dialogue_day_event, follow_up_event
+from dialogs.models.guide import GuideVersion
+from dialogs.selectors import dialogue as selectors
+from dialogs.services import dialogue as services
+from dialogs.services import export
+from dialogs.services.letter import html_to_pdf
+from organisations.access import is_follow_up_member
+
+PAGE_SIZE = 50
+
+
+def _domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _form_errors(forms, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form that has the field, else as a form-wide error."""
+    for field, messages_ in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
+        form = next((form for form in forms if field in form.fields), forms[0])
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+# --- Overview --------------------------------------------------------------------------------------------
+
+
+def dialogue_list(request):
+    region = access.require_active_region(request)
+    options = selectors.dialogue_filter_options(user=request.user, region=region)
+    form = OverviewFilterForm(request.GET or None, options=options)
+    filters = selectors.DialogueFilters(**form.cleaned_data) if form.is_valid() else selectors.DialogueFilters()
+    dialogues = selectors.dialogues_overview(user=request.user, region=region, filters=filters)
+    page = Paginator(dialogues, PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "dialogs/dialogue/list.html",
+        {"region": region, "form": form, "page": page, "filters": filters, "can_plan": is_follow_up_member(request.user, region)},
+    )
+
+
+def dialogue_clinics(request):
+    region = access.require_active_region(request)
+    form = ClinicOverviewForm(request.GET or None)
+    months = form.cleaned_data.get("months") if form.is_valid() else None
+    clinics = selectors.clinics_overview(user=request.user, region=region, without_months=months)
+    return render(request, "dialogs/dialogue/clinics.html", {"region": region, "form": form, "clinics": clinics, "months": months})
+
+
+# --- Planning --------------------------------------------------------------------------------------------
+
+
+def _planning_forms(request, region, dialogue=None):
+    data = request.POST if request.method == "POST" else None
+    candidates = selectors.region_follow_up_members(region)
+    if dialogue is None:
+        day_form = DialogueDayForm(
+            data,
+            clinics=region.clinics.filter(active=True).order_by("name"),
+            versions=GuideVersion.objects.for_new_dialogues(region),
+            initial={"clinic": request.GET.get("vardcentral")},
+        )
+        return day_form, TeamForm(data, candidates=candidates), ParticipantFormSet(data, prefix="deltagare")
+    day_form = DialogueDayForm(data, planning=False, initial=selectors.dialogue_day_initial(dialogue))
+    team_form = TeamForm(data, candidates=candidates, initial=TeamForm.initial_for(dialogue.team_members.all()))
+    participants = ParticipantFormSet(
+        data, prefix="deltagare", initial=ParticipantFormSet.initial_for(dialogue.clinic_participants.all())
+    )
+    return day_form, team_form, participants
+
+
+def dialogue_create(request):
+    region = access.require_follow_up_region(request)
+    day_form, team_form, participants = _planning_forms(request, region)
+    if request.method == "POST" and all(f.is_valid() for f in (day_form, team_form, participants)):
+        try:
+            dialogue = services.dialogue_plan(
+                region=region, **day_form.cleaned_data, team=team_form.selections,
+                participants=participants.participants, user=request.user,
+            )
+        except ValidationError as error:
+            _form_errors([day_form, team_form], error)
+        else:
+            messages.success(request, _("Dialogen är planerad."))
+            return redirect("dialogs:dialogue_detail", pk=dialogue.pk)
+    context = {"region": region, "day_form": day_form, "team_form": team_form, "participants": participants}
+    return render(request, "dialogs/dialogue/form.html", context)
+
+
+def dialogue_update(request, pk: int):
+    dialogue = access.get_dialogue_for_user_rw(request.user, pk)
+    if not dialogue.is_planning:
+        raise PermissionDenied
+    day_form, team_form, participants = _planning_forms(request, dialogue.clinic.region, dialogue)
+    if request.method == "POST" and all(f.is_valid() for f in (day_form, team_form, participants)):
+        try:
+            services.dialogue_update(
+                dialogue=dialogue, **day_form.cleaned_data, team=team_form.selections,
+                participants=participants.participants, user=request.user,
+            )
+        except ValidationError as error:
+            _form_errors([day_form, team_form], error)
+        else:
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect("dialogs:dialogue_detail", pk=dialogue.pk)
+    context = {"dialogue": dialogue, "day_form": day_form, "team_form": team_form, "participants": participants}
+    return render(request, "dialogs/dialogue/form.html", context)
+
+
+# --- The dialogue's page and its status ------------------------------------------------------------------
+
+
+def dialogue_detail(request, pk: int):
+    dialogue = access.get_dialogue_for_user(request.user, pk)
+    page = selectors.dialogue_detail_page(dialogue, user=request.user)
+    return render(request, "dialogs/dialogue/detail.html", {"dialogue": dialogue, "page": page})
+
+
+@require_POST
+def dialogue_transition(request, pk: int):
+    dialogue = access.get_dialogue_for_user_rw(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dialogue_transition(
+                dialogue=dialogue, to_status=form.cleaned_data["status"], user=request.user, note=form.cleaned_data["note"]
+            )
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Dialogen har nu status ”%(status)s”.") % {"status": dialogue.get_status_display()})
+    return redirect(reverse("dialogs:dialogue_detail", args=[dialogue.pk]) + "#status")
+
+
+@require_POST
+def dialogue_share(request, pk: int):
+    dialogue = access.get_dialogue_for_user_rw(request.user, pk)
+    try:
+        services.dialogue_share_documentation(dialogue=dialogue, user=request.user)
+    except services.DialogueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Vårdcentralens personal kan nu läsa dokumentationen."))
+    return redirect("dialogs:dialogue_summary", pk=dialogue.pk)
+
+
+def dialogue_ics(request, pk: int):
+    dialogue = access.get_dialogue_for_user(request.user, pk)
+    letter = selectors.dialogue_letter(dialogue)
+    event = dialogue_day_event(
+        dialogue=dialogue,
+        agenda=letter.agenda,
+        end=selectors.agenda_end(letter.agenda, dialogue),
+        team_members=letter.team_members,
+        participants=letter.participants,
+        url=request.build_absolute_uri(reverse("dialogs:dialogue_detail", args=[dialogue.pk])),
+        domain=_domain(),
+    )
+    content = calendar_bytes([event], stamp=dialogue.updated_at)
+    return _attachment(content, "text/calendar; charset=utf-8", f"uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.ics")
+
+
+# --- Summary and the follow-up meeting -------------------------------------------------------------------
+
+
+def dialogue_summary(request, pk: int):
+    dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
+    page = selectors.dialogue_summary_page(dialogue, user=request.user)
+    return render(request, "dialogs/dialogue/summary.html", {"dialogue": dialogue, "page": page})
+
+
+def follow_up_book(request, pk: int):
+    dialogue = access.get_dialogue_for_user_rw(request.user, pk)
+    meeting = selectors.follow_up_meeting_of(dialogue)
+    form = FollowUpMeetingForm(request.POST or None, initial=FollowUpMeetingForm.initial_for(meeting))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_book(dialogue=dialogue, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors([form], error)
+        except services.DialogueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Uppföljningsmötet är bokat."))
+            return redirect("dialogs:dialogue_summary", pk=dialogue.pk)
+    return render(request, "dialogs/dialogue/follow_up_form.html", {"dialogue": dialogue, "form": form, "meeting": meeting})
+
+
+def follow_up_waive(request, pk: int):
+    dialogue = access.get_dialogue_for_user_rw(request.user, pk)
+    form = FollowUpWaiveForm(request.POST or None, initial={"reason": dialogue.follow_up_waived_reason})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_waive(dialogue=dialogue, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _form_errors([form], error)
+        except services.DialogueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Det är noterat att inget uppföljningsmöte behövs."))
+            return redirect("dialogs:dialogue_summary", pk=dialogue.pk)
+    return render(request, "dialogs/dialogue/follow_up_waive_form.html", {"dialogue": dialogue, "form": form})
+
+
+def follow_up_ics(request, pk: int):
+    dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
+    meeting = selectors.follow_up_meeting_of(dialogue)
+    if meeting is None:
+        messages.error(request, _("Inget uppföljningsmöte är bokat ännu."))
+        return redirect("dialogs:dialogue_summary", pk=dialogue.pk)
+    url = request.build_absolute_uri(reverse("dialogs:dialogue_summary", args=[dialogue.pk]))
+    content = calendar_bytes([follow_up_event(meeting=meeting, dialogue=dialogue, url=url, domain=_domain())], stamp=meeting.updated_at)
+    return _attachment(content, "text/calendar; charset=utf-8", f"uppfoljningsmote-{meeting.date:%Y-%m-%d}.ics")
+
+
+# --- Documentation and exports ---------------------------------------------------------------------------
+
+
+def dialogue_documentation(request, pk: int):
+    dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
+    page = selectors.dialogue_documentation_page(dialogue)
+    return render(request, "dialogs/dialogue/documentation.html", {"dialogue": dialogue, "page": page})
+
+
+def dialogue_export_pdf(request, pk: int):
+    dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
+    page = selectors.dialogue_documentation_page(dialogue)
+    html = render_to_string("dialogs/dialogue/documentation_print.html", {"dialogue": dialogue, "page": page}, request)
+    pdf = html_to_pdf(html=html, base_url=request.build_absolute_uri("/"))
+    return _attachment(pdf, "application/pdf", export.export_filename(page.documentation, "pdf"))
+
+
+def dialogue_export_csv(request, pk: int):
+    dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
+    documentation = selectors.dialogue_documentation(dialogue)
+    content = export.documentation_csv(documentation)
+    return _attachment(content, "text/csv; charset=utf-8", export.export_filename(documentation, "csv"))
+
+
+def dialogue_export_xlsx(request, pk: int):
+    dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
+    documentation = selectors.dialogue_documentation(dialogue)
+    content = export.documentation_xlsx(documentation)
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _attachment(content, content_type, export.export_filename(documentation, "xlsx"))

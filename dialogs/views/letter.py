@@ -1,0 +1,49 @@
+"""The pre-meeting letter (Bilaga 1) as a web page and PDF, and the region's letter template."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dialogs import access
+from dialogs.forms.dialogue import LetterTemplateForm
+from dialogs.selectors import dialogue as selectors
+from dialogs.services import letter as letter_services
+from dialogs.views.dialogue import _attachment
+
+
+def dialogue_letter(request, pk: int):
+    dialogue = access.get_dialogue_for_user(request.user, pk)
+    page = selectors.dialogue_letter(dialogue)
+    can_edit_template = access.is_region_admin(request.user, dialogue.clinic.region)
+    context = {"dialogue": dialogue, "page": page, "can_edit_template": can_edit_template}
+    return render(request, "dialogs/dialogue/letter.html", context)
+
+
+def dialogue_letter_pdf(request, pk: int):
+    dialogue = access.get_dialogue_for_user(request.user, pk)
+    page = selectors.dialogue_letter(dialogue)
+    html = render_to_string("dialogs/dialogue/letter_print.html", {"dialogue": dialogue, "page": page}, request)
+    pdf = letter_services.html_to_pdf(html=html, base_url=request.build_absolute_uri("/"))
+    return _attachment(pdf, "application/pdf", f"forord-uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.pdf")
+
+
+def letter_template_update(request):
+    region = access.require_region_admin(request)
+    subject, body = letter_services.letter_template_for_region(region)
+    form = LetterTemplateForm(request.POST or None, initial={"subject": subject, "body": body})
+    if request.method == "POST" and form.is_valid():
+        letter_services.letter_template_save(region=region, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Brevmallen är sparad."))
+        return redirect("dialogs:letter_template_update")
+    context = {"region": region, "form": form, "placeholders": letter_services.PLACEHOLDERS}
+    return render(request, "dialogs/dialogue/letter_template_form.html", context)
+
+
+@require_POST
+def letter_template_reset(request):
+    region = access.require_region_admin(request)
+    letter_services.letter_template_reset(region=region)
+    messages.success(request, _("Brevmallen har återställts till standardtexten."))
+    return redirect("dialogs:letter_template_update")

@@ -1,0 +1,55 @@
+"""Preparation by the three parties: all three read all three, each writes only its own."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dialogs import access
+from dialogs.forms.dialogue import PreparationForm
+from dialogs.selectors import dialogue as selectors
+from dialogs.services import dialogue as services
+from dialogs.views.dialogue import _form_errors
+from organisations.models import Party
+
+# The parties' responsibility on the day, as the method's structure for the dialogue suggests (Bilaga 1).
+DEFAULT_RESPONSIBILITY = {
+    Party.VARDCENTRAL: gettext_lazy("Visa och berätta om vårdcentralens data, gärna på storbildsskärm."),
+    Party.BESTALLARE: gettext_lazy("Intervjua, med bisittare vid behov, och dokumentera samtalet."),
+    Party.UTVECKLING: gettext_lazy("Intervjua, med bisittare vid behov, och dokumentera samtalet."),
+}
+
+
+def preparation_list(request, pk: int):
+    dialogue = access.get_dialogue_for_user(request.user, pk)
+    preparations = selectors.party_preparations(
+        dialogue, selectors.dialogue_preparations(dialogue), access.parties_for_user(request.user, dialogue)
+    )
+    return render(request, "dialogs/dialogue/preparation_list.html", {"dialogue": dialogue, "preparations": preparations})
+
+
+def preparation_update(request, pk: int, party: str):
+    dialogue = access.get_dialogue_for_preparation_rw(request.user, pk, party)
+    current = selectors.dialogue_preparations(dialogue).get(party)
+    form = PreparationForm(
+        request.POST or None,
+        focus_groups=selectors.focus_groups(dialogue),
+        initial=PreparationForm.initial_for(current, str(DEFAULT_RESPONSIBILITY[party])),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.preparation_save(
+                dialogue=dialogue, party=party, user=request.user,
+                focus_section_ids=form.focus_ids("section"), focus_question_ids=form.focus_ids("question"),
+                overview_notes=data["overview_notes"], data_sources=data["data_sources"],
+                data_sources_other=data["data_sources_other"], responsibility=data["responsibility"],
+            )
+        except ValidationError as error:
+            _form_errors([form], error)
+        else:
+            messages.success(request, _("Förberedelsen är sparad."))
+            return redirect("dialogs:preparation_list", pk=dialogue.pk)
+    context = {"dialogue": dialogue, "form": form, "party_label": Party(party).label, "party": party}
+    return render(request, "dialogs/dialogue/preparation_form.html", context)
