@@ -179,26 +179,45 @@ def test_per_clinic_view_shows_the_last_dialogue_and_clinics_without_one(world, 
     assert [clinic.name for clinic in without] == ["Vårdcentral A2"]
 
 
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
 def test_overview_runs_a_constant_number_of_queries(world, client_for, django_assert_max_num_queries):
     client = client_for("bestallare")
-    client.get(reverse("dialogs:dialogue_list"))  # warm the session and the user's roles
+    plan(world)
+    list_url, clinics_url = reverse("dialogs:dialogue_list"), reverse("dialogs:dialogue_clinics") + "?months=3"
+    _queries(client, list_url)  # warm the session
+    few = (_queries(client, list_url), _queries(client, clinics_url))
     for number in range(12):
         clinic = Clinic.objects.create(region=world.region_a, name=f"Vårdcentral X{number}", hsa_id=f"SE-X{number}")
         plan(world, clinic=clinic)
         held(world, clinic=clinic, days_ago=100 + number)
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("dialogs:dialogue_list"))
-    assert response.context["page"].paginator.count == 24
-    with django_assert_max_num_queries(8):
-        client.get(reverse("dialogs:dialogue_clinics") + "?months=3")
+    many = (_queries(client, list_url), _queries(client, clinics_url))
+    assert few == many
+    with django_assert_max_num_queries(12):
+        response = client.get(list_url)
+    assert response.context["page"].paginator.count == 25
+    with django_assert_max_num_queries(7):
+        client.get(clinics_url)
 
 
 def test_detail_page_runs_a_constant_number_of_queries(world, client_for, django_assert_max_num_queries):
-    dialogue = plan(world, participants=[services.ParticipantData(f"Person {n}", "annan", "sjuksköterska") for n in range(8)])
+    previous = held(world, days_ago=90, status=DialogueStatus.UPPFOLJNING_BOKAD)
+    write_answer(previous, "sammanfattning-q02", "Fortsätt med kontinuiteten")
+    small = plan(world, participants=[services.ParticipantData("Vera", "verksamhetschef")])
+    large = plan(world, participants=[services.ParticipantData(f"Person {n}", "annan", "sjuksköterska") for n in range(12)])
     client = client_for("bestallare")
-    client.get(reverse("dialogs:dialogue_detail", args=[dialogue.pk]))
-    with django_assert_max_num_queries(26):
-        client.get(reverse("dialogs:dialogue_detail", args=[dialogue.pk]))
+    url = reverse("dialogs:dialogue_detail", args=[small.pk])
+    _queries(client, url)
+    assert _queries(client, url) == _queries(client, reverse("dialogs:dialogue_detail", args=[large.pk]))
+    with django_assert_max_num_queries(20):
+        client.get(url)
 
 
 # --- Preparation ------------------------------------------------------------------------------------------
