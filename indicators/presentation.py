@@ -1,0 +1,535 @@
+"""Reads and computations behind the indicator pages (the clinic's indicators, an indicator across the
+region, presentation mode, and the indicators shown beside a guide question).
+
+Chapter 4 of the method warns that random variation, case mix and registration habits make raw numbers
+misleading. So every value leaves here with what is needed to read it honestly: its 95 % interval, a
+comparison with the region and the country that only counts a difference when the interval lies wholly on
+one side (indicators.stats.compare_to_benchmark), a small-numbers flag, and the Anhøj run-chart verdict on
+its trend. Words for all of this live in indicators/charts.py, which builds the charts from these objects.
+
+Queries are fixed in number, whatever the number of indicators or years: the clinic's indicators in one
+query and all their observations (clinic, region, country; every period and sex) in one more. The series
+are small (60 indicators × 10 years × 3 sexes × 3 units is about 5,400 rows), so they are read as tuples
+and grouped in Python rather than aggregated in SQL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+
+from indicators import stats
+from indicators.models import Granularity, Indicator, Observation, ObservationStatus, Polarity, Sex, Unit, UnitKind
+from organisations.models import Clinic, Region
+
+# Intervals are shown at 95 %; funnels add 99.8 % (Spiegelhalter's "alarm" limits).
+LEVEL = 0.95
+FUNNEL_LEVELS = (0.95, 0.998)
+
+# Units whose values can be compared with the region's and the country's: a proportion or a rate is
+# independent of the clinic's size, a count or an amount in kronor is not.
+COMPARABLE_UNITS = {Unit.PERCENT, Unit.RATE_PER_1000}
+FUNNEL_UNITS = COMPARABLE_UNITS
+
+# When a clinic has the same number of periods at two granularities, the coarser one wins: fewer, steadier
+# points are the safer default for reading a trend.
+_GRANULARITY_ORDER = [Granularity.YEAR, Granularity.HALF, Granularity.QUARTER, Granularity.MONTH]
+
+
+class NotCompared:
+    """Why a comparison was not made (``BenchmarkComparison.reason``); charts.py puts these in words."""
+
+    NO_VALUE = "no_value"
+    NO_BENCHMARK = "no_benchmark"
+    NO_INTERVAL = "no_interval"
+    UNIT = "unit"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One observation as the pages read it (a tuple from the database, not a model instance)."""
+
+    period_start: date
+    period_end: date
+    granularity: str
+    sex: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str
+
+    # The model's rules for labels and values apply unchanged: they read only these attributes.
+    period_label = Observation.period_label
+    has_value = Observation.has_value
+
+    @property
+    def period_key(self) -> str:
+        return f"{self.granularity}:{self.period_start.isoformat()}"
+
+    @property
+    def status_label(self) -> str:
+        return str(ObservationStatus(self.status).label)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A value with its 95 % interval, both on the scale the indicator is shown in (percent 0–100, per
+    1,000, a count)."""
+
+    point: Point
+    interval: stats.Interval | None
+    small_numbers: bool
+
+    @property
+    def value(self) -> float:
+        return self.point.value
+
+
+@dataclass(frozen=True)
+class BenchmarkComparison:
+    kind: str  # UnitKind.REGION or UnitKind.NATION
+    result: stats.Comparison
+    benchmark: Point | None = None
+    reason: str = ""  # a NotCompared code when result is NOT_COMPARED
+    small_numbers: bool = False
+
+
+def _as_count(number: float | None) -> int | None:
+    """A stored float as an event count, or None when it is missing or not a whole number (weighted or
+    rounded figures get no interval rather than a wrong one)."""
+    if number is None or not math.isfinite(number) or number < 0 or number != int(number):
+        return None
+    return int(number)
+
+
+def interval_for(unit: str, point: Point, *, level: float = LEVEL) -> stats.Interval | None:
+    """The interval of an observation on its display scale, or None when the source gives too little."""
+    if not point.has_value:
+        return None
+    numerator, denominator = _as_count(point.numerator), point.denominator
+    if unit == Unit.PERCENT:
+        if numerator is None or _as_count(denominator) is None or not 0 < denominator or numerator > denominator:
+            return None
+        interval = stats.wilson_interval(numerator, int(denominator), level=level)
+        return stats.Interval(interval.lower * 100, interval.upper * 100, level)
+    if unit == Unit.RATE_PER_1000:
+        if numerator is None or denominator is None or not denominator > 0:
+            return None
+        return stats.rate_interval(numerator, denominator, per=1000, level=level)
+    if unit == Unit.COUNT:
+        events = _as_count(point.value)
+        if events is None:
+            return None
+        if events < 10:
+            return stats.poisson_exact_interval(events, level=level)
+        return stats.byar_interval(events, level=level)
+    return None
+
+
+def estimate_for(unit: str, point: Point | None) -> Estimate | None:
+    if point is None or not point.has_value:
+        return None
+    has_denominator = unit in COMPARABLE_UNITS
+    return Estimate(
+        point=point,
+        interval=interval_for(unit, point),
+        small_numbers=has_denominator and stats.small_numbers(point.denominator),
+    )
+
+
+def compare(indicator: Indicator, estimate: Estimate | None, benchmark: Point | None, kind: str) -> BenchmarkComparison:
+    """The clinic against a benchmark, following the polarity of the indicator (stats.compare_to_benchmark)."""
+    not_compared = stats.Comparison.NOT_COMPARED
+    if indicator.unit not in COMPARABLE_UNITS:
+        return BenchmarkComparison(kind, not_compared, benchmark, NotCompared.UNIT)
+    if estimate is None:
+        return BenchmarkComparison(kind, not_compared, benchmark, NotCompared.NO_VALUE)
+    if benchmark is None or not benchmark.has_value:
+        return BenchmarkComparison(kind, not_compared, benchmark, NotCompared.NO_BENCHMARK, estimate.small_numbers)
+    if estimate.interval is None:
+        return BenchmarkComparison(kind, not_compared, benchmark, NotCompared.NO_INTERVAL, estimate.small_numbers)
+    result = stats.compare_to_benchmark(estimate.interval, benchmark.value, indicator.polarity)
+    return BenchmarkComparison(kind, result, benchmark, "", estimate.small_numbers)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------------------
+
+_POINT_COLUMNS = (
+    "indicator_id",
+    "unit_kind",
+    "clinic_id",
+    "period_start",
+    "period_end",
+    "granularity",
+    "sex",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+)
+
+
+def _rows(queryset) -> Iterable[tuple[int, str, int | None, Point]]:
+    for indicator_id, unit_kind, clinic_id, *fields in queryset.values_list(*_POINT_COLUMNS):
+        yield indicator_id, unit_kind, clinic_id, Point(*fields)
+
+
+def _benchmark_filter(region: Region) -> Q:
+    return Q(unit_kind=UnitKind.REGION, region=region) | Q(unit_kind=UnitKind.NATION)
+
+
+def choose_granularity(points: Iterable[Point]) -> str | None:
+    """The granularity with the most total-sex periods (the coarser one on a tie)."""
+    counts = Counter(point.granularity for point in points if point.sex == Sex.TOTAL)
+    if not counts:
+        return None
+    return max(counts, key=lambda granularity: (counts[granularity], -_GRANULARITY_ORDER.index(granularity)))
+
+
+@dataclass
+class IndicatorSeries:
+    """One indicator for one clinic, in one granularity: the clinic's points per sex (in period order) and
+    the region's and the country's points for the same periods."""
+
+    indicator: Indicator
+    granularity: str | None
+    clinic_points: dict[str, list[Point]] = field(default_factory=dict)
+    region_points: dict[tuple[date, str], Point] = field(default_factory=dict)
+    nation_points: dict[tuple[date, str], Point] = field(default_factory=dict)
+
+    def points(self, sex: str = Sex.TOTAL) -> list[Point]:
+        return self.clinic_points.get(sex, [])
+
+    def benchmark(self, kind: str, point: Point) -> Point | None:
+        """The region's or the country's observation for the same period and sex as ``point``."""
+        points = self.region_points if kind == UnitKind.REGION else self.nation_points
+        return points.get((point.period_start, point.sex))
+
+    def latest(self, sex: str = Sex.TOTAL) -> Point | None:
+        points = self.points(sex)
+        return points[-1] if points else None
+
+    def at(self, period_start: date, sex: str) -> Point | None:
+        for point in self.points(sex):
+            if point.period_start == period_start:
+                return point
+        return None
+
+
+def _build_series(
+    indicator: Indicator,
+    clinic_points: list[Point],
+    region_points: list[Point],
+    nation_points: list[Point],
+    granularity: str | None = None,
+) -> IndicatorSeries:
+    granularity = granularity or choose_granularity(clinic_points)
+    series = IndicatorSeries(indicator, granularity)
+    by_sex: dict[str, list[Point]] = defaultdict(list)
+    for point in clinic_points:
+        if point.granularity == granularity:
+            by_sex[point.sex].append(point)
+    series.clinic_points = {sex: sorted(points, key=lambda p: p.period_start) for sex, points in by_sex.items()}
+    for target, points in ((series.region_points, region_points), (series.nation_points, nation_points)):
+        for point in points:
+            if point.granularity == granularity:
+                target[(point.period_start, point.sex)] = point
+    return series
+
+
+def clinic_indicators(clinic: Clinic) -> list[Indicator]:
+    """The active indicators of the clinic's region that have any observation for the clinic (1 query)."""
+    has_data = Observation.objects.filter(indicator=OuterRef("pk"), clinic=clinic)
+    return list(
+        Indicator.objects.for_region(clinic.region)
+        .filter(active=True)
+        .filter(Exists(has_data))
+        .select_related("source")
+        .order_by("source__name", "name", "pk")
+    )
+
+
+def load_series(
+    clinic: Clinic, indicators: Sequence[Indicator], *, granularity: str | None = None
+) -> dict[int, IndicatorSeries]:
+    """Each indicator's series for the clinic with the region's and country's benchmarks (1 query)."""
+    by_indicator = {indicator.pk: indicator for indicator in indicators}
+    clinic_points: dict[int, list[Point]] = defaultdict(list)
+    region_points: dict[int, list[Point]] = defaultdict(list)
+    nation_points: dict[int, list[Point]] = defaultdict(list)
+    queryset = Observation.objects.filter(indicator_id__in=list(by_indicator)).filter(
+        Q(unit_kind=UnitKind.CLINIC, clinic=clinic) | _benchmark_filter(clinic.region)
+    )
+    buckets = {UnitKind.CLINIC: clinic_points, UnitKind.REGION: region_points, UnitKind.NATION: nation_points}
+    for indicator_id, unit_kind, _clinic_id, point in _rows(queryset):
+        buckets[unit_kind][indicator_id].append(point)
+    return {
+        pk: _build_series(indicator, clinic_points[pk], region_points[pk], nation_points[pk], granularity)
+        for pk, indicator in by_indicator.items()
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One indicator of one clinic: the row of the clinic page, the summary beside a question, a slide
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorSummary:
+    series: IndicatorSeries
+    latest: Point | None  # the latest total-sex period, even when the source masked its value
+    estimate: Estimate | None
+    vs_region: BenchmarkComparison
+    vs_nation: BenchmarkComparison
+    women: Estimate | Point | None
+    men: Estimate | Point | None
+    run: stats.RunChartResult
+    target_met: bool | None
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.series.indicator
+
+    @property
+    def trend(self) -> list[float | None]:
+        return [point.value for point in self.series.points()]
+
+    @property
+    def small_numbers(self) -> bool:
+        return bool(self.estimate and self.estimate.small_numbers)
+
+    @property
+    def period_range(self) -> str:
+        points = self.series.points()
+        if not points:
+            return ""
+        first, last = points[0].period_label, points[-1].period_label
+        return first if first == last else f"{first}–{last}"
+
+
+def _target_met(indicator: Indicator, estimate: Estimate | None) -> bool | None:
+    if indicator.target is None or estimate is None or indicator.polarity == Polarity.NO_JUDGEMENT:
+        return None
+    if indicator.polarity == Polarity.HIGHER_BETTER:
+        return estimate.value >= indicator.target
+    return estimate.value <= indicator.target
+
+
+def summarise(series: IndicatorSeries) -> IndicatorSummary:
+    indicator = series.indicator
+    latest = series.latest()
+    estimate = estimate_for(indicator.unit, latest)
+    by_sex = {}
+    for sex in (Sex.WOMEN, Sex.MEN):
+        point = series.at(latest.period_start, sex) if latest else None
+        by_sex[sex] = estimate_for(indicator.unit, point) or point
+    return IndicatorSummary(
+        series=series,
+        latest=latest,
+        estimate=estimate,
+        vs_region=compare(indicator, estimate, latest and series.benchmark(UnitKind.REGION, latest), UnitKind.REGION),
+        vs_nation=compare(indicator, estimate, latest and series.benchmark(UnitKind.NATION, latest), UnitKind.NATION),
+        women=by_sex[Sex.WOMEN],
+        men=by_sex[Sex.MEN],
+        run=stats.run_chart([point.value for point in series.points()]),
+        target_met=_target_met(indicator, estimate),
+    )
+
+
+def clinic_summaries(clinic: Clinic) -> list[IndicatorSummary]:
+    """Every indicator of the clinic, summarised (2 queries, however many indicators and years)."""
+    indicators = clinic_indicators(clinic)
+    series = load_series(clinic, indicators)
+    return [summarise(series[indicator.pk]) for indicator in indicators]
+
+
+def indicator_summaries(clinic: Clinic, indicators: Iterable[Indicator]) -> list[IndicatorSummary]:
+    """Summaries of the given indicators for a clinic, in the order given, duplicates dropped (1 query).
+
+    For the dialogue form: collect the indicators of all its questions, call this once, and hand each
+    question its own with ``summaries_for``. Indicators without data for the clinic are kept (with no
+    latest value), so the form can say that nothing is known.
+    """
+    unique = list({indicator.pk: indicator for indicator in indicators}.values())
+    series = load_series(clinic, unique)
+    return [summarise(series[indicator.pk]) for indicator in unique]
+
+
+def summaries_for(summaries: Iterable[IndicatorSummary], indicators: Iterable[Indicator]) -> list[IndicatorSummary]:
+    """The summaries of ``indicators`` (e.g. one question's), picked from a list made for many questions."""
+    by_pk = {summary.indicator.pk: summary for summary in summaries}
+    return [by_pk[indicator.pk] for indicator in indicators if indicator.pk in by_pk]
+
+
+def select_indicators(indicators: Sequence[Indicator], pks: Iterable[str]) -> list[Indicator]:
+    """The indicators whose primary keys are listed (in the list's order); all of them when none is."""
+    wanted = [int(pk) for pk in pks if str(pk).isdigit()]
+    if not wanted:
+        return list(indicators)
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    return [by_pk[pk] for pk in dict.fromkeys(wanted) if pk in by_pk]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One indicator across the region: funnel plot and every clinic's run chart
+# ---------------------------------------------------------------------------------------------------------
+
+
+class FunnelPosition:
+    INSIDE = "inside"
+    ABOVE_95 = "above_95"
+    BELOW_95 = "below_95"
+    ABOVE_998 = "above_998"
+    BELOW_998 = "below_998"
+
+
+@dataclass(frozen=True)
+class FunnelClinic:
+    clinic: Clinic
+    estimate: Estimate
+    size: float  # denominator (proportions) or population (rates)
+    limits: tuple[stats.Interval, ...]  # at FUNNEL_LEVELS, display scale
+    position: str
+
+    @property
+    def is_outside(self) -> bool:
+        return self.position != FunnelPosition.INSIDE
+
+
+@dataclass
+class RegionIndicator:
+    indicator: Indicator
+    region: Region
+    granularity: str | None
+    periods: list[Point]  # one representative point per available period, latest first
+    period: Point | None  # the chosen period
+    centre: float | None = None  # display scale
+    centre_is_region_value: bool = False
+    funnel: list[FunnelClinic] = field(default_factory=list)
+    curve: list[stats.FunnelPoint] = field(default_factory=list)  # display scale
+    not_in_funnel: list[tuple[Clinic, Point | None]] = field(default_factory=list)
+    clinic_series: list[tuple[Clinic, IndicatorSeries]] = field(default_factory=list)
+
+    @property
+    def has_funnel(self) -> bool:
+        return bool(self.funnel) and self.centre is not None
+
+
+def _position(value: float, limits: Sequence[stats.Interval]) -> str:
+    inner, outer = limits
+    if value > outer.upper:
+        return FunnelPosition.ABOVE_998
+    if value < outer.lower:
+        return FunnelPosition.BELOW_998
+    if value > inner.upper:
+        return FunnelPosition.ABOVE_95
+    if value < inner.lower:
+        return FunnelPosition.BELOW_95
+    return FunnelPosition.INSIDE
+
+
+def _funnel_limits(unit: str, centre: float, sizes: Sequence[float]) -> list[stats.FunnelPoint]:
+    """Limits on the display scale (percent or per 1,000) at each size."""
+    if unit == Unit.PERCENT:
+        points = stats.funnel_curve(centre / 100, [max(1, round(size)) for size in sizes], levels=FUNNEL_LEVELS)
+        return [
+            stats.FunnelPoint(
+                size=point.size,
+                limits=tuple(stats.Interval(i.lower * 100, i.upper * 100, i.level) for i in point.limits),
+            )
+            for point in points
+        ]
+    return stats.funnel_curve_rate(centre, sizes, per=1000, levels=FUNNEL_LEVELS)
+
+
+def _funnel_grid(sizes: Sequence[float], steps: int = 60) -> list[float]:
+    low, high = max(1.0, min(sizes) * 0.8), max(sizes) * 1.15
+    if high <= low:
+        high = low + 1
+    ratio = (high / low) ** (1 / (steps - 1))
+    return sorted({round(low * ratio**step) for step in range(steps)})
+
+
+def _pooled_centre(unit: str, estimates: Sequence[Estimate]) -> float | None:
+    numerator = sum(estimate.point.numerator for estimate in estimates)
+    denominator = sum(estimate.point.denominator for estimate in estimates)
+    if not denominator:
+        return None
+    return numerator / denominator * (100 if unit == Unit.PERCENT else 1000)
+
+
+def region_indicator(
+    indicator: Indicator, region: Region, clinics: Sequence[Clinic], *, period_key: str | None = None
+) -> RegionIndicator:
+    """The region's clinics on one indicator (1 query): the funnel for one period and each clinic's series.
+
+    The funnel's centre line is the region's own value for the period when the source gives one, else the
+    pooled value of the clinics shown (sum of numerators over sum of denominators). Only clinics with a
+    value, numerator and denominator take part; the others are listed with their status.
+    """
+    by_pk = {clinic.pk: clinic for clinic in clinics}
+    queryset = Observation.objects.filter(indicator=indicator, sex=Sex.TOTAL).filter(
+        Q(unit_kind=UnitKind.CLINIC, clinic_id__in=list(by_pk)) | _benchmark_filter(region)
+    )
+    clinic_points: dict[int, list[Point]] = defaultdict(list)
+    benchmarks: dict[str, list[Point]] = defaultdict(list)
+    for _indicator_id, unit_kind, clinic_id, point in _rows(queryset):
+        if unit_kind == UnitKind.CLINIC:
+            clinic_points[clinic_id].append(point)
+        else:
+            benchmarks[unit_kind].append(point)
+    granularity = choose_granularity(point for points in clinic_points.values() for point in points)
+    result = RegionIndicator(indicator, region, granularity, periods=[], period=None)
+    for clinic in clinics:
+        series = _build_series(
+            indicator, clinic_points[clinic.pk], benchmarks[UnitKind.REGION], benchmarks[UnitKind.NATION], granularity
+        )
+        if series.points():
+            result.clinic_series.append((clinic, series))
+    periods = {point.period_start: point for _clinic, series in result.clinic_series for point in series.points()}
+    result.periods = [periods[start] for start in sorted(periods, reverse=True)]
+    result.period = next((p for p in result.periods if p.period_key == period_key), None) or (
+        result.periods[0] if result.periods else None
+    )
+    if result.period is not None and indicator.unit in FUNNEL_UNITS:
+        region_point = next(
+            (p for p in benchmarks[UnitKind.REGION] if p.period_key == result.period.period_key and p.has_value), None
+        )
+        _fill_funnel(result, region_point)
+    return result
+
+
+def _fill_funnel(result: RegionIndicator, region_point: Point | None) -> None:
+    unit = result.indicator.unit
+    start = result.period.period_start
+    estimates: list[tuple[Clinic, Estimate]] = []
+    for clinic, series in result.clinic_series:
+        point = series.at(start, Sex.TOTAL)
+        estimate = estimate_for(unit, point)
+        if estimate is None or estimate.interval is None or not point.denominator:
+            result.not_in_funnel.append((clinic, point))
+        else:
+            estimates.append((clinic, estimate))
+    if not estimates:
+        return
+    if region_point is not None:
+        result.centre, result.centre_is_region_value = region_point.value, True
+    else:
+        result.centre = _pooled_centre(unit, [estimate for _clinic, estimate in estimates])
+    if result.centre is None or (unit == Unit.PERCENT and not 0 <= result.centre <= 100):
+        result.centre = None
+        return
+    sizes = [estimate.point.denominator for _clinic, estimate in estimates]
+    own_limits = _funnel_limits(unit, result.centre, sizes)
+    for (clinic, estimate), limits in zip(estimates, own_limits):
+        result.funnel.append(
+            FunnelClinic(clinic, estimate, estimate.point.denominator, limits.limits, _position(estimate.value, limits.limits))
+        )
+    result.curve = _funnel_limits(unit, result.centre, _funnel_grid(sizes))
