@@ -49,10 +49,11 @@ def clinic_series(
     if since:
         filters["period_start__gte"] = since
     if indicators is None:
-        indicator_ids = set(_observations(clinic=clinic, **filters).values_list("indicator_id", flat=True).distinct())
-        indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("source"))
+        own = _group(_observations(clinic=clinic, **filters))
+        indicators = list(Indicator.objects.filter(pk__in=list(own)).select_related("source"))
+    else:
+        own = _group(_observations(clinic=clinic, indicator_id__in=[indicator.pk for indicator in indicators], **filters))
     indicator_ids = [indicator.pk for indicator in indicators]
-    own = _group(_observations(clinic=clinic, indicator_id__in=indicator_ids, **filters))
     region = _group(
         _observations(unit_kind=UnitKind.REGION, region_id=clinic.region_id, indicator_id__in=indicator_ids, **filters)
     )
