@@ -12,4 +12,7 @@ def seed(*, stdout=None) -> list[tuple[str, str]]:
         guide_adopt(region=region, source=national, user=None)
         if stdout is not None:
             stdout.write(f"Region Demo har fått dialogstödet {national.label}.")
+    from dialogs.demo_dialogues import seed as seed_dialogues
+
+    seed_dialogues(stdout=stdout)
     return []

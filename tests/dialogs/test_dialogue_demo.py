@@ -1,0 +1,28 @@
+"""The demo's dialogues (dialogs/demo_dialogues.py): every status, one complete documentation, and an earlier
+dialogue at demo-vc1's clinic that the new one follows up."""
+
+from dialogs import demo as dialogs_demo
+from dialogs.models.dialogue import Dialogue, DialogueStatus
+from dialogs.selectors.dialogue import dialogue_continuity
+from organisations import demo as organisations_demo
+
+
+def test_demo_dialogues_cover_every_status_and_follow_up_the_earlier_one(db):
+    organisations_demo.seed()
+    dialogs_demo.seed()
+    dialogues = Dialogue.objects.filter(clinic__region__name="Region Demo").select_related("clinic", "guide_version")
+    assert {dialogue.status for dialogue in dialogues} == set(DialogueStatus.values)
+    questions = dialogues[0].guide_version.questions.count()
+    complete = [d for d in dialogues if d.answers.count() == questions and d.status == DialogueStatus.AVSLUTAD]
+    assert complete and complete[0].is_documentation_shared
+
+    björkdalen = sorted((d for d in dialogues if d.clinic.hsa_id.endswith("D001")), key=lambda d: d.date)
+    assert [d.status for d in björkdalen] == [DialogueStatus.AVSLUTAD, DialogueStatus.FORBEREDELSE]
+    continuity = dialogue_continuity(björkdalen[1])
+    assert continuity.previous == björkdalen[0]
+    assert "fast vårdkontakt" in continuity.work_on[0].text
+    assert björkdalen[1].preparations.count() == 2
+
+    count = dialogues.count()
+    dialogs_demo.seed()
+    assert Dialogue.objects.filter(clinic__region__name="Region Demo").count() == count
