@@ -206,3 +206,36 @@ def require_follow_up_region(request) -> Region:
     if not is_follow_up_member(request.user, region):
         raise PermissionDenied
     return region
+
+
+# --- On-site documentation (issue 4, items 5–6) --------------------------------------------------------------
+# Read by the region's follow-up team, and by the clinic's staff once shared (403 before); written by the
+# follow-up team and the dialogue's own team (clinic staff 403). The dialogue comes annotated with whether the
+# user may document it, so neither the page nor an autosave spends a query on roles.
+
+
+from dialogs.services.answers import can_document, with_documenter_flags  # noqa: E402
+
+
+def _dialogue_with_documenter_flags(user, pk: int) -> Dialogue:
+    dialogues = Dialogue.objects.for_user(user).select_related("clinic__region", "guide_version")
+    dialogue = with_documenter_flags(dialogues, user).filter(pk=pk).first()
+    if dialogue is None:
+        raise Http404
+    return dialogue
+
+
+def get_dialogue_for_documentation(user, pk: int) -> Dialogue:
+    """A dialogue whose on-site documentation the user may read."""
+    dialogue = _dialogue_with_documenter_flags(user, pk)
+    if not (dialogue.is_documentation_shared or can_document(user, dialogue)):
+        raise PermissionDenied
+    return dialogue
+
+
+def get_dialogue_for_documentation_rw(user, pk: int) -> Dialogue:
+    """A dialogue whose on-site documentation the user may write."""
+    dialogue = _dialogue_with_documenter_flags(user, pk)
+    if not can_document(user, dialogue):
+        raise PermissionDenied
+    return dialogue

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from dialogs import views
-from dialogs.views import dialogue, guide, guide_editor, letter, preparation
+from dialogs.views import dialogue, guide, guide_editor, letter, onsite, preparation
 
 app_name = "dialogs"
 
@@ -42,6 +42,13 @@ urlpatterns = [
     path("dialogstod/fragor/<int:pk>/upp/", guide_editor.question_move_up, name="question_move_up"),
     path("dialogstod/fragor/<int:pk>/ner/", guide_editor.question_move_down, name="question_move_down"),
     path("dialogstod/fragor/<int:pk>/flytta/", guide_editor.question_move_to_section, name="question_move_to_section"),
+    # On-site documentation of a dialogue: one screen per section, autosave per answer, each answer's history.
+    path("<int:pk>/dokumentation/", onsite.onsite_start, name="onsite"),
+    path("<int:pk>/dokumentation/<slug:section_key>/", onsite.onsite_section, name="onsite_section"),
+    path("<int:pk>/dokumentation/fragor/<int:question_pk>/spara/", onsite.answer_autosave, name="answer_autosave"),
+    path(
+        "<int:pk>/dokumentation/fragor/<int:question_pk>/historik/", onsite.answer_history_view, name="answer_history"
+    ),
     # Dialogues (issue 4): overview, planning, the letter, preparations, summary, follow-up meeting, exports.
     path("oversikt/", dialogue.dialogue_list, name="dialogue_list"),
     path("vardcentraler/", dialogue.dialogue_clinics, name="dialogue_clinics"),

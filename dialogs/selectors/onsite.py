@@ -1,0 +1,351 @@
+"""The on-site form's read side: a dialogue's guide as screens in the order of the day, each section with its
+questions, answers, the parties' chosen focus areas and progress, in a constant number of queries.
+
+Screens follow the agenda: the top-level sections in the order the agenda blocks walk through them. Sections
+the agenda does not name (e.g. the optional Levnadsvanor module, when the dialogue includes it) come before
+the summary and the feedback to the team, which close the day.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.db.models import Value
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from dialogs.models import AgendaBlock, AnswerKind, Question, Section, SectionKind
+from dialogs.models.answers import Answer, AnswerRevision
+from dialogs.models.dialogue import Dialogue, Preparation
+from dialogs.selectors.guide import GuideTree, guide_version_tree
+from dialogs.services.answers import EMPTY_CONTENT, merge_contents, same_content
+from organisations.models import Party
+
+CLOSING_KINDS = {SectionKind.SUMMARY, SectionKind.FEEDBACK}
+
+
+@dataclass
+class QuestionItem:
+    """One question as the form shows it: its saved answer (if any), which parties chose it as a focus area,
+    and an unsaved draft the server kept after a plain post it could not save (conflict or invalid)."""
+
+    question: Question
+    answer: Answer | None
+    focus_parties: list[str]
+    draft: dict | None = None
+    indicator_summaries: list = field(default_factory=list)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer is not None and self.answer.is_answered
+
+    @property
+    def revision(self) -> int:
+        return self.answer.revision if self.answer else 0
+
+    @property
+    def saved(self) -> dict:
+        return self.answer.snapshot() if self.answer else dict(EMPTY_CONTENT)
+
+    @property
+    def conflict(self) -> dict | None:
+        """The user's unsaved content from a plain post that met a newer save, unless it now agrees."""
+        if self.draft and self.draft["reason"] == "conflict" and not same_content(self.draft["mine"], self.saved):
+            return self.draft["mine"]
+        return None
+
+    @property
+    def invalid_message(self) -> str:
+        return self.draft.get("message", "") if self.draft and self.draft["reason"] == "invalid" else ""
+
+    @property
+    def shown(self) -> dict:
+        """What the fields show: after a conflict the merge of both texts (saving it keeps every word), after
+        invalid content the user's own text, else what is saved."""
+        if self.conflict is not None:
+            return merge_contents(self.saved, self.conflict)
+        if self.invalid_message:
+            return self.draft["mine"]
+        return self.saved
+
+    @property
+    def form_revision(self) -> int:
+        """The revision the fields were edited from: what is saved now, except for kept invalid content."""
+        return self.draft["base_revision"] if self.invalid_message else self.revision
+
+    @property
+    def is_unsaved(self) -> bool:
+        return self.conflict is not None or bool(self.invalid_message)
+
+    @property
+    def prefix(self) -> str:
+        return f"q{self.question.pk}"
+
+    @property
+    def choices(self) -> list[tuple[str, str, str]]:
+        """(field name, label, value shown) for each labelled yes/no choice."""
+        values = self.shown.get("choice_values") or {}
+        return [
+            (f"{self.prefix}-choice_{index}", label, values.get(label, ""))
+            for index, label in enumerate(self.question.choices)
+        ]
+
+    @property
+    def prompts(self) -> list[tuple[int, str, str]]:
+        """(index, prompt, text shown) for each numbered sub-question."""
+        texts = list(self.shown.get("prompt_answers") or [])
+        return [
+            (index, prompt, texts[index] if index < len(texts) else "") for index, prompt in enumerate(self.question.prompts)
+        ]
+
+    @property
+    def saved_parts(self) -> list[tuple[str, str]]:
+        return answer_parts(self.question, self.saved)
+
+    @property
+    def conflict_parts(self) -> list[tuple[str, str]]:
+        return answer_parts(self.question, self.conflict) if self.conflict is not None else []
+
+
+@dataclass
+class QuestionGroup:
+    """A section's own questions, or one sub-section's (rendered under its heading)."""
+
+    section: Section
+    items: list[QuestionItem]
+    focus_parties: list[str]
+
+
+@dataclass
+class Screen:
+    section: Section
+    groups: list[QuestionGroup]
+    focus_parties: list[str]
+    number: int = 0
+
+    @property
+    def items(self) -> list[QuestionItem]:
+        return [item for group in self.groups for item in group.items]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def answered(self) -> int:
+        return sum(item.is_answered for item in self.items)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.answered == self.total
+
+
+@dataclass
+class NavBlock:
+    """An agenda block of the day, at the dialogue's own times, with the screens it walks through."""
+
+    start: time | None
+    end: time | None
+    title: str
+    screens: list[Screen] = field(default_factory=list)
+
+
+@dataclass
+class OnsitePage:
+    dialogue: Dialogue
+    tree: GuideTree
+    screens: list[Screen]
+    nav: list[NavBlock]
+    current: Screen
+    previous: Screen | None
+    next: Screen | None
+
+    @property
+    def answered(self) -> int:
+        return sum(screen.answered for screen in self.screens)
+
+    @property
+    def total(self) -> int:
+        return sum(screen.total for screen in self.screens)
+
+
+def _choice_label(value: str) -> str:
+    return {"ja": _("Ja"), "nej": _("Nej")}.get(value or "", _("Inget svar"))
+
+
+def answer_parts(question: Question, content: dict) -> list[tuple[str, str]]:
+    """An answer as labelled plain-text parts, the way the form asks them: the yes/no or each labelled choice,
+    each numbered sub-answer, then the notes. Used for read-only views, conflicts and the history."""
+    parts = []
+    if question.kind == AnswerKind.YES_NO:
+        parts.append((_("Ja eller nej"), _choice_label(content.get("yes_no", ""))))
+    if question.kind == AnswerKind.CHOICES:
+        values = content.get("choice_values") or {}
+        parts += [(label, _choice_label(values.get(label, ""))) for label in question.choices]
+    if question.kind == AnswerKind.SEQUENCE:
+        texts = list(content.get("prompt_answers") or [])
+        parts += [
+            (f"{number}. {prompt}", texts[number - 1] if number <= len(texts) else "")
+            for number, prompt in enumerate(question.prompts, start=1)
+        ]
+    else:
+        parts.append((_("Anteckningar"), content.get("text", "")))
+    return parts
+
+
+def _focus_areas(dialogue: Dialogue) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Which parties chose each section and each question as a focus area (one query)."""
+    sections: dict[int, set[str]] = defaultdict(set)
+    questions: dict[int, set[str]] = defaultdict(set)
+    chosen_sections = (
+        Preparation.focus_sections.through.objects.filter(preparation__dialogue=dialogue)
+        .annotate(area=Value("section"))
+        .values_list("area", "preparation__party", "section_id")
+    )
+    chosen_questions = (
+        Preparation.focus_questions.through.objects.filter(preparation__dialogue=dialogue)
+        .annotate(area=Value("question"))
+        .values_list("area", "preparation__party", "question_id")
+    )
+    for area, party, pk in chosen_sections.union(chosen_questions, all=True):
+        (sections if area == "section" else questions)[pk].add(party)
+    return sections, questions
+
+
+def _party_labels(parties: set[str]) -> list[str]:
+    return [str(label) for value, label in Party.choices if value in parties]
+
+
+def _shift(moment: time, delta) -> time:
+    return (datetime.combine(datetime.min, moment) + delta).time()
+
+
+def _ordered_sections(tree: GuideTree, dialogue: Dialogue) -> list[tuple[Section, AgendaBlock | None]]:
+    """Top-level sections in the order of the day, each with the agenda block that walks through it."""
+    included = [s for s in tree.sections if not s.optional or dialogue.include_lifestyle_module]
+    by_id = {section.pk: section for section in included}
+    ordered: list[tuple[Section, AgendaBlock | None]] = []
+    seen: set[int] = set()
+    for block in tree.agenda_blocks:
+        for block_section in block.block_sections.all():
+            section = by_id.get(block_section.section_id)
+            if section is not None and section.pk not in seen:
+                ordered.append((section, block))
+                seen.add(section.pk)
+    unplaced = [(section, None) for section in included if section.pk not in seen]
+    closing_at = next((index for index, (section, _b) in enumerate(ordered) if section.kind in CLOSING_KINDS), len(ordered))
+    return ordered[:closing_at] + unplaced + ordered[closing_at:]
+
+
+def onsite_page(*, dialogue: Dialogue, section_key: str | None, drafts: dict | None = None) -> OnsitePage:
+    """The on-site form of ``dialogue`` at the screen of ``section_key`` (the first screen when None); 404 for a
+    key that is not a screen of this dialogue. ``drafts`` maps question ids to drafts kept by the server."""
+    tree = guide_version_tree(dialogue.guide_version)
+    answers = {answer.question_id: answer for answer in Answer.objects.filter(dialogue=dialogue).select_related("updated_by")}
+    focus_sections, focus_questions = _focus_areas(dialogue)
+    drafts = drafts or {}
+
+    def item(question: Question) -> QuestionItem:
+        return QuestionItem(
+            question=question,
+            answer=answers.get(question.pk),
+            focus_parties=_party_labels(focus_questions.get(question.pk, set())),
+            draft=drafts.get(str(question.pk)),
+        )
+
+    ordered = _ordered_sections(tree, dialogue)
+    screens, nav = [], []
+    last_block_pk = None
+    first_block = tree.agenda_blocks[0] if tree.agenda_blocks else None
+    delta = (
+        datetime.combine(datetime.min, dialogue.start_time) - datetime.combine(datetime.min, first_block.start)
+        if first_block
+        else None
+    )
+    for number, (section, block) in enumerate(ordered, start=1):
+        groups = [QuestionGroup(section, [item(q) for q in section.questions.all()], [])]
+        parties = set(focus_sections.get(section.pk, set()))
+        for subsection in section.subsections.all():
+            chosen = focus_sections.get(subsection.pk, set())
+            parties |= chosen
+            groups.append(QuestionGroup(subsection, [item(q) for q in subsection.questions.all()], _party_labels(chosen)))
+        for group in groups:
+            for question_item in group.items:
+                parties |= focus_questions.get(question_item.question.pk, set())
+        groups[0].focus_parties = _party_labels(focus_sections.get(section.pk, set()))
+        screen = Screen(section=section, groups=groups, focus_parties=_party_labels(parties), number=number)
+        screens.append(screen)
+        if not nav or block is None or block.pk != last_block_pk:
+            nav.append(
+                NavBlock(
+                    start=_shift(block.start, delta) if block and delta is not None else None,
+                    end=_shift(block.end, delta) if block and delta is not None else None,
+                    title=block.title if block else "",
+                )
+            )
+        nav[-1].screens.append(screen)
+        last_block_pk = block.pk if block else None
+    if not screens:
+        raise Http404
+    index = 0 if section_key is None else next((i for i, s in enumerate(screens) if s.section.key == section_key), None)
+    if index is None:
+        raise Http404
+    attach_indicator_summaries(dialogue, screens[index].items)
+    return OnsitePage(
+        dialogue=dialogue,
+        tree=tree,
+        screens=screens,
+        nav=nav,
+        current=screens[index],
+        previous=screens[index - 1] if index > 0 else None,
+        next=screens[index + 1] if index + 1 < len(screens) else None,
+    )
+
+
+def _has_question_indicators() -> bool:
+    return any(model_field.name == "indicators" for model_field in Question._meta.get_fields())
+
+
+def attach_indicator_summaries(dialogue: Dialogue, items: list[QuestionItem]) -> None:
+    """Give each question of the screen the summaries of the indicators linked to it, for the dialogue's clinic
+    (two queries for the whole screen: the links with their indicators, then every series at once). Does
+    nothing until the guide's questions have their ``indicators`` relation."""
+    if not items or not _has_question_indicators():
+        return
+    from indicators.presentation import indicator_summaries, summaries_for
+
+    links = Question.indicators.through.objects.filter(
+        question_id__in=[item.question.pk for item in items]
+    ).select_related("indicator").order_by("pk")
+    by_question: dict[int, list] = defaultdict(list)
+    for link in links:
+        by_question[link.question_id].append(link.indicator)
+    if not by_question:
+        return
+    summaries = indicator_summaries(dialogue.clinic, [indicator for linked in by_question.values() for indicator in linked])
+    for item in items:
+        item.indicator_summaries = summaries_for(summaries, by_question.get(item.question.pk, []))
+
+
+def dialogue_question(*, dialogue: Dialogue, question_pk: int) -> Question:
+    """A question of the dialogue's pinned guide version, with its section; 404 for any other question."""
+    question = (
+        Question.objects.select_related("section").filter(pk=question_pk, version_id=dialogue.guide_version_id).first()
+    )
+    if question is None:
+        raise Http404
+    return question
+
+
+def answer_history(*, dialogue: Dialogue, question: Question) -> tuple[Answer | None, list[AnswerRevision]]:
+    """The answer and every saved change of it, newest first, with who made it (two queries)."""
+    answer = Answer.objects.filter(dialogue=dialogue, question=question).select_related("updated_by").first()
+    if answer is None:
+        return None, []
+    revisions = list(answer.revisions.select_related("user").order_by("-revision"))
+    for revision in revisions:
+        before, after = answer_parts(question, revision.before), answer_parts(question, revision.after)
+        revision.changes = [
+            (label, old, new) for (label, old), (_label, new) in zip(before, after, strict=True) if old != new
+        ]
+    return answer, revisions

@@ -1,0 +1,261 @@
+"""On-site documentation in Chromium: autosave across sections, a lost connection, a crashed tab, two documenters
+on the same answer, keyboard only and tablet width; axe-core checks every page and state."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from dialogs.models.answers import Answer
+from tests.browser.conftest import assert_accessible, login, new_page, visit
+from tests.dialogs.onsite_factories import onsite_dialogue
+
+SAVED = re.compile(r"^Sparat \d\d:\d\d")
+NOT_SAVED = re.compile(r"^Inte sparat")
+
+
+@pytest.fixture
+def dialogue(world):
+    return onsite_dialogue(world)
+
+
+@pytest.fixture
+def second_context(_browser, live_server):
+    context = _browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+def section_path(dialogue, key="p1") -> str:
+    return f"/dialoger/{dialogue.pk}/dokumentation/{key}/"
+
+
+def question_box(page, key):
+    return page.locator(f"#fraga-{key}")
+
+
+def status_of(page, key):
+    return question_box(page, key).locator("[data-answer-status]")
+
+
+def notes(page, key):
+    return question_box(page, key).locator('[data-field="text"]')
+
+
+def answer_text(dialogue, key) -> str:
+    answer = Answer.objects.filter(dialogue=dialogue, question__key=key).first()
+    return answer.text if answer else ""
+
+
+def test_documenting_across_sections_saves_itself_and_survives_a_reload(page, world, dialogue):
+    login(page, world.user("bestallare"))
+    visit(page, section_path(dialogue))
+    page.get_by_label("Anteckningar: Vilka arbetar här?").press_sequentially("Tre specialister i allmänmedicin.")
+    expect(status_of(page, "p1-q01")).to_have_text(SAVED)
+    research = question_box(page, "p1-q02")
+    research.get_by_role("radio", name="Ja", exact=True).check()
+    expect(status_of(page, "p1-q02")).to_have_text(SAVED)
+    expect(page.locator(".onsite-section-progress")).to_have_text("2 av 3 besvarade")
+    assert_accessible(page, context="P1 saved")
+
+    page.get_by_role("link", name=re.compile("^P4: Processer")).first.click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="P4")
+    premises = question_box(page, "p4-organisation-q01")
+    premises.get_by_role("group", name=re.compile("^För personalen")).get_by_role("radio", name="Nej").check()
+    expect(status_of(page, "p4-organisation-q01")).to_have_text(SAVED)
+    page.get_by_label("Välj ett område").fill("Diabetes")
+    expect(status_of(page, "p4-konkret-exempel-q01")).to_have_text(SAVED)
+
+    visit(page, section_path(dialogue))
+    expect(page.get_by_label("Anteckningar: Vilka arbetar här?")).to_have_value("Tre specialister i allmänmedicin.")
+    expect(question_box(page, "p1-q02").get_by_role("radio", name="Ja", exact=True)).to_be_checked()
+    expect(page.locator(".onsite-nav")).to_contain_text("2 av 3 besvarade")
+    expect(page.locator(".onsite-nav")).to_contain_text("2 av 2 besvarade")
+    answer = Answer.objects.get(dialogue=dialogue, question__key="p4-organisation-q01")
+    assert answer.choice_values == {"För patienterna": "", "För personalen": "nej"}
+    assert Answer.objects.get(question__key="p4-konkret-exempel-q01").prompt_answers == ["Diabetes", ""]
+
+
+def test_text_typed_offline_is_kept_and_sent_when_the_connection_returns(page, browser_context, world, dialogue):
+    login(page, world.user("utveckling"))
+    visit(page, section_path(dialogue))
+    browser_context.set_offline(True)
+    notes(page, "p1-q03").press_sequentially("Skrivet utan nät.")
+    expect(status_of(page, "p1-q03")).to_have_text(NOT_SAVED)
+    expect(status_of(page, "p1-q03")).to_contain_text("finns kvar i webbläsaren")
+    stored = page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:'))")
+    assert len(stored) == 1 and stored[0].endswith(":0")
+    assert_accessible(page, context="offline, pending")
+    assert answer_text(dialogue, "p1-q03") == ""
+
+    browser_context.set_offline(False)
+    expect(status_of(page, "p1-q03")).to_have_text(SAVED)
+    assert answer_text(dialogue, "p1-q03") == "Skrivet utan nät."
+    assert page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:')).length") == 0
+
+
+def test_after_a_crash_unsaved_text_is_offered_back_not_dropped(page, world, dialogue):
+    login(page, world.user("bestallare"))
+    visit(page, section_path(dialogue))
+    # The server is unreachable for autosaves (a dead network path), then the tab goes away.
+    page.route("**/dokumentation/fragor/**", lambda route: route.abort("internetdisconnected"))
+    notes(page, "p1-q01").fill("Detta får inte försvinna.")
+    expect(status_of(page, "p1-q01")).to_have_text(NOT_SAVED)
+    visit(page, section_path(dialogue))
+    page.unroute("**/dokumentation/fragor/**")
+    box = question_box(page, "p1-q01")
+    expect(box.locator('[data-panel="restore"]')).to_contain_text("Detta får inte försvinna.")
+    expect(notes(page, "p1-q01")).to_have_value("")  # nothing overwritten silently
+    assert_accessible(page, context="restore offered")
+    box.get_by_role("button", name="Återställ osparad text").click()
+    expect(notes(page, "p1-q01")).to_have_value("Detta får inte försvinna.")
+    expect(status_of(page, "p1-q01")).to_have_text(SAVED)
+    assert answer_text(dialogue, "p1-q01") == "Detta får inte försvinna."
+
+
+def test_two_documenters_on_the_same_answer_see_the_conflict_and_keep_both_texts(page, second_context, world, dialogue):
+    login(page, world.user("bestallare"))
+    visit(page, section_path(dialogue))
+    other = new_page(second_context)
+    login(other, world.user("utveckling"))
+    visit(other, section_path(dialogue))
+
+    notes(page, "p1-q01").press_sequentially("Bos anteckning.")
+    expect(status_of(page, "p1-q01")).to_have_text(SAVED)
+    notes(other, "p1-q01").press_sequentially("Umas anteckning.")
+    conflict = question_box(other, "p1-q01").locator('[data-panel="conflict"]')
+    expect(conflict).to_be_visible()
+    expect(conflict.locator('[data-conflict-side="mine"]')).to_contain_text("Umas anteckning.")
+    expect(conflict.locator('[data-conflict-side="theirs"]')).to_contain_text("Bos anteckning.")
+    expect(conflict.locator('[data-conflict-side="theirs"]')).to_contain_text("Sparad av Bo Beställare")
+    expect(status_of(other, "p1-q01")).to_contain_text("någon annan har ändrat svaret")
+    assert answer_text(dialogue, "p1-q01") == "Bos anteckning."
+    assert_accessible(other, context="conflict shown")
+
+    # Resolve by keyboard: from the field, Tab reaches the conflict's buttons.
+    notes(other, "p1-q01").focus()
+    for _step in range(6):
+        other.keyboard.press("Tab")
+        if other.evaluate("document.activeElement.textContent") == "Redigera en sammanslagen text":
+            break
+    other.keyboard.press("Enter")
+    expect(notes(other, "p1-q01")).to_have_value("Bos anteckning.\n\nUmas anteckning.")
+    expect(status_of(other, "p1-q01")).to_have_text(SAVED)
+    assert answer_text(dialogue, "p1-q01") == "Bos anteckning.\n\nUmas anteckning."
+    assert_accessible(other, context="conflict merged")
+
+    visit(page, section_path(dialogue))
+    expect(notes(page, "p1-q01")).to_have_value("Bos anteckning.\n\nUmas anteckning.")
+    question_box(page, "p1-q01").get_by_role("link", name=re.compile("^Historik")).click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="history")
+    expect(page.get_by_role("heading", name=re.compile("^Ändring 2: Uma Utveckling"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Ändring 1: Bo Beställare"))).to_be_visible()
+
+
+def test_keep_mine_and_keep_theirs_settle_a_conflict(page, second_context, world, dialogue):
+    login(page, world.user("bestallare"))
+    visit(page, section_path(dialogue))
+    other = new_page(second_context)
+    login(other, world.user("utveckling"))
+    visit(other, section_path(dialogue))
+    notes(page, "p1-q01").fill("Bo först.")
+    notes(page, "p1-q03").fill("Bo på trean.")
+    expect(status_of(page, "p1-q03")).to_have_text(SAVED)
+    expect(status_of(page, "p1-q01")).to_have_text(SAVED)
+
+    notes(other, "p1-q01").fill("Uma vill behålla sitt.")
+    question_box(other, "p1-q01").get_by_role("button", name="Behåll min text").click()
+    expect(status_of(other, "p1-q01")).to_have_text(SAVED)
+    assert answer_text(dialogue, "p1-q01") == "Uma vill behålla sitt."
+
+    notes(other, "p1-q03").fill("Uma ångrar sig.")
+    question_box(other, "p1-q03").get_by_role("button", name="Behåll den sparade texten").click()
+    expect(notes(other, "p1-q03")).to_have_value("Bo på trean.")
+    expect(status_of(other, "p1-q03")).to_have_text(SAVED)
+    assert answer_text(dialogue, "p1-q03") == "Bo på trean."
+    assert_accessible(other, context="conflicts settled")
+
+
+def test_too_long_text_is_refused_with_a_message_and_kept_in_the_browser(page, world, dialogue):
+    login(page, world.user("bestallare"))
+    visit(page, section_path(dialogue))
+    notes(page, "p1-q01").fill("x" * 20_001)
+    expect(status_of(page, "p1-q01")).to_contain_text("Texten är för lång")
+    assert page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:')).length") == 1
+    assert_accessible(page, context="too long")
+    assert not Answer.objects.exists()
+
+
+def test_the_form_works_by_keyboard_only(page, world, dialogue):
+    login(page, world.user("utveckling"))
+    visit(page, section_path(dialogue))
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Hoppa till innehållet")).to_be_focused()
+    page.keyboard.press("Enter")
+    # Through the day's navigation to P4.
+    for _step in range(12):
+        page.keyboard.press("Tab")
+        if (page.evaluate("document.activeElement.textContent") or "").strip().startswith("P4: Processer"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/p4/$"))
+    assert_accessible(page, context="P4 by keyboard")
+    # A labelled choice is a real radio group: Tab into it, arrows choose.
+    radio = question_box(page, "p4-organisation-q01").get_by_role("radio", name="Ja").first
+    radio.focus()
+    page.keyboard.press("ArrowRight")
+    expect(question_box(page, "p4-organisation-q01").get_by_role("radio", name="Nej").first).to_be_checked()
+    expect(status_of(page, "p4-organisation-q01")).to_have_text(SAVED)
+    page.keyboard.press("Tab")  # out of this group, onto the next one's checked "Inget svar"
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Tab")  # into the notes
+    page.keyboard.type("Lokalerna är trånga.")
+    expect(notes(page, "p4-organisation-q01")).to_have_value("Lokalerna är trånga.")
+    expect(status_of(page, "p4-organisation-q01")).to_have_text(SAVED)
+    assert Answer.objects.get(question__key="p4-organisation-q01").choice_values == {
+        "För patienterna": "nej", "För personalen": "nej"
+    }
+    # Follow-up questions open from the keyboard.
+    visit(page, section_path(dialogue))
+    summary = question_box(page, "p1-q01").locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(question_box(page, "p1-q01").get_by_text("Andel specialister i allmänmedicin?")).to_be_visible()
+    assert_accessible(page, context="follow-ups open")
+
+
+def test_without_javascript_the_section_form_still_saves(page, _browser, live_server, world, dialogue):
+    context = _browser.new_context(base_url=live_server.url, locale="sv-SE", java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto("/konto/logga-in/")
+        plain.get_by_label("Användarnamn").fill("bestallare")
+        plain.get_by_label("Lösenord").fill("correct horse battery")
+        plain.get_by_role("button", name="Logga in").click()
+        plain.goto(section_path(dialogue))
+        notes(plain, "p1-q01").fill("Utan skript.")
+        question_box(plain, "p1-q02").get_by_role("radio", name="Nej", exact=True).check()
+        plain.get_by_role("button", name="Spara avsnittet").click()
+        plain.wait_for_load_state("load")
+        expect(plain.get_by_text("Avsnittet är sparat.")).to_be_visible()
+        expect(notes(plain, "p1-q01")).to_have_value("Utan skript.")
+        assert answer_text(dialogue, "p1-q01") == "Utan skript."
+        # axe-core needs JavaScript: check the page exactly as the script-less browser got it.
+        html = plain.content().replace("<head>", f'<head><base href="{live_server.url}/">', 1)
+    finally:
+        context.close()
+    page.set_content(html)
+    assert_accessible(page, context="saved without JavaScript")
+
+
+def test_tablet_width_fits_and_stays_accessible(page, world, dialogue):
+    page.set_viewport_size({"width": 768, "height": 1024})
+    login(page, world.user("bestallare"))
+    visit(page, section_path(dialogue, "p4"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    notes(page, "p4-organisation-q01").fill("På surfplattan.")
+    expect(status_of(page, "p4-organisation-q01")).to_have_text(SAVED)
+    assert_accessible(page, context="tablet")
