@@ -1,0 +1,235 @@
+"""Dialogues in Chromium: planning (and a refused past date), each party's preparation, the summary with
+booking of the follow-up meeting, and the calendar invitations parsed with ``icalendar``. axe-core checks every
+page and state."""
+
+import datetime
+import re
+
+import icalendar
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, Preparation
+from tests.browser.conftest import assert_accessible, login, visit
+from tests.dialogs.dialogue_factories import held, plan, published_dialogue_version, write_answer
+
+
+def _field(name: str):
+    """A label as crispy renders it: required fields end with an asterisk."""
+    return re.compile(rf"^\s*{re.escape(name)}\s*\*?\s*$")
+
+
+def _switch_user(page, user) -> None:
+    page.context.clear_cookies()
+    login(page, user)
+
+
+def _ics_from(page, link) -> icalendar.Calendar:
+    with page.expect_download() as download_info:
+        link.click()
+    path = download_info.value.path()
+    data = open(path, "rb").read()
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    return icalendar.Calendar.from_ical(data)
+
+
+def test_planning_a_dialogue(page, world):
+    published_dialogue_version(world)
+    login(page, world.user("bestallare"))
+    visit(page, "/dialoger/oversikt/")
+    page.get_by_role("link", name="Planera dialog").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="empty planning form")
+
+    day = timezone.localdate() + datetime.timedelta(days=20)
+    page.get_by_label(_field("Vårdcentral")).select_option(label="Vårdcentral A1")
+    page.get_by_label(_field("Datum")).fill((timezone.localdate() - datetime.timedelta(days=2)).isoformat())
+    page.get_by_label(_field("Starttid")).fill("09:00")
+    page.get_by_label("Bo Beställare är med i teamet").check()
+    team = page.locator("fieldset.team-candidate", has_text="Bo Beställare")
+    team.get_by_label("intervjuare").check()
+    team.get_by_label("dokumentation").check()
+    page.get_by_label("Uma Utveckling är med i teamet").check()
+    page.locator("fieldset.team-candidate", has_text="Uma Utveckling").get_by_label("presenterar data").check()
+    first = page.locator("[data-participant-row]").first
+    first.get_by_label("Namn", exact=True).fill("Vera Verksamhetschef")
+    first.get_by_label("Roll", exact=True).select_option("verksamhetschef")
+    page.get_by_role("button", name="Lägg till en deltagare").click()
+    added = page.locator("[data-participant-row]").nth(3)
+    expect(added.get_by_label("Namn", exact=True)).to_be_focused()
+    added.get_by_label("Namn", exact=True).fill("Dana Distrikt")
+    added.get_by_label("Roll", exact=True).select_option("annan")
+    added.get_by_label("Annan roll eller befattning").fill("distriktssköterska")
+    page.get_by_role("button", name="Planera dialogen").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="past date refused")
+    expect(page.get_by_role("alert")).to_contain_text("Dialogen är inte sparad")
+    expect(page.get_by_text("Datumet har redan passerat")).to_be_visible()
+    assert not Dialogue.objects.exists()
+
+    page.get_by_label(_field("Datum")).fill(day.isoformat())
+    page.get_by_role("button", name="Planera dialogen").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="planned dialogue")
+    dialogue = Dialogue.objects.get()
+    assert page.url.endswith(f"/dialoger/{dialogue.pk}/")
+    expect(page.get_by_test_id("dialogue-status")).to_have_text("planerad")
+    agenda = page.get_by_role("table", name="Dagens program")
+    expect(agenda).to_contain_text("09:00–10:00")  # the guide's 08:30 block, moved to the chosen start
+    expect(agenda).to_contain_text("14:30–15:00")
+    expect(page.get_by_test_id("participants")).to_contain_text("Dana Distrikt, distriktssköterska")
+    expect(page.get_by_test_id("team")).to_contain_text("Uma Utveckling, Utvecklingsavdelning – presenterar data")
+
+    event = _ics_from(page, page.get_by_test_id("dialogue-ics")).walk("VEVENT")[0]
+    assert event["DTSTART"].dt.replace(tzinfo=None) == datetime.datetime.combine(day, datetime.time(9, 0))
+    assert str(event["SUMMARY"]) == "Uppföljningsdialog på Vårdcentral A1"
+
+    page.get_by_role("link", name="Förord till vårdcentralen").first.click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="letter")
+    letter = page.get_by_test_id("letter")
+    expect(letter).to_contain_text("Sju principer för tillitsbaserad styrning och ledning")
+    expect(letter).to_contain_text("09:00–10:00 Genomgång av P1")
+    expect(letter).to_contain_text("Vera Verksamhetschef, verksamhetschef")
+
+
+def test_each_party_prepares_and_reads_the_others(page, world):
+    dialogue = plan(world)
+    for persona, party, section, question, source in [
+        ("bestallare", "bestallare", "P1: Personal (Persons)", "Hur är arbetsmiljön?", "Vården i siffror"),
+        ("utveckling", "utveckling", "P4: Processer", "Konkret exempel", "PrimärvårdsKvalitet"),
+        ("staff_a1", "vardcentral", "P1: Personal (Persons)", "Pågår någon forskning på vårdcentralen?", "Medrave"),
+    ]:
+        _switch_user(page, world.user(persona))
+        visit(page, f"/dialoger/{dialogue.pk}/forberedelser/")
+        page.get_by_role("link", name="Gör er förberedelse").click()
+        page.wait_for_load_state("load")
+        assert_accessible(page, context=f"preparation form of {party}")
+        page.locator("summary", has_text=section).click()
+        page.get_by_label(f"Hela avsnittet {section}").check()
+        page.get_by_label(question, exact=True).check()
+        expect(page.locator("[data-focus-count]")).to_have_text("2 valda.")
+        page.get_by_label(source).check()
+        page.get_by_label("Er överblick över vårdcentralens resultat").fill(f"Överblick från {party}")
+        page.get_by_role("button", name="Spara förberedelsen").click()
+        page.wait_for_load_state("load")
+        assert_accessible(page, context=f"preparations after {party}")
+        expect(page.get_by_test_id(f"preparation-{party}")).to_contain_text(f"Överblick från {party}")
+        expect(page.get_by_test_id(f"preparation-{party}")).to_contain_text(question)
+    # Clinic staff read all three preparations but edit only their own.
+    for party in ("bestallare", "utveckling", "vardcentral"):
+        expect(page.get_by_test_id(f"preparation-{party}")).to_contain_text(f"Överblick från {party}")
+    assert page.get_by_role("link", name="Ändra er förberedelse").count() == 1
+    assert Preparation.objects.filter(dialogue=dialogue).count() == 3
+    assert Dialogue.objects.get(pk=dialogue.pk).status == DialogueStatus.FORBEREDELSE
+
+
+def test_a_preparation_needs_two_or_three_areas(page, world):
+    dialogue = plan(world)
+    login(page, world.user("utveckling"))
+    visit(page, f"/dialoger/{dialogue.pk}/forberedelser/utveckling/")
+    page.locator("summary", has_text="P1: Personal").click()
+    page.get_by_label("Vilka arbetar här?", exact=True).check()
+    page.get_by_role("button", name="Spara förberedelsen").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="one area refused")
+    expect(page.get_by_text("Välj två eller tre områden. Nu är 1 valda.")).to_be_visible()
+    assert not Preparation.objects.exists()
+
+
+def test_summary_booking_and_the_follow_up_invitation(page, world):
+    dialogue = held(world, status=DialogueStatus.ATERKOPPLING_DELAD)
+    write_answer(dialogue, "sammanfattning-q02", "Korta telefonköerna på måndagar")
+    write_answer(dialogue, "aterkoppling-q01", "Bra att vi fick visa våra egna data")
+    login(page, world.user("utveckling"))
+    visit(page, f"/dialoger/{dialogue.pk}/sammanfattning/")
+    expect(page.get_by_test_id("summary")).to_contain_text("Korta telefonköerna på måndagar")
+    expect(page.get_by_test_id("team-feedback")).to_contain_text("Bra att vi fick visa våra egna data")
+
+    # Closing before the meeting is booked is refused with an explanation.
+    page.get_by_role("button", name="Ändra till ”avslutad”").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="close refused")
+    expect(page.locator(".messages")).to_contain_text("kan inte avslutas")
+
+    visit(page, f"/dialoger/{dialogue.pk}/sammanfattning/")
+    page.get_by_role("link", name="Boka uppföljningsmöte").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="booking form")
+    day = timezone.localdate() + datetime.timedelta(days=60)
+    page.get_by_label(_field("Datum")).fill(day.isoformat())
+    page.get_by_label(_field("Starttid")).fill("13:30")
+    page.get_by_label("Längd i minuter").fill("45")
+    page.get_by_label("Länk till videomötet").fill("https://video.example.org/mote/7")
+    page.get_by_label("Önskat fokusområde").fill("Telefontillgänglighet; fast vårdkontakt")
+    page.get_by_role("button", name="Boka mötet").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="booked")
+    expect(page.get_by_test_id("dialogue-status")).to_have_text("uppföljning bokad")
+    expect(page.get_by_test_id("follow-up-meeting")).to_contain_text("https://video.example.org/mote/7")
+    assert FollowUpMeeting.objects.get(dialogue=dialogue).duration_minutes == 45
+
+    event = _ics_from(page, page.get_by_test_id("follow-up-ics")).walk("VEVENT")[0]
+    assert event["DTSTART"].dt.replace(tzinfo=None) == datetime.datetime.combine(day, datetime.time(13, 30))
+    assert event["DTEND"].dt - event["DTSTART"].dt == datetime.timedelta(minutes=45)
+    assert "Telefontillgänglighet; fast vårdkontakt" in str(event["DESCRIPTION"])
+
+    page.get_by_role("button", name="Dela dokumentationen med vårdcentralen").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Ändra till ”avslutad”").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="closed")
+    expect(page.get_by_test_id("dialogue-status")).to_have_text("avslutad")
+
+    # The clinic now reads the summary and the whole documentation.
+    _switch_user(page, world.user("staff_a1"))
+    visit(page, f"/dialoger/{dialogue.pk}/sammanfattning/")
+    expect(page.get_by_test_id("summary")).to_contain_text("Korta telefonköerna på måndagar")
+    visit(page, f"/dialoger/{dialogue.pk}/export/")
+    expect(page.get_by_test_id("exports")).to_be_visible()
+
+
+def test_overview_and_per_clinic_pages(page, world):
+    held(world, days_ago=400, clinic=world.clinic_a2)
+    plan(world)
+    login(page, world.user("admin"))
+    visit(page, "/dialoger/oversikt/")
+    expect(page.get_by_test_id("dialogue-table").locator("tbody tr")).to_have_count(2)
+    page.get_by_label("Status").select_option(label="genomförd")
+    page.get_by_role("button", name="Visa").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="filtered")
+    expect(page.get_by_test_id("dialogue-table").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("dialogue-table")).to_contain_text("Vårdcentral A2")
+    visit(page, "/dialoger/vardcentraler/")
+    page.get_by_label("Visa bara vårdcentraler utan dialog").fill("12")
+    page.get_by_role("button", name="Visa").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="clinics without a dialogue")
+    expect(page.get_by_test_id("clinic-table").locator("tbody tr")).to_have_count(2)
+    visit(page, "/dialoger/brevmall/")
+    expect(page.get_by_label("Brevtext")).to_contain_text("{agenda}")
+
+
+def test_the_other_dialogue_pages_are_accessible(page, world):
+    previous = held(world, days_ago=200, status=DialogueStatus.UPPFOLJNING_BOKAD)
+    write_answer(previous, "sammanfattning-q02", "Fast vårdkontakt för de äldsta")
+    write_answer(previous, "p1-q01", "Tre läkare")
+    current = plan(world)
+    waiting = held(world, days_ago=3, clinic=world.clinic_a2)
+    login(page, world.user("bestallare"))
+    visit(page, f"/dialoger/{current.pk}/")
+    expect(page.get_by_test_id("continuity")).to_contain_text("Fast vårdkontakt för de äldsta")
+    for path in (
+        f"/dialoger/{current.pk}/andra/",
+        f"/dialoger/{current.pk}/forberedelser/",
+        f"/dialoger/{previous.pk}/",
+        f"/dialoger/{previous.pk}/export/",
+        f"/dialoger/{waiting.pk}/sammanfattning/",
+        f"/dialoger/{waiting.pk}/uppfoljningsmote/inget/",
+    ):
+        visit(page, path)
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="waiver without a reason")
+    expect(page.locator(".invalid-feedback")).to_be_visible()
