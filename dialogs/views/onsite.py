@@ -21,7 +21,7 @@ from dialogs import access
 from dialogs.forms.onsite import AnswerForm, question_prefix
 from dialogs.models.answers import Answer
 from dialogs.models.dialogue import Dialogue
-from dialogs.selectors.onsite import answer_history, dialogue_question, onsite_page
+from dialogs.selectors.onsite import answer_history, answer_parts, dialogue_question, onsite_page
 from dialogs.services.answers import (
     AnswerConflict,
     AnswerInvalid,
@@ -196,5 +196,11 @@ def answer_history_view(request, pk: int, question_pk: int):
     return render(
         request,
         "dialogs/onsite/history.html",
-        {"dialogue": dialogue, "question": question, "answer": answer, "revisions": revisions},
+        {
+            "dialogue": dialogue,
+            "question": question,
+            "answer": answer,
+            "revisions": revisions,
+            "answer_parts": answer_parts(question, answer.snapshot()) if answer else [],
+        },
     )

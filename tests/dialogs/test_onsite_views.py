@@ -302,3 +302,10 @@ def test_a_fully_answered_page_renders_in_a_constant_number_of_queries(client_fo
     small_count = count_page_queries(client, section_url(small, "p4"), django_assert_max_num_queries)
     full_count = count_page_queries(client, section_url(full, "p4"), django_assert_max_num_queries)
     assert small_count == full_count
+
+
+def test_the_history_of_an_answer_loaded_without_history_shows_the_answer(client_for, world, dialogue):
+    question = q(dialogue, "p1-q01")
+    Answer.objects.create(dialogue=dialogue, question=question, text="Inläst svar", revision=1)
+    page = html(client_for("bestallare").get(reverse("dialogs:answer_history", args=[dialogue.pk, question.pk])))
+    assert "Svaret sparades utan historik" in page and "Inläst svar" in page
