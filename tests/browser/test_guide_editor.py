@@ -1,0 +1,149 @@
+"""An administrator adapts the region's dialogue guide in the browser: drafts a new version, adds a question,
+moves it with the keyboard, previews and publishes. Every page is checked with axe-core."""
+
+from dialogs.models import GuideVersion, GuideVersionStatus, Question
+from tests.browser.conftest import assert_accessible, login, visit
+from tests.dialogs.factories import region_a_published
+
+NEW_QUESTION = "Hur ser kompetensförsörjningen ut de närmaste åren?"
+
+
+def _settle(page):
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+
+
+def test_administrator_drafts_adds_moves_previews_and_publishes(page, world):
+    first = region_a_published(world)
+    login(page, world.user("admin"))
+    visit(page, "/dialoger/")
+    page.get_by_role("link", name="Till dialogstödet").click()
+    _settle(page)
+    page.get_by_role("link", name="Testguide").click()
+    _settle(page)
+
+    page.get_by_role("button", name="Nytt utkast från denna").click()
+    _settle(page)
+    assert page.get_by_role("heading", name="Redigera utkast", level=1).is_visible()
+    draft = GuideVersion.objects.get(status=GuideVersionStatus.DRAFT)
+
+    page.get_by_role("link", name="Lägg till fråga i P1: Personal (Persons)").click()
+    _settle(page)
+    page.get_by_label("Frågetext").fill(NEW_QUESTION)
+    page.get_by_label("Ja/nej och fritext").check()
+    page.get_by_label("Fördjupningsfrågor").fill("Pensionsavgångar?\nRekryteringsläge?")
+    page.get_by_role("button", name="Spara").click()
+    _settle(page)
+    question = Question.objects.get(version=draft, text=NEW_QUESTION)
+    items = page.locator(f"#section-{question.section_id} > .card-body > ol > li")
+    assert items.last.inner_text().startswith("4.")
+    assert NEW_QUESTION in items.last.inner_text()
+
+    # Move it up twice with the keyboard only; after each move the focus is back on the question.
+    for _step in range(2):
+        page.get_by_role("button", name=f"Flytta upp – {NEW_QUESTION}").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        _settle(page)
+        assert page.evaluate("document.activeElement.id") == f"question-{question.pk}"
+    assert NEW_QUESTION in items.nth(1).inner_text()
+    assert page.get_by_role("status").inner_text().strip() == "Frågan är flyttad upp."
+
+    page.get_by_role("link", name="Förhandsgranska").click()
+    _settle(page)
+    assert page.get_by_role("heading", name="Förhandsvisning av utkastet").is_visible()
+    preview_question = page.locator("li.guide-question", has_text=NEW_QUESTION)
+    assert preview_question.get_by_label("Ja").is_disabled()
+    preview_question.locator("summary").click()
+    assert preview_question.get_by_text("Pensionsavgångar?").is_visible()
+    assert_accessible(page, context="follow-ups opened")
+
+    page.get_by_role("link", name="Publicera…").click()
+    _settle(page)
+    page.get_by_role("button", name="Publicera versionen").click()
+    _settle(page)
+    assert "Version 2 – Test 1 är publicerad." in page.get_by_role("status").inner_text()
+    assert page.get_by_text(NEW_QUESTION, exact=True).is_visible()
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == (GuideVersionStatus.PUBLISHED, 2)
+
+    visit(page, f"/dialoger/dialogstod/versioner/{first.pk}/")
+    assert page.get_by_text(NEW_QUESTION).count() == 0
+    assert page.get_by_text("Vilka arbetar här?", exact=True).is_visible()
+
+    visit(page, f"/dialoger/dialogstod/versioner/{draft.pk}/utskrift/")
+    assert page.get_by_text(NEW_QUESTION, exact=True).is_visible()
+    assert page.get_by_text("Sveriges Kommuner och Regioner (SKR)").first.is_visible()
+
+
+def test_a_publishing_problem_is_named_and_the_editor_pages_are_accessible(page, world):
+    first = region_a_published(world)
+    login(page, world.user("admin"))
+    visit(page, f"/dialoger/dialogstod/{first.guide_id}/")
+    page.get_by_role("button", name="Nytt utkast från denna").click()
+    _settle(page)
+    page.get_by_role("link", name="Lägg till avsnitt").click()
+    _settle(page)
+    page.get_by_label("Kod").fill("P6")
+    page.get_by_label("Rubrik").fill("Digitalisering")
+    page.get_by_role("button", name="Spara").click()
+    _settle(page)
+    page.get_by_role("link", name="Publicera…").click()
+    _settle(page)
+    assert page.get_by_role("alert").get_by_text("Avsnittet ”P6: Digitalisering” har inga frågor.").is_visible()
+    page.get_by_role("link", name="Avsnittet ”P6: Digitalisering” har inga frågor.").click()
+    _settle(page)
+    page.get_by_role("link", name="Lägg till agendapunkt").click()
+    _settle(page)
+    page.get_by_role("link", name="Avbryt").click()
+    _settle(page)
+    question = page.get_by_role("link", name="Flytta till avsnitt… – Vilka arbetar här?")
+    question.click()
+    _settle(page)
+    page.get_by_label("P6: Digitalisering").check()
+    page.get_by_role("button", name="Spara").click()
+    _settle(page)
+    visit(page, f"/dialoger/dialogstod/{first.guide_id}/jamfor/?old={first.pk}&new={first.pk + 1}")
+    assert page.get_by_role("table", name="Flyttade frågor").is_visible()
+
+
+def test_the_other_guide_pages_are_accessible(page, world, tmp_path):
+    from dialogs.services.guide import guide_load_shipped
+
+    national, _created = guide_load_shipped()
+    login(page, world.user("admin"))
+    visit(page, "/dialoger/dialogstod/")
+    assert page.get_by_role("button", name="Skapa regionens dialogstöd från PrimärvårdsUppföljning – dialogstöd (SKR 2021)").is_visible()
+    visit(page, f"/dialoger/dialogstod/versioner/{national.pk}/")
+    assert page.get_by_test_id("attribution").first.is_visible()
+
+    visit(page, "/dialoger/dialogstod/importera/")
+    broken = tmp_path / "guide.json"
+    broken.write_text('{"format": "primarvardsuppfoljning/guide", "format_version": 1, "guide": {}}', encoding="utf-8")
+    page.get_by_label("JSON-fil med ett dialogstöd").set_input_files(str(broken))
+    page.get_by_role("button", name="Importera").click()
+    _settle(page)
+    assert "Ingenting har sparats." in page.get_by_role("alert").inner_text()
+
+    first = region_a_published(world)
+    visit(page, "/dialoger/dialogstod/")
+    page.get_by_role("link", name="Testguide").click()
+    _settle(page)
+    page.get_by_role("button", name="Nytt utkast från denna").click()
+    _settle(page)
+    page.get_by_role("link", name="Ändra uppgifterna om versionen").click()
+    _settle(page)
+    page.get_by_role("link", name="Avbryt").click()
+    _settle(page)
+    page.get_by_role("link", name="Ändra – Hur är arbetsmiljön?").click()
+    _settle(page)
+    assert page.get_by_label("Länk").first.input_value() == "http://www.patientenkat.se/"
+    page.go_back()
+    _settle(page)
+    page.get_by_role("link", name="Ta bort utkastet").click()
+    _settle(page)
+
+    response = page.goto(f"/dialoger/dialogstod/versioner/{first.pk}/redigera/")
+    assert response.status == 409
+    assert_accessible(page)
+    visit(page, f"/dialoger/dialogstod/versioner/{first.pk}/utskrift/")
