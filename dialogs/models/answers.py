@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogs.models.dialogue import Dialogue
+from dialogs.models.dialogue import Dialogue, person_name
 from dialogs.models.guide import Question
 
 ANSWER_TEXT_MAX_LENGTH = 20_000  # characters; checked by the service so the browser can keep a longer text
@@ -45,6 +45,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dialogue} – {self.question_id} (rev. {self.revision})"
+
+    @property
+    def updated_by_name(self) -> str:
+        """Who saved the answer last ("" once that account is deleted)."""
+        return person_name(self.updated_by)
 
     def snapshot(self) -> dict:
         """The answer's content, as kept in the history's before/after."""

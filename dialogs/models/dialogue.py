@@ -23,6 +23,13 @@ from dialogs.models.guide import GuideVersion, Question, Section
 from organisations.models import Clinic, Membership, Party, Region, Role
 
 
+def person_name(user) -> str:
+    """A user's full name, their username without one, or "" for a deleted user."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
 class DialogueStatus(models.TextChoices):
     """Where a dialogue is in its life. The order of the members is the normal order of events."""
 
@@ -186,6 +193,10 @@ class DialogueStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status or '–'} → {self.to_status}"
 
+    @property
+    def changed_by_name(self) -> str:
+        return person_name(self.changed_by)
+
 
 class TeamRole(models.TextChoices):
     """What a team member does on the day."""
@@ -218,7 +229,7 @@ class TeamMember(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.user.get_full_name() or self.user.username
+        return person_name(self.user)
 
     @property
     def role_labels(self) -> list[str]:
@@ -306,6 +317,10 @@ class Preparation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dialogue} – {self.get_party_display()}"
+
+    @property
+    def updated_by_name(self) -> str:
+        return person_name(self.updated_by)
 
     @property
     def data_source_labels(self) -> list[str]:

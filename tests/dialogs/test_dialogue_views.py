@@ -439,3 +439,23 @@ def test_home_page_data_upcoming_dialogues(world):
     assert upcoming_dialogues_for_user(world.user("staff_a2"), 5) == [later]
     assert upcoming_dialogues_for_user(world.user("outsider"), 5) == []
     assert upcoming_dialogues_for_user(world.user("bestallare"), 5, region=world.region_b) == []
+
+
+def test_pages_survive_a_deleted_author(world, client_for):
+    """Status history, preparations and exports name "okänd" when the account behind a change is gone."""
+    from dialogs.models.answers import Answer
+    from dialogs.models.dialogue import DialogueStatusChange
+
+    dialogue = held(world)
+    write_answer(dialogue, "p1-q01", "Text")
+    DialogueStatusChange.objects.filter(dialogue=dialogue).update(changed_by=None)
+    Answer.objects.filter(dialogue=dialogue).update(updated_by=None)
+    client = client_for("bestallare")
+    assert "okänd" in client.get(reverse("dialogs:dialogue_detail", args=[dialogue.pk])).content.decode()
+    assert client.get(reverse("dialogs:dialogue_export_csv", args=[dialogue.pk])).status_code == 200
+    fresh = plan(world, clinic=world.clinic_a2)
+    client.post(
+        reverse("dialogs:preparation_update", args=[fresh.pk, "bestallare"]), _preparation_post(fresh, "p1", "p4")
+    )
+    Preparation.objects.update(updated_by=None)
+    assert "av okänd" in client.get(reverse("dialogs:preparation_list", args=[fresh.pk])).content.decode()
