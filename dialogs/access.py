@@ -89,33 +89,26 @@ def get_draft_for_user_rw(user, pk: int) -> GuideVersion:
     return version
 
 
-def _check_draft_item(user, version: GuideVersion) -> None:
-    _check_write(user, version.guide.region)
-    version.ensure_draft()
+def _draft_item_for_user_rw(user, queryset, pk: int):
+    """An agenda block, section or question of a draft the user may edit (409 when no longer a draft)."""
+    item = queryset.select_related("version__guide__region").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    _check_write(user, item.version.guide.region)
+    item.version.ensure_draft()
+    return item
 
 
 def get_agenda_block_for_user_rw(user, pk: int) -> AgendaBlock:
-    block = AgendaBlock.objects.select_related("version__guide__region").filter(pk=pk).first()
-    if block is None:
-        raise Http404
-    _check_draft_item(user, block.version)
-    return block
+    return _draft_item_for_user_rw(user, AgendaBlock.objects.all(), pk)
 
 
 def get_section_for_user_rw(user, pk: int) -> Section:
-    section = Section.objects.select_related("version__guide__region", "parent").filter(pk=pk).first()
-    if section is None:
-        raise Http404
-    _check_draft_item(user, section.version)
-    return section
+    return _draft_item_for_user_rw(user, Section.objects.select_related("parent"), pk)
 
 
 def get_question_for_user_rw(user, pk: int) -> Question:
-    question = Question.objects.select_related("version__guide__region", "section").filter(pk=pk).first()
-    if question is None:
-        raise Http404
-    _check_draft_item(user, question.version)
-    return question
+    return _draft_item_for_user_rw(user, Question.objects.select_related("section"), pk)
 
 
 def require_guide_reader(request: HttpRequest) -> Region:

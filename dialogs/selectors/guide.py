@@ -153,46 +153,40 @@ def _question_problems(question: Question, number: int, section: Section) -> lis
             )
         )
     if question.kind == AnswerKind.SEQUENCE and not [prompt for prompt in question.prompts if prompt.strip()]:
-        problems.append(
-            GuideProblem(_("Frågan %(question)s har numrerade delfrågor men inga delfrågor.") % {"question": label}, anchor)
-        )
+        message = _("Frågan %(question)s har numrerade delfrågor men inga delfrågor.") % {"question": label}
+        problems.append(GuideProblem(message, anchor))
     return problems
 
 
 def guide_version_problems(tree: GuideTree) -> list[GuideProblem]:
     """Everything that must be fixed before the version can be published, each named."""
-    problems = []
-    version = tree.version
-    if not version.label.strip():
-        problems.append(GuideProblem(_("Versionen saknar benämning."), "version-facts"))
+    problems: list[GuideProblem] = []
+
+    def add(message: str, anchor: str) -> None:
+        problems.append(GuideProblem(message, anchor))
+
+    if not tree.version.label.strip():
+        add(_("Versionen saknar benämning."), "version-facts")
     if not tree.sections:
-        problems.append(GuideProblem(_("Versionen har inga avsnitt."), "sections"))
+        add(_("Versionen har inga avsnitt."), "sections")
     for block in tree.agenda_blocks:
-        anchor = f"agenda-{block.pk}"
         if not block.title.strip():
-            problems.append(GuideProblem(_("En agendapunkt kl. %(start)s saknar innehåll.") % {"start": f"{block.start:%H:%M}"}, anchor))
+            add(_("En agendapunkt kl. %(start)s saknar innehåll.") % {"start": f"{block.start:%H:%M}"}, f"agenda-{block.pk}")
         if block.end <= block.start:
-            problems.append(
-                GuideProblem(_("Agendapunkten ”%(title)s” slutar innan den börjar.") % {"title": block.title}, anchor)
-            )
+            add(_("Agendapunkten ”%(title)s” slutar innan den börjar.") % {"title": block.title}, f"agenda-{block.pk}")
     for section in tree.sections:
         anchor = f"section-{section.pk}"
-        if not section.title.strip():
-            problems.append(GuideProblem(_("Ett avsnitt saknar rubrik."), anchor))
         subsections = list(section.subsections.all())
+        if not section.title.strip():
+            add(_("Ett avsnitt saknar rubrik."), anchor)
         if not section.questions.all() and not any(sub.questions.all() for sub in subsections):
-            problems.append(GuideProblem(_("Avsnittet ”%(section)s” har inga frågor.") % {"section": section.heading}, anchor))
+            add(_("Avsnittet ”%(section)s” har inga frågor.") % {"section": section.heading}, anchor)
         for subsection in subsections:
+            names = {"subsection": subsection.title, "section": section.heading}
             if not subsection.title.strip():
-                problems.append(GuideProblem(_("Ett delavsnitt i ”%(section)s” saknar rubrik.") % {"section": section.heading}, f"section-{subsection.pk}"))
+                add(_("Ett delavsnitt i ”%(section)s” saknar rubrik.") % names, f"section-{subsection.pk}")
             if not subsection.questions.all():
-                problems.append(
-                    GuideProblem(
-                        _("Delavsnittet ”%(subsection)s” i ”%(section)s” har inga frågor.")
-                        % {"subsection": subsection.title, "section": section.heading},
-                        f"section-{subsection.pk}",
-                    )
-                )
+                add(_("Delavsnittet ”%(subsection)s” i ”%(section)s” har inga frågor.") % names, f"section-{subsection.pk}")
         for owner in [section, *subsections]:
             for number, question in enumerate(owner.questions.all(), start=1):
                 problems.extend(_question_problems(question, number, owner))

@@ -303,6 +303,12 @@ def _move(item, siblings: QuerySet, offset: int) -> bool:
     return True
 
 
+def _delete(item, siblings: QuerySet) -> None:
+    """Delete an item of a draft and close the gap it leaves among its siblings."""
+    item.delete()
+    _renumber(siblings)
+
+
 def _next_position(siblings: QuerySet) -> int:
     highest = siblings.aggregate(highest=Max("position"))["highest"]
     return 0 if highest is None else highest + 1
@@ -378,8 +384,7 @@ def agenda_block_update(
 @transaction.atomic
 def agenda_block_delete(*, block: AgendaBlock) -> None:
     _ensure_draft(block.version)
-    block.delete()
-    _renumber(AgendaBlock.objects.filter(version_id=block.version_id))
+    _delete(block, AgendaBlock.objects.filter(version_id=block.version_id))
 
 
 @transaction.atomic
@@ -443,9 +448,7 @@ def section_update(
 def section_delete(*, section: Section) -> None:
     """Remove a section with its sub-sections and questions (it is a draft: nothing has been asked yet)."""
     _ensure_draft(section.version)
-    siblings = _section_siblings(section)
-    section.delete()
-    _renumber(siblings)
+    _delete(section, _section_siblings(section))
 
 
 @transaction.atomic
@@ -532,8 +535,7 @@ def question_update(
 @transaction.atomic
 def question_delete(*, question: Question) -> None:
     _ensure_draft(question.version)
-    question.delete()
-    _renumber(Question.objects.filter(section_id=question.section_id))
+    _delete(question, Question.objects.filter(section_id=question.section_id))
 
 
 @transaction.atomic

@@ -72,6 +72,13 @@ def _visible_versions(user, guide):
     return versions if access.can_edit_guide(user, guide) else versions.exclude(status=GuideVersionStatus.DRAFT)
 
 
+def _latest_two(versions) -> dict:
+    """Preselect the comparison most often wanted: the previous published version against the latest."""
+    published = [version for version in versions if version.number is not None]
+    published.sort(key=lambda version: version.number, reverse=True)
+    return {"old": published[1], "new": published[0]} if len(published) > 1 else {}
+
+
 def guide_detail(request, pk: int):
     guide = access.get_guide_for_user(request.user, pk)
     versions = _visible_versions(request.user, guide).select_related("published_by", "based_on")
@@ -83,14 +90,15 @@ def guide_detail(request, pk: int):
             "versions": versions,
             "has_draft": any(version.is_draft for version in versions),
             "can_edit": access.can_edit_guide(request.user, guide),
-            "diff_form": GuideDiffForm(versions=versions),
+            "diff_form": GuideDiffForm(versions=versions, initial=_latest_two(versions)),
         },
     )
 
 
 def guide_diff(request, pk: int):
     guide = access.get_guide_for_user(request.user, pk)
-    form = GuideDiffForm(request.GET or None, versions=_visible_versions(request.user, guide))
+    versions = _visible_versions(request.user, guide)
+    form = GuideDiffForm(request.GET or None, versions=versions, initial=_latest_two(versions))
     diff = None
     if form.is_valid():
         old, new = form.cleaned_data["old"], form.cleaned_data["new"]
@@ -184,28 +192,30 @@ def version_publish(request, pk: int):
     )
 
 
-@require_POST
-def version_retire(request, pk: int):
+def _lifecycle_step(request, pk: int, step, done_message: str):
+    """Retire or reinstate a version, then show the guide's versions."""
     version = access.get_version_for_user_rw(request.user, pk)
     try:
-        services.guide_version_retire(version=version)
+        step(version=version)
     except services.GuideStateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(version)s används inte längre i nya dialoger.") % {"version": version.display_name})
+        messages.success(request, done_message % {"version": version.display_name})
     return redirect("dialogs:guide_detail", pk=version.guide_id)
+
+
+@require_POST
+def version_retire(request, pk: int):
+    return _lifecycle_step(
+        request, pk, services.guide_version_retire, _("%(version)s används inte längre i nya dialoger.")
+    )
 
 
 @require_POST
 def version_reinstate(request, pk: int):
-    version = access.get_version_for_user_rw(request.user, pk)
-    try:
-        services.guide_version_reinstate(version=version)
-    except services.GuideStateError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(version)s kan åter väljas för nya dialoger.") % {"version": version.display_name})
-    return redirect("dialogs:guide_detail", pk=version.guide_id)
+    return _lifecycle_step(
+        request, pk, services.guide_version_reinstate, _("%(version)s kan åter väljas för nya dialoger.")
+    )
 
 
 @conflict_on_locked

@@ -381,3 +381,11 @@ def test_move_to_section_page_offers_every_section_and_sub_section_in_reading_or
         "P4: Processer › Konkret exempel", "Fördjupningsdel Levnadsvanor",
     ]
     assert 'type="radio"' in page and "checked" in page
+
+
+def test_compare_form_preselects_the_previous_and_the_latest_version(client_for, world):
+    first = region_a_published(world)
+    second = services.guide_version_publish(version=services.guide_version_draft_start(source=first, user=None), user=None)
+    page = client_for("bestallare").get(reverse("dialogs:guide_diff", args=[first.guide_id])).content.decode()
+    assert re.search(rf'name="old"[^>]*>.*?<option value="{first.pk}" selected>', page, re.S)
+    assert re.search(rf'name="new"[^>]*>.*?<option value="{second.pk}" selected>', page, re.S)
