@@ -12,6 +12,8 @@ further queries (prefetch ``indicators`` on the questions). A view that has alre
 """
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 
 from indicators import charts, presentation
 
@@ -37,11 +39,19 @@ def sparkline(summary, words):
     return charts.sparkline_svg(summary.trend, label=words.trend_label)
 
 
-@register.inclusion_tag("indicators/presentation/_comparison.html")
+@register.simple_tag
 def comparison(text, *, detailed=False):
     """A comparison mark: a shape and a text label (never colour alone); with ``detailed`` also the reason,
-    else the reason only when no comparison was made."""
-    return {"text": text, "detailed": detailed, "not_compared": text.css_class == "cmp-not_compared"}
+    else the reason only when no comparison was made. Built in Python: a page can hold 120 of them."""
+    mark = format_html(
+        '<span class="cmp {}"><span class="cmp-symbol" aria-hidden="true">{}</span> {}</span>',
+        text.css_class,
+        text.symbol,
+        text.short,
+    )
+    if text.reason and (detailed or text.css_class == "cmp-not_compared"):
+        mark += format_html('<span class="d-block small text-muted">{}</span>', capfirst(text.reason))
+    return mark
 
 
 @register.inclusion_tag("indicators/presentation/_chart.html")
@@ -61,3 +71,14 @@ def chart_figure(spec, prefix, key, heading_level=3, heading=""):
 def unit_value(value, unit):
     """A number in the indicator's unit and the active language's format: ``{{ target|unit_value:unit }}``."""
     return charts.format_value(value, unit)
+
+
+@register.simple_tag
+def chart_table_body(spec):
+    """The rows of a chart's table alternative (first cell a row header), built in Python: presentation
+    mode holds one table per indicator."""
+    return format_html_join(
+        "\n",
+        "<tr><th scope=\"row\">{}</th>{}</tr>",
+        ((row[0], format_html_join("", "<td>{}</td>", ((cell,) for cell in row[1:]))) for row in spec.table.rows),
+    )

@@ -1,0 +1,125 @@
+"""Benchmark of the indicator pages (issue 5, "Speed"): a clinic's indicator page with 60 indicators and
+10 years, presentation mode for the same clinic, and one indicator across the region (funnel plot and every
+clinic's run chart).
+
+It fills a throwaway database (SQLite by default; set DATABASE_URL=postgres://… for PostgreSQL, into a
+database it may fill) with ``--clinics`` clinics × ``--indicators`` indicators × ``--years`` years × 3 sexes,
+plus the region's and the country's values, signs in an uppföljare and times each page through Django's test
+client. Prints one JSON document: median and slowest time in milliseconds over ``--repeat`` runs, the SQL
+queries each page took, and its size.
+
+    .venv/bin/python bench/indicator_pages.py [--clinics 100] [--indicators 60] [--years 10] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clinics", type=int, default=100)
+    parser.add_argument("--indicators", type=int, default=60)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-indicators-')}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from indicators.models import DataSource, Granularity, ImportBatch, Indicator, Observation, Sex, UnitKind
+    from organisations.models import Clinic, Membership, Party, Region, Role
+
+    call_command("migrate", verbosity=0)
+    region = Region.objects.create(name=f"Region Bänk {time.time_ns()}")
+    clinics = Clinic.objects.bulk_create(
+        Clinic(region=region, name=f"Vårdcentral {n:04d}", hsa_id=f"BENCH-{region.pk}-{n}", listed_patients=3000 + 90 * n)
+        for n in range(args.clinics)
+    )
+    source = DataSource.objects.create(name="Bänkkälla", slug=f"bank-{region.pk}")
+    indicators = Indicator.objects.bulk_create(
+        Indicator(code=f"B{region.pk}-{n}", name=f"Indikator {n:02d}", source=source, region=region, target=60)
+        for n in range(args.indicators)
+    )
+    batch = ImportBatch.objects.create(region=region, file_name="bench.csv", checksum="0" * 64, status="done")
+    generator = random.Random(5)
+    rows = []
+    years = [(date(2015 + offset, 1, 1), date(2015 + offset, 12, 31)) for offset in range(args.years)]
+    for indicator in indicators:
+        for start, end in years:
+            for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN):
+                common = dict(indicator=indicator, period_start=start, period_end=end, granularity=Granularity.YEAR,
+                              sex=sex, batch=batch)
+                rows.append(Observation(unit_kind=UnitKind.REGION, region=region, value=55.0, **common))
+                rows.append(Observation(unit_kind=UnitKind.NATION, value=54.0, **common))
+                for clinic in clinics:
+                    denominator = clinic.listed_patients // (10 if sex == Sex.TOTAL else 20)
+                    numerator = int(denominator * generator.uniform(0.45, 0.65))
+                    rows.append(Observation(unit_kind=UnitKind.CLINIC, clinic=clinic, numerator=numerator,
+                                            denominator=denominator, value=round(100 * numerator / denominator, 1), **common))
+        if len(rows) > 50_000:
+            Observation.objects.bulk_create(rows, batch_size=5000)
+            rows = []
+    Observation.objects.bulk_create(rows, batch_size=5000)
+
+    user = get_user_model().objects.create_user(f"bench-{region.pk}", password="not-used-anywhere-1")
+    Membership.objects.create(user=user, region=region, role=Role.UPPFOLJARE, party=Party.BESTALLARE)
+    client = Client()
+    client.force_login(user)
+    clinic = clinics[len(clinics) // 2]
+    pages = {
+        "clinic_page": reverse("indicators:clinic_indicators", args=[clinic.pk]),
+        "presentation_mode": reverse("indicators:clinic_presentation", args=[clinic.pk]),
+        "indicator_page": reverse("indicators:indicator_region", args=[indicators[0].pk]),
+    }
+    results: dict[str, object] = {
+        "database": connection.vendor,
+        "clinics": args.clinics,
+        "indicators": args.indicators,
+        "years": args.years,
+        "observations": Observation.objects.filter(batch=batch).count(),
+        "repeat": args.repeat,
+    }
+    for name, url in pages.items():
+        client.get(url)  # warm up templates
+        timings = []
+        for _run in range(args.repeat):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        results[name] = {
+            "median_ms": round(statistics.median(timings), 1),
+            "max_ms": round(max(timings), 1),
+            "queries": len(queries),
+            "bytes": len(response.content),
+        }
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
