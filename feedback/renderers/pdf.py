@@ -1,0 +1,88 @@
+"""The feedback deck as a PDF (WeasyPrint): the same ``DeckContent`` as the PowerPoint, drawn as A4-landscape
+pages from an HTML template, with the charts as SVG and the region's theme.
+
+Text enters the HTML through Django's autoescaping; the only things marked safe are built here from checked
+values (the font stack from the font whitelist). WeasyPrint may load nothing but the data: URIs this module
+makes, so no user text can make the renderer fetch a file or an address.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import math
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from weasyprint import HTML, URLFetcher
+
+from feedback.renderers import figures
+from feedback.renderers.colours import series_palette, text_colour_on
+from feedback.renderers.content import THEME_FONTS, ChartBlock, DeckContent
+from feedback.renderers.svg import chart_svg
+
+TEMPLATE = "feedback/deck/pdf.html"
+
+# WeasyPrint logs every layout step at INFO; one deck would fill the log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def render_pdf(content: DeckContent) -> bytes:
+    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    return HTML(string=render_pdf_html(content), url_fetcher=fetcher).write_pdf()
+
+
+def render_pdf_html(content: DeckContent) -> str:
+    theme = content.theme.checked()
+    palette = series_palette(theme.primary, theme.secondary)
+    font_stack = ", ".join(f'"{name}"' for name in [theme.font, *THEME_FONTS[theme.font]]) + ", sans-serif"
+    blocks = []
+    for block in content.outline():
+        if isinstance(block, ChartBlock):
+            svg = block.svg or chart_svg(block, palette=palette, font=theme.font)
+            blocks.append({"chart": block, "image": _data_uri(svg.encode("utf-8"), "image/svg+xml")})
+        else:
+            blocks.append({"section": block})
+    return render_to_string(
+        TEMPLATE,
+        {
+            "content": content,
+            "theme": theme,
+            "on_primary": text_colour_on(theme.primary),
+            "on_secondary": text_colour_on(theme.secondary),
+            "font_stack": mark_safe(font_stack),  # names from the THEME_FONTS whitelist only
+            "svg_font": font_stack.replace('"', "'"),
+            "logo": _data_uri(theme.logo, _image_type(theme.logo)) if theme.logo else "",
+            "blocks": blocks,
+            "five_p": _five_p_layout(),
+            "staircase": [
+                {"number": index + 1, "label": label, "dialogue": index < figures.STAIRCASE_DIALOGUE_STEPS}
+                for index, label in enumerate(figures.STAIRCASE_STEPS)
+            ],
+            "staircase_caption": figures.STAIRCASE_CAPTION,
+            "attribution": figures.FIGURE_ATTRIBUTION,
+        },
+    )
+
+
+def _five_p_layout() -> list[dict]:
+    """Positions (in the figure's 660×420 SVG) of the five domains around the centre."""
+    nodes = []
+    for index, domain in enumerate(figures.FIVE_P):
+        angle = -math.pi / 2 + index * 2 * math.pi / len(figures.FIVE_P)
+        x, y = 330 + 210 * math.cos(angle), 210 + 155 * math.sin(angle)
+        nodes.append({"domain": domain, "x": round(x - 110), "y": round(y - 45), "cx": round(x), "cy": round(y)})
+    return nodes
+
+
+def _image_type(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    return "application/octet-stream"
+
+
+def _data_uri(data: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+

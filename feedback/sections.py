@@ -1,0 +1,62 @@
+"""The headings of the written feedback, in the order of Bilaga 3 of SKR's method (section 3.2.3).
+
+Each heading is a ``SectionDefinition``: a stable key (stored with the report's sections), the heading, the
+figure drawn beside it, and speaker notes that help whoever presents the deck at the clinic.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+FIVE_P = "five_p"
+FOLLOW_UP_MEETING = "follow_up_meeting"
+STRENGTHS = "strengths"
+IMPROVEMENTS = "improvements"
+TEAM_LESSONS = "team_lessons"
+ADMINISTRATION_LESSONS = "administration_lessons"
+IMPROVEMENT_LINKS = "improvement_links"
+DEVELOPMENT_TIPS = "development_tips"
+THANKS = "thanks"
+
+
+@dataclass(frozen=True)
+class SectionDefinition:
+    key: str
+    title: str
+    figure: str = ""
+    notes: str = ""
+
+
+SECTIONS: list[SectionDefinition] = [
+    SectionDefinition(
+        FIVE_P,
+        _("Uppföljningsdialog utifrån 5P"),
+        figure="five_p",
+        notes=_("Dialogen utgick från 5P: syfte, patienter, personal, processer och mönster."),
+    ),
+    SectionDefinition(
+        FOLLOW_UP_MEETING,
+        _("Upplägg vid uppföljande videomöte"),
+        notes=_("Stäm av datum, deltagare och vad vårdcentralen vill fokusera på vid videomötet."),
+    ),
+    SectionDefinition(STRENGTHS, _("Ett urval av styrkorna i verksamheten")),
+    SectionDefinition(
+        IMPROVEMENTS,
+        _("Förbättringsområden och frågor att fundera vidare över i verksamheten"),
+        notes=_("Frågorna är till för vårdcentralens eget fortsatta arbete, inte krav från uppföljningsteamet."),
+    ),
+    SectionDefinition(TEAM_LESSONS, _("Lärdomar för uppföljningsteamet")),
+    SectionDefinition(ADMINISTRATION_LESSONS, _("Lärdomar och medskick till Hälso- och sjukvårdsförvaltningen")),
+    SectionDefinition(IMPROVEMENT_LINKS, _("Tips på länkar till exempel på förbättringsarbeten")),
+    SectionDefinition(DEVELOPMENT_TIPS, _("Fler tips vid arbete med verksamhetsutveckling")),
+    SectionDefinition(
+        THANKS,
+        _("Tack för er medverkan och kontaktuppgifter"),
+        figure="staircase",
+        notes=_("Uppföljningsdialogen är första steget i Förbättringstrappan; de följande tar vårdcentralen."),
+    ),
+]
+SECTION_KEYS = [definition.key for definition in SECTIONS]
+SECTIONS_BY_KEY = {definition.key: definition for definition in SECTIONS}
+# Indicator charts belong with what the clinic may want to work on.
+CHARTS_AFTER = IMPROVEMENTS
