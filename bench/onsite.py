@@ -1,22 +1,19 @@
-"""Benchmark of the on-site documentation (issue 4, "Speed"): the on-site page, one autosave, and autosave
-throughput with 20 concurrent clients against gunicorn on 127.0.0.1.
+"""The on-site documentation's part of the dialogue benchmark (issue 4, "Speed"): the on-site page, one
+autosave, and autosave throughput with 20 concurrent clients against gunicorn on 127.0.0.1.
 
-bench/dialogue.py calls ``measure_onsite`` and ``autosave_throughput`` on its national-scale data set. Run
-alone, this file builds a smaller one itself (one region, the SKR guide, ``--dialogues`` fully answered
-dialogues) in a throwaway SQLite database, or in a throwaway PostgreSQL database with ``--postgres-url``:
+bench/dialogue.py builds the national data set and calls ``measure_onsite`` and ``autosave_throughput``:
 
-    .venv/bin/python bench/onsite.py [--dialogues 50] [--repeat 30] [--clients 20] [--requests 25]
-                                     [--postgres-url postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/dialogue.py [--clinics 1200] [--repeat 30] [--clients 20] [--requests 25]
 
 Server time is measured in-process through Django's test client (no network), as median and 95th percentile
-over ``--repeat`` runs. Throughput: gunicorn serves the same database on a free loopback port; each client
-signs in with its own session, documents its own answer (so saves never conflict) and sends a bounded number
-of autosaves one after the other; the run stops by itself. Prints one JSON document.
+over ``repeat`` runs. Throughput: gunicorn serves the same database on a free loopback port; each client signs
+in with its own session, documents its own answer (so saves never conflict) and sends a bounded number of
+autosaves one after the other, each from the revision the previous one returned; the run stops by itself and
+gunicorn is stopped after it.
 """
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -25,8 +22,6 @@ import socket
 import statistics
 import string
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -228,118 +223,3 @@ def autosave_throughput(
         "statuses": {str(status): count for status, count in sorted(statuses.items())},
         "latency": summary(latencies) if latencies else {},
     }
-
-
-# --- Standalone: a smaller data set of its own -----------------------------------------------------------
-
-
-def _build(dialogues: int) -> dict:
-    """One region, the SKR guide, ``dialogues`` fully answered dialogues at as many clinics, and 20 uppföljare."""
-    import datetime
-
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from dialogs.models import Question
-    from dialogs.models.answers import Answer, AnswerRevision
-    from dialogs.models.dialogue import Dialogue
-    from dialogs.services import guide as guide_services
-    from organisations.models import Clinic, Membership, Party, Region, Role
-
-    national, _created = guide_services.guide_load_shipped()
-    region = Region.objects.create(name="Region Bänk")
-    users = [
-        get_user_model().objects.create_user(f"bench-{number:02}", first_name="Bänk", last_name=f"{number:02}")
-        for number in range(20)
-    ]
-    Membership.objects.bulk_create(
-        [Membership(user=user, region=region, role=Role.UPPFOLJARE, party=Party.BESTALLARE) for user in users]
-    )
-    version = guide_services.guide_adopt(region=region, source=national, user=users[0]).versions.get()
-    clinics = Clinic.objects.bulk_create(
-        [Clinic(region=region, name=f"Bänkens vårdcentral {n}", hsa_id=f"SE-BENCH-{n:05}") for n in range(dialogues)]
-    )
-    rows = Dialogue.objects.bulk_create(
-        [
-            Dialogue(clinic=clinic, guide_version=version, date=timezone.localdate(), start_time=datetime.time(8, 30),
-                     place="På vårdcentralen", include_lifestyle_module=True)
-            for clinic in clinics
-        ]
-    )
-    questions = list(Question.objects.filter(version=version))
-    now = timezone.now()
-    # Bulk rows, as a data import would write them; the measured saves go through the service.
-    Answer.objects.bulk_create(
-        [
-            Answer(dialogue=dialogue, question=question, text=f"Anteckning om {question.key}. " * 8, revision=1,
-                   updated_by=users[0], updated_at=now)
-            for dialogue in rows
-            for question in questions
-        ],
-        batch_size=2000,
-    )
-    AnswerRevision.objects.bulk_create(
-        [
-            AnswerRevision(answer=answer, revision=1, before={}, after=answer.snapshot(), user=users[0], created_at=now)
-            for answer in Answer.objects.filter(dialogue__in=rows).only("id", "text", "yes_no", "choice_values", "prompt_answers")
-        ],
-        batch_size=2000,
-    )
-    return {"dialogues": rows, "users": users, "questions": questions}
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dialogues", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=25, help="autosaves per client")
-    parser.add_argument("--postgres-url", default="", help="server URL; a throwaway database is created there")
-    args = parser.parse_args()
-
-    database = ""
-    if args.postgres_url:
-        database = f"pu_bench_onsite_{os.getpid()}"
-        subprocess.run(["psql", args.postgres_url + "/postgres", "-qc", f"CREATE DATABASE {database}"], check=True)
-        database_url = f"{args.postgres_url.rstrip('/')}/{database}"
-    else:
-        database_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-onsite-')}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-    sys.path.insert(0, str(BASE_DIR))
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connections
-
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        data = _build(args.dialogues)
-        result = {
-            "database": "postgresql" if args.postgres_url else "sqlite",
-            "data": {"dialogues": len(data["dialogues"]), "questions_per_dialogue": len(data["questions"]),
-                     "answers": len(data["dialogues"]) * len(data["questions"]),
-                     "build_seconds": round(time.perf_counter() - started, 1)},
-        }
-        result.update(measure_onsite(dialogue=data["dialogues"][0], user=data["users"][0], repeat=args.repeat))
-        targets = [
-            (data["users"][number], data["dialogues"][number % len(data["dialogues"])], data["questions"][number])
-            for number in range(args.clients)
-        ]
-        connections.close_all()
-        result["autosave_throughput"] = autosave_throughput(
-            targets=targets, database_url=database_url, clients=args.clients, requests_per_client=args.requests
-        )
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-    finally:
-        if database:
-            from django.db import connections
-
-            connections.close_all()
-            subprocess.run(["psql", args.postgres_url + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"], check=False)
-
-
-if __name__ == "__main__":
-    main()

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dialogs.models.answers import Answer
+from dialogs.services.answers import answer_save
 from tests.browser.conftest import assert_accessible, login, new_page, visit
 from tests.dialogs.onsite_factories import onsite_dialogue
 
@@ -243,12 +244,23 @@ def test_without_javascript_the_section_form_still_saves(page, _browser, live_se
         expect(plain.get_by_text("Avsnittet är sparat.")).to_be_visible()
         expect(notes(plain, "p1-q01")).to_have_value("Utan skript.")
         assert answer_text(dialogue, "p1-q01") == "Utan skript."
-        # axe-core needs JavaScript: check the page exactly as the script-less browser got it.
-        html = plain.content().replace("<head>", f'<head><base href="{live_server.url}/">', 1)
+        saved_html = plain.content()
+        # Meanwhile a colleague saves the same answer; the stale post comes back with both texts in the field.
+        target = dialogue.guide_version.questions.get(key="p1-q01")
+        answer_save(dialogue=dialogue, question=target, user=world.user("utveckling"), base_revision=1, text="Umas rad.")
+        notes(plain, "p1-q01").fill("Utan skript, och mer.")
+        plain.get_by_role("button", name="Spara avsnittet").click()
+        plain.wait_for_load_state("load")
+        expect(plain.get_by_text("1 svar kunde inte sparas.", exact=False)).to_be_visible()
+        expect(question_box(plain, "p1-q01").locator("[data-server-conflict]")).to_contain_text("Sparad av Uma Utveckling")
+        expect(notes(plain, "p1-q01")).to_have_value("Umas rad.\n\nUtan skript, och mer.")
+        conflict_html = plain.content()
     finally:
         context.close()
-    page.set_content(html)
-    assert_accessible(page, context="saved without JavaScript")
+    # axe-core needs JavaScript: check each page exactly as the script-less browser got it.
+    for html, state in [(saved_html, "saved without JavaScript"), (conflict_html, "conflict without JavaScript")]:
+        page.set_content(html.replace("<head>", f'<head><base href="{live_server.url}/">', 1))
+        assert_accessible(page, context=state)
 
 
 def test_tablet_width_fits_and_stays_accessible(page, world, dialogue):
