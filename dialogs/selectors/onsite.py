@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dialogs.models import AgendaBlock, AnswerKind, Question, Section, SectionKind
 from dialogs.models.answers import Answer, AnswerRevision
-from dialogs.models.dialogue import Dialogue, Preparation
+from dialogs.models.dialogue import Dialogue, Preparation, person_name
 from dialogs.selectors.guide import GuideTree, guide_version_tree
 from dialogs.services.answers import EMPTY_CONTENT, merge_contents, same_content
 from organisations.models import Party
@@ -38,6 +38,10 @@ class QuestionItem:
     @property
     def is_answered(self) -> bool:
         return self.answer is not None and self.answer.is_answered
+
+    @property
+    def saved_by(self) -> str:
+        return (person_name(self.answer.updated_by) if self.answer else "") or _("okänd användare")
 
     @property
     def revision(self) -> int:
@@ -344,6 +348,7 @@ def answer_history(*, dialogue: Dialogue, question: Question) -> tuple[Answer | 
         return None, []
     revisions = list(answer.revisions.select_related("user").order_by("-revision"))
     for revision in revisions:
+        revision.user_name = person_name(revision.user) or _("okänd användare")
         before, after = answer_parts(question, revision.before), answer_parts(question, revision.after)
         revision.changes = [
             (label, old, new) for (label, old), (_label, new) in zip(before, after, strict=True) if old != new

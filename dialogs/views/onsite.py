@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dialogs import access
 from dialogs.forms.onsite import AnswerForm, question_prefix
 from dialogs.models.answers import Answer
-from dialogs.models.dialogue import Dialogue
+from dialogs.models.dialogue import Dialogue, person_name
 from dialogs.selectors.onsite import answer_history, answer_parts, dialogue_question, onsite_page
 from dialogs.services.answers import (
     AnswerConflict,
@@ -146,7 +146,7 @@ def _answer_json(answer: Answer) -> dict:
     return {
         **answer.snapshot(),
         "revision": answer.revision,
-        "updated_by": (answer.updated_by.get_full_name() or answer.updated_by.username) if answer.updated_by else "",
+        "updated_by": person_name(answer.updated_by),
         "updated_at": answer.updated_at.isoformat() if answer.revision else "",
         "updated_at_display": _clock(answer.updated_at) if answer.revision else "",
     }

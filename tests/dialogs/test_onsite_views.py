@@ -309,3 +309,19 @@ def test_the_history_of_an_answer_loaded_without_history_shows_the_answer(client
     Answer.objects.create(dialogue=dialogue, question=question, text="Inläst svar", revision=1)
     page = html(client_for("bestallare").get(reverse("dialogs:answer_history", args=[dialogue.pk, question.pk])))
     assert "Svaret sparades utan historik" in page and "Inläst svar" in page
+
+
+def test_an_answer_by_a_deleted_user_names_them_unknown(client_for, world, dialogue):
+    from django.contrib.auth import get_user_model
+
+    from organisations.models import Membership, Role
+
+    leaver = get_user_model().objects.create_user("slutat", first_name="Sara", last_name="Slutat")
+    Membership.objects.create(user=leaver, region=world.region_a, role=Role.ADMIN)
+    question = q(dialogue, "p1-q01")
+    answer_save(dialogue=dialogue, question=question, user=leaver, base_revision=0, text="Kvar efter henne")
+    leaver.delete()
+    client = client_for("bestallare")
+    assert "av okänd användare" in html(client.get(section_url(dialogue)))
+    history = html(client.get(reverse("dialogs:answer_history", args=[dialogue.pk, question.pk])))
+    assert "Ändring 1: okänd användare" in history
