@@ -6,24 +6,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from indicators.models import Sex
 from tests.browser.conftest import assert_accessible, login, visit
-from tests.indicators.factories import add_proportions, add_values, make_batch, make_indicator, make_source
+from tests.indicators.factories import add_proportions, add_values, continuity_example, make_batch, make_indicator
 
 
 @pytest.fixture
 def indicators(world):
     """Two indicators for A1 and A2 with region and country values; A1's continuity shifts upwards."""
-    source = make_source("Vården i siffror")
+    continuity = continuity_example(world)
     batch = make_batch(world.region_a)
-    continuity = make_indicator("Kontinuitet läkare", source=source, target=50)
-    add_proportions(continuity, batch, [(300 + 4 * i, 1000) for i in range(5)] + [(450, 1000)] * 5, clinic=world.clinic_a1)
-    add_proportions(continuity, batch, [(10, 24), (11, 24)] * 5, clinic=world.clinic_a2)
-    add_proportions(continuity, batch, [(200, 480)] * 10, clinic=world.clinic_a1, sex=Sex.WOMEN)
-    add_proportions(continuity, batch, [(180, 520)] * 10, clinic=world.clinic_a1, sex=Sex.MEN)
-    add_values(continuity, batch, [38.0] * 10, region=world.region_a)
-    add_values(continuity, batch, [36.0] * 10)
-    review = make_indicator("Läkemedelsgenomgång 75+", source=source)
+    review = make_indicator("Läkemedelsgenomgång 75+", source=continuity.source)
     add_proportions(review, batch, [(60 + i, 120) for i in range(10)], clinic=world.clinic_a1)
     add_proportions(review, batch, [(30, 70)] * 9 + [None], clinic=world.clinic_a2)
     add_values(review, batch, [52.0] * 10, region=world.region_a)

@@ -127,3 +127,18 @@ def add_values(
         observation(indicator, batch, year(first_year + i), sex=sex, value=value, **unit)
         for i, value in enumerate(values)
     )
+
+
+def continuity_example(world) -> Indicator:
+    """Kontinuitet läkare in region A (target 50 %): A1 (1,000 patients a year) at 30–31 % for five years,
+    then 45 % – a shift the run chart catches – with women and men; A2 small (24 a year) with its 2023 value
+    masked; the region at 38 % and the country at 36 %."""
+    indicator = make_indicator("Kontinuitet läkare", target=50)
+    batch = make_batch(world.region_a)
+    add_proportions(indicator, batch, [(300 + 4 * i, 1000) for i in range(5)] + [(450, 1000)] * 5, clinic=world.clinic_a1)
+    add_proportions(indicator, batch, [(10, 24), (11, 24)] * 4 + [None, (12, 24)], clinic=world.clinic_a2)
+    add_proportions(indicator, batch, [(200, 480)] * 10, clinic=world.clinic_a1, sex=Sex.WOMEN)
+    add_proportions(indicator, batch, [(180, 520)] * 10, clinic=world.clinic_a1, sex=Sex.MEN)
+    add_values(indicator, batch, [38.0] * 10, region=world.region_a)
+    add_values(indicator, batch, [36.0] * 10)
+    return indicator

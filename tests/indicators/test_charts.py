@@ -2,36 +2,26 @@
 
 import math
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
 from django.utils import translation
 
 from indicators import charts, presentation, stats
-from indicators.models import Polarity, Sex, Unit, UnitKind
+from indicators.models import Indicator, Polarity, Sex, Unit, UnitKind
 from indicators.presentation import BenchmarkComparison, NotCompared, Point
-from tests.indicators.factories import add_proportions, add_values, make_batch, make_indicator
+from tests.indicators.factories import add_proportions, continuity_example, make_batch, make_indicator
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 def point(value, numerator=None, denominator=None, status="ok", year=2024, sex=Sex.TOTAL):
-    from datetime import date
-
     return Point(date(year, 1, 1), date(year, 12, 31), "year", sex, value, numerator, denominator, status)
 
 
 @pytest.fixture
 def continuity(world):
-    """A1 with a shift after five years, A2 small, women and men for A1, region and country values."""
-    indicator = make_indicator("Kontinuitet läkare", target=50)
-    batch = make_batch(world.region_a)
-    add_proportions(indicator, batch, [(300 + 4 * i, 1000) for i in range(5)] + [(450, 1000)] * 5, clinic=world.clinic_a1)
-    add_proportions(indicator, batch, [(10, 24), (11, 24)] * 4 + [None, (12, 24)], clinic=world.clinic_a2)
-    add_proportions(indicator, batch, [(200, 480)] * 10, clinic=world.clinic_a1, sex=Sex.WOMEN)
-    add_proportions(indicator, batch, [(180, 520)] * 10, clinic=world.clinic_a1, sex=Sex.MEN)
-    add_values(indicator, batch, [38.0] * 10, region=world.region_a)
-    add_values(indicator, batch, [36.0] * 10)
-    return indicator
+    return continuity_example(world)
 
 
 # --- numbers and words --------------------------------------------------------------------------------------
@@ -106,8 +96,6 @@ def test_compare_follows_polarity_and_refuses_size_dependent_units():
 
 
 def make_indicator_stub(unit, polarity):
-    from indicators.models import Indicator
-
     return Indicator(name="x", code="x", unit=unit, polarity=polarity)
 
 

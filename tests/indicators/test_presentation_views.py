@@ -11,6 +11,7 @@ from django.urls import reverse
 from indicators import presentation
 from indicators.models import Observation, Polarity, Sex, Unit
 from tests.indicators.factories import (
+    continuity_example,
     add_proportions,
     add_values,
     make_batch,
@@ -23,16 +24,7 @@ from tests.indicators.factories import (
 
 @pytest.fixture
 def continuity(world):
-    """Kontinuitet läkare for A1 (large, with a shift), A2 (small) and the region and country."""
-    indicator = make_indicator("Kontinuitet läkare", target=50)
-    batch = make_batch(world.region_a)
-    add_proportions(indicator, batch, [(300 + 4 * i, 1000) for i in range(5)] + [(450, 1000)] * 5, clinic=world.clinic_a1)
-    add_proportions(indicator, batch, [(10, 24), (11, 24)] * 4 + [None, (12, 24)], clinic=world.clinic_a2)
-    add_proportions(indicator, batch, [(200, 480)] * 10, clinic=world.clinic_a1, sex=Sex.WOMEN)
-    add_proportions(indicator, batch, [(180, 520)] * 10, clinic=world.clinic_a1, sex=Sex.MEN)
-    add_values(indicator, batch, [38.0] * 10, region=world.region_a)
-    add_values(indicator, batch, [36.0] * 10)
-    return indicator
+    return continuity_example(world)
 
 
 def test_clinic_page_shows_value_interval_comparisons_and_flags(client_for, world, continuity):

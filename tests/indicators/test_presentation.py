@@ -1,0 +1,140 @@
+"""indicators.presentation: intervals on the display scale, benchmark comparison, the series a page reads and
+the region's funnel."""
+
+from datetime import date
+
+import pytest
+
+from indicators import presentation, stats
+from indicators.models import Granularity, Polarity, Sex, Unit, UnitKind
+from indicators.presentation import Point
+from tests.indicators.factories import (
+    add_proportions,
+    add_values,
+    continuity_example,
+    make_batch,
+    make_indicator,
+    observation,
+)
+
+
+def point(value, numerator=None, denominator=None, status="ok", granularity=Granularity.YEAR, start=date(2024, 1, 1)):
+    return Point(start, date(start.year, 12, 31), granularity, Sex.TOTAL, value, numerator, denominator, status)
+
+
+def test_proportion_interval_is_wilson_in_percent():
+    interval = presentation.interval_for(Unit.PERCENT, point(41.7, 1251, 3000))
+    reference = stats.wilson_interval(1251, 3000)
+    assert (interval.lower, interval.upper) == pytest.approx((100 * reference.lower, 100 * reference.upper))
+
+
+def test_rate_interval_is_exact_below_ten_events_and_byar_above():
+    few = presentation.interval_for(Unit.RATE_PER_1000, point(2.0, 4, 2000))
+    assert few == stats.rate_interval(4, 2000, per=1000)
+    many = presentation.interval_for(Unit.RATE_PER_1000, point(12.5, 25, 2000))
+    assert many.lower == pytest.approx(stats.byar_interval(25).lower / 2)
+
+
+@pytest.mark.parametrize(
+    ("unit", "observed"),
+    [
+        (Unit.PERCENT, point(41.7)),  # no counts
+        (Unit.PERCENT, point(41.7, 12.5, 30)),  # a weighted, non-whole numerator
+        (Unit.PERCENT, point(120.0, 36, 30)),  # numerator above denominator
+        (Unit.DAYS, point(14.0, 10, 20)),  # no interval for a number of days
+        (Unit.PERCENT, point(None, 10, 20, status="masked")),
+    ],
+)
+def test_no_interval_rather_than_a_wrong_one(unit, observed):
+    assert presentation.interval_for(unit, observed) is None
+
+
+def test_small_numbers_flag_only_for_units_with_a_denominator():
+    assert presentation.estimate_for(Unit.PERCENT, point(50.0, 12, 24)).small_numbers
+    assert not presentation.estimate_for(Unit.COUNT, point(12.0, None, 24)).small_numbers
+
+
+def test_granularity_with_most_periods_wins_and_ties_go_to_the_coarser():
+    years = [point(1.0, start=date(2020 + i, 1, 1)) for i in range(3)]
+    quarters = [point(1.0, granularity=Granularity.QUARTER, start=date(2024, 1 + 3 * i, 1)) for i in range(4)]
+    assert presentation.choose_granularity(years + quarters) == Granularity.QUARTER
+    assert presentation.choose_granularity(years + quarters[:3]) == Granularity.YEAR
+    assert presentation.choose_granularity([]) is None
+
+
+def test_summary_of_a_clinic(world):
+    indicator = continuity_example(world)
+    summary = presentation.clinic_summaries(world.clinic_a1)[0]
+    assert summary.indicator == indicator
+    assert summary.latest.period_label == "2024" and summary.estimate.value == 45.0
+    assert summary.vs_region.result == stats.Comparison.BETTER
+    assert summary.vs_nation.benchmark.value == 36.0
+    assert summary.women.value == 41.7 and summary.men.value == 34.6
+    assert summary.run.signal_crossings and summary.target_met is False
+    assert summary.period_range == "2015–2024"
+
+
+def test_target_follows_polarity(world):
+    indicator = make_indicator("Väntetid över 14 dagar", polarity=Polarity.LOWER_BETTER, target=20)
+    add_proportions(indicator, make_batch(world.region_a), [(15, 100)], first_year=2024, clinic=world.clinic_a1)
+    assert presentation.clinic_summaries(world.clinic_a1)[0].target_met is True
+
+
+def test_indicators_of_another_region_or_inactive_ones_are_not_listed(world):
+    own = make_indicator("Region B:s egen", region=world.region_b)
+    inactive = make_indicator("Gammal", active=False)
+    batch = make_batch(world.region_a)
+    for indicator in (own, inactive):
+        add_proportions(indicator, batch, [(5, 10)], first_year=2024, clinic=world.clinic_a1)
+    assert presentation.clinic_summaries(world.clinic_a1) == []
+
+
+def test_other_regions_benchmarks_are_not_used(world):
+    indicator = make_indicator("Kontinuitet")
+    batch = make_batch(world.region_a)
+    add_proportions(indicator, batch, [(450, 1000)], first_year=2024, clinic=world.clinic_a1)
+    add_values(indicator, batch, [30.0], first_year=2024, region=world.region_b)
+    summary = presentation.clinic_summaries(world.clinic_a1)[0]
+    assert summary.vs_region.result == stats.Comparison.NOT_COMPARED
+    assert summary.vs_region.reason == presentation.NotCompared.NO_BENCHMARK
+
+
+def test_select_indicators_keeps_the_requested_order_and_ignores_junk(world):
+    first, second = make_indicator("A"), make_indicator("B")
+    assert presentation.select_indicators([first, second], [str(second.pk), "x", str(first.pk), "999999"]) == [second, first]
+    assert presentation.select_indicators([first, second], []) == [first, second]
+
+
+def test_region_indicator_funnel_uses_the_regions_value_and_classifies_clinics(world):
+    indicator = continuity_example(world)
+    data = presentation.region_indicator(indicator, world.region_a, [world.clinic_a1, world.clinic_a2])
+    assert data.period.period_label == "2024" and data.centre == 38.0 and data.centre_is_region_value
+    positions = {entry.clinic: entry.position for entry in data.funnel}
+    assert positions == {
+        world.clinic_a1: presentation.FunnelPosition.ABOVE_998,
+        world.clinic_a2: presentation.FunnelPosition.INSIDE,
+    }
+    assert [p.period_label for p in data.periods][:2] == ["2024", "2023"]
+    masked_year = presentation.region_indicator(
+        indicator, world.region_a, [world.clinic_a1, world.clinic_a2], period_key="year:2023-01-01"
+    )
+    assert [(clinic, point.status) for clinic, point in masked_year.not_in_funnel] == [(world.clinic_a2, "masked")]
+
+
+def test_region_indicator_without_a_funnel_for_other_units(world):
+    indicator = make_indicator("Väntetid (dagar)", unit=Unit.DAYS)
+    batch = make_batch(world.region_a)
+    add_values(indicator, batch, [12.0, 14.0], first_year=2023, clinic=world.clinic_a1)
+    data = presentation.region_indicator(indicator, world.region_a, [world.clinic_a1, world.clinic_a2])
+    assert not data.has_funnel and len(data.clinic_series) == 1
+
+
+def test_nation_values_come_from_unit_kind_nation_only(world):
+    indicator = make_indicator("Kontinuitet")
+    batch = make_batch(world.region_a)
+    add_proportions(indicator, batch, [(450, 1000)], first_year=2024, clinic=world.clinic_a1)
+    observation(indicator, batch, (date(2024, 1, 1), date(2024, 12, 31), Granularity.YEAR), value=40.0).save()
+    series = presentation.load_series(world.clinic_a1, [indicator])[indicator.pk]
+    latest = series.latest()
+    assert series.benchmark(UnitKind.NATION, latest).value == 40.0
+    assert series.benchmark(UnitKind.REGION, latest) is None
