@@ -25,6 +25,7 @@ import importlib.util
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -222,15 +223,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="autosaves per client in the throughput run")
     parser.add_argument("--postgres-url", default="", help="server URL; a throwaway database is created there")
+    parser.add_argument("--keep-database", action="store_true", help="keep the SQLite file (its path goes in the JSON)")
     args = parser.parse_args()
 
-    database = ""
+    database, workdir = "", ""
     if args.postgres_url:
         database = f"pu_bench_dialogue_{os.getpid()}"
         subprocess.run(["psql", args.postgres_url + "/postgres", "-qc", f"CREATE DATABASE {database}"], check=True)
         database_url = f"{args.postgres_url.rstrip('/')}/{database}"
     else:
-        database_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-dialogue-')}/bench.sqlite3"
+        workdir = tempfile.mkdtemp(prefix="bench-dialogue-")
+        database_url = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     sys.path.insert(0, str(BASE_DIR))
@@ -263,6 +266,8 @@ def main() -> None:
             },
             "repeat": args.repeat,
         }
+        if args.keep_database and workdir:
+            result["database_file"] = f"{workdir}/bench.sqlite3"
         region = data["regions"][0]
         user = data["team_by_region"][region.pk][0]
         in_region = [d for d in data["dialogues"] if d.clinic.region_id == region.pk]
@@ -299,11 +304,13 @@ def main() -> None:
                 )
         print(json.dumps(result, indent=2, ensure_ascii=False))
     finally:
-        if database:
-            from django.db import connections
+        from django.db import connections
 
-            connections.close_all()
+        connections.close_all()
+        if database:
             subprocess.run(["psql", args.postgres_url + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"], check=False)
+        if workdir and not args.keep_database:
+            shutil.rmtree(workdir, ignore_errors=True)  # the full data set takes about 300 MB
 
 
 if __name__ == "__main__":
