@@ -6,6 +6,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from dialogs.selectors.dialogue import upcoming_dialogues_for_user
 from organisations import access
 
 
@@ -16,6 +17,7 @@ def home(request):
         context["clinics"] = access.clinics_for_user_in_region(request.user, region).order_by("name")[:50]
         context["is_admin"] = access.is_region_admin(request.user, region)
         context["is_follow_up"] = access.is_follow_up_member(request.user, region)
+        context["upcoming_dialogues"] = upcoming_dialogues_for_user(request.user, 5, region=region)
     return render(request, "home.html", context)
 
 
