@@ -156,7 +156,8 @@ class AnswerField {
 
   show(state, text) {
     this.element.dataset.saveState = state;
-    this.status.textContent = text;
+    // Rewriting the same words would make some screen readers announce them again on every keystroke.
+    if (this.status.textContent !== text) this.status.textContent = text;
   }
 
   // --- drafts in localStorage ---
