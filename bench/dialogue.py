@@ -26,7 +26,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,27 +36,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 REGIONS = 21
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def summary(timings_ms: list[float]) -> dict:
-    return {
-        "runs": len(timings_ms),
-        "median_ms": round(statistics.median(timings_ms), 1),
-        "p95_ms": round(percentile(timings_ms, 0.95), 1),
-        "max_ms": round(max(timings_ms), 1),
-    }
-
-
 def _onsite_hooks():
-    """bench/onsite.py (the on-site documentation's benchmark), loaded by path: bench/ is not a package."""
+    """bench/onsite.py (the on-site documentation's benchmark and the shared ``summary`` of timings), loaded by
+    path: bench/ is not a package."""
     path = Path(__file__).with_name("onsite.py")
-    if not path.exists():
-        return None
     spec = importlib.util.spec_from_file_location("bench_onsite", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -191,7 +173,8 @@ def build(*, clinics: int, per_clinic: int, answers: bool, seed: int = 4) -> dic
 # --- Timings ---------------------------------------------------------------------------------------------
 
 
-def measure_pages(*, user, pages: dict[str, str], repeat: int) -> dict:
+def measure_pages(*, user, pages: dict[str, str], repeat: int, summary) -> dict:
+    """Median and p95 server time of each page (``summary`` turns timings into those figures)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -275,8 +258,10 @@ def main() -> None:
         planned = next((d for d in in_region if d.status == DialogueStatus.PLANERAD), in_region[-1])
         year = timezone.localdate().year - 1
         result["dialogues_in_measured_region"] = len(in_region)
+        onsite = _onsite_hooks()
         result["pages"] = measure_pages(
             user=user,
+            summary=onsite.summary,
             repeat=args.repeat,
             pages={
                 "overview_list": reverse("dialogs:dialogue_list"),
@@ -289,8 +274,7 @@ def main() -> None:
 
         # Hooks for the on-site documentation's timings (bench/onsite.py): the on-site page of a fully answered
         # dialogue, one autosave, and autosave throughput against gunicorn.
-        onsite = None if args.skip_onsite else _onsite_hooks()
-        if onsite is not None and data["answers"]:
+        if not args.skip_onsite and data["answers"]:
             result.update(onsite.measure_onsite(dialogue=held, user=user, repeat=args.repeat))
             if not args.skip_throughput:
                 from dialogs.models import Question

@@ -1,6 +1,8 @@
 """Dialogues: the overview lists, planning, the dialogue's page, status, summary with the follow-up meeting,
 sharing, and the documentation with its exports. Each view: access helper → form → one service → response."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,7 +82,30 @@ def dialogue_clinics(request):
 # --- Planning --------------------------------------------------------------------------------------------
 
 
-def _planning_forms(request, region, dialogue=None):
+@dataclass
+class PlanningForms:
+    """The three forms of the planning page: day and options, the team, the clinic's participants."""
+
+    day: DialogueDayForm
+    team: TeamForm
+    participants: ParticipantFormSet
+
+    def save_with(self, service, **fixed):
+        """Validate all three and call ``service`` with their data; the service's result, or None with the
+        errors shown on the forms."""
+        if not all(form.is_valid() for form in (self.day, self.team, self.participants)):
+            return None
+        try:
+            return service(**fixed, **self.day.cleaned_data, team=self.team.selections, participants=self.participants.participants)
+        except ValidationError as error:
+            _form_errors([self.day, self.team], error)
+            return None
+
+    def context(self, **extra) -> dict:
+        return {"day_form": self.day, "team_form": self.team, "participants": self.participants, **extra}
+
+
+def _planning_forms(request, region, dialogue=None) -> PlanningForms:
     data = request.POST if request.method == "POST" else None
     candidates = selectors.region_follow_up_members(region)
     if dialogue is None:
@@ -90,51 +115,34 @@ def _planning_forms(request, region, dialogue=None):
             versions=GuideVersion.objects.for_new_dialogues(region),
             initial={"clinic": request.GET.get("vardcentral")},
         )
-        return day_form, TeamForm(data, candidates=candidates), ParticipantFormSet(data, prefix="deltagare")
-    day_form = DialogueDayForm(data, planning=False, initial=selectors.dialogue_day_initial(dialogue))
-    team_form = TeamForm(data, candidates=candidates, initial=TeamForm.initial_for(dialogue.team_members.all()))
-    participants = ParticipantFormSet(
-        data, prefix="deltagare", initial=ParticipantFormSet.initial_for(dialogue.clinic_participants.all())
+        return PlanningForms(day_form, TeamForm(data, candidates=candidates), ParticipantFormSet(data, prefix="deltagare"))
+    return PlanningForms(
+        DialogueDayForm(data, planning=False, initial=selectors.dialogue_day_initial(dialogue)),
+        TeamForm(data, candidates=candidates, initial=TeamForm.initial_for(dialogue.team_members.all())),
+        ParticipantFormSet(data, prefix="deltagare", initial=ParticipantFormSet.initial_for(dialogue.clinic_participants.all())),
     )
-    return day_form, team_form, participants
 
 
 def dialogue_create(request):
     region = access.require_follow_up_region(request)
-    day_form, team_form, participants = _planning_forms(request, region)
-    if request.method == "POST" and all(f.is_valid() for f in (day_form, team_form, participants)):
-        try:
-            dialogue = services.dialogue_plan(
-                region=region, **day_form.cleaned_data, team=team_form.selections,
-                participants=participants.participants, user=request.user,
-            )
-        except ValidationError as error:
-            _form_errors([day_form, team_form], error)
-        else:
+    forms = _planning_forms(request, region)
+    if request.method == "POST":
+        dialogue = forms.save_with(services.dialogue_plan, region=region, user=request.user)
+        if dialogue is not None:
             messages.success(request, _("Dialogen är planerad."))
             return redirect("dialogs:dialogue_detail", pk=dialogue.pk)
-    context = {"region": region, "day_form": day_form, "team_form": team_form, "participants": participants}
-    return render(request, "dialogs/dialogue/form.html", context)
+    return render(request, "dialogs/dialogue/form.html", forms.context(region=region))
 
 
 def dialogue_update(request, pk: int):
     dialogue = access.get_dialogue_for_user_rw(request.user, pk)
     if not dialogue.is_planning:
         raise PermissionDenied
-    day_form, team_form, participants = _planning_forms(request, dialogue.clinic.region, dialogue)
-    if request.method == "POST" and all(f.is_valid() for f in (day_form, team_form, participants)):
-        try:
-            services.dialogue_update(
-                dialogue=dialogue, **day_form.cleaned_data, team=team_form.selections,
-                participants=participants.participants, user=request.user,
-            )
-        except ValidationError as error:
-            _form_errors([day_form, team_form], error)
-        else:
-            messages.success(request, _("Ändringarna är sparade."))
-            return redirect("dialogs:dialogue_detail", pk=dialogue.pk)
-    context = {"dialogue": dialogue, "day_form": day_form, "team_form": team_form, "participants": participants}
-    return render(request, "dialogs/dialogue/form.html", context)
+    forms = _planning_forms(request, dialogue.clinic.region, dialogue)
+    if request.method == "POST" and forms.save_with(services.dialogue_update, dialogue=dialogue, user=request.user):
+        messages.success(request, _("Ändringarna är sparade."))
+        return redirect("dialogs:dialogue_detail", pk=dialogue.pk)
+    return render(request, "dialogs/dialogue/form.html", forms.context(dialogue=dialogue))
 
 
 # --- The dialogue's page and its status ------------------------------------------------------------------
