@@ -98,8 +98,13 @@ class Section:
 
 @dataclass(frozen=True)
 class ChartSeries:
+    """One series; the style fields are optional (empty: the theme's palette, a solid line with markers)."""
+
     name: str
     values: list[float | None]
+    colour: str = ""  # "#RRGGBB"
+    dash: str = ""  # a member name of pptx.enum.dml.MSO_LINE_DASH_STYLE, e.g. "DASH"
+    markers: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,8 @@ class ChartBlock:
     kind: ChartKind = "line"
     svg: str = ""
     notes: str = ""
+    axis_min: float | None = None
+    axis_max: float | None = None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -28,7 +29,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from feedback.renderers import figures
-from feedback.renderers.colours import INK, rgb, series_palette, text_colour_on
+from feedback.renderers.colours import HEX_COLOUR, INK, rgb, series_palette, text_colour_on
 from feedback.renderers.content import ChartBlock, DeckContent, Section, clean_text
 
 SLIDE_WIDTH = Inches(13.333)
@@ -258,16 +259,23 @@ class _Deck:
         if block.unit:
             value_axis.has_title = True
             value_axis.axis_title.text_frame.text = clean_text(block.unit)
+        if block.axis_min is not None and block.axis_max is not None:
+            value_axis.minimum_scale, value_axis.maximum_scale = block.axis_min, block.axis_max
         palette = series_palette(self.theme.primary, self.theme.secondary)
-        for index, series in enumerate(chart.plots[0].series):
-            colour = RGBColor(*rgb(palette[index % len(palette)]))
+        for index, (series, data) in enumerate(zip(chart.plots[0].series, block.series, strict=True)):
+            colour = RGBColor(*rgb(data.colour if HEX_COLOUR.match(data.colour) else palette[index % len(palette)]))
             if block.kind == "line":
                 series.format.line.color.rgb = colour
                 series.format.line.width = Pt(2.5)
+                if data.dash in MSO_LINE_DASH_STYLE.__members__:
+                    series.format.line.dash_style = MSO_LINE_DASH_STYLE[data.dash]
                 series.smooth = False
-                series.marker.format.fill.solid()
-                series.marker.format.fill.fore_color.rgb = colour
-                series.marker.format.line.color.rgb = colour
+                if data.markers:
+                    series.marker.format.fill.solid()
+                    series.marker.format.fill.fore_color.rgb = colour
+                    series.marker.format.line.color.rgb = colour
+                else:
+                    series.marker.style = XL_MARKER_STYLE.NONE
             else:
                 series.format.fill.solid()
                 series.format.fill.fore_color.rgb = colour

@@ -7,7 +7,7 @@ Built with ElementTree, so every label is escaped as XML text.
 import math
 import xml.etree.ElementTree as ET
 
-from feedback.renderers.colours import INK
+from feedback.renderers.colours import HEX_COLOUR, INK
 from feedback.renderers.content import ChartBlock, clean_text
 
 WIDTH, HEIGHT = 760, 420
@@ -78,12 +78,12 @@ def chart_svg(chart: ChartBlock, *, palette: list[str], font: str) -> str:
         label.set("text-anchor", "middle")
         label.text = clean_text(category)
     for series_index, series in enumerate(chart.series):
-        colour = palette[series_index % len(palette)]
+        colour = series.colour if HEX_COLOUR.match(series.colour) else palette[series_index % len(palette)]
         if chart.kind == "bar":
             _bars(svg, series.values, series_index, len(chart.series), slot, colour, y_of, axis_min)
         else:
             _line(svg, series.values, slot, colour, y_of)
-    _legend(svg, [series.name for series in chart.series], palette)
+    _legend(svg, chart.series, palette)
     return ET.tostring(svg, encoding="unicode")
 
 
@@ -115,10 +115,11 @@ def _bars(svg, values, series_index, series_count, slot, colour, y_of, axis_min)
         )
 
 
-def _legend(svg, names: list[str], palette: list[str]) -> None:
+def _legend(svg, series_list, palette: list[str]) -> None:
     x = PLOT_LEFT
-    for index, name in enumerate(names):
-        colour = palette[index % len(palette)]
+    for index, series in enumerate(series_list):
+        name = series.name
+        colour = series.colour if HEX_COLOUR.match(series.colour) else palette[index % len(palette)]
         ET.SubElement(svg, "rect", x=str(x), y=str(HEIGHT - 32), width="14", height="14", fill=colour)
         label = ET.SubElement(svg, "text", x=str(x + 20), y=str(HEIGHT - 20), fill=INK)
         label.text = clean_text(name)[:60]

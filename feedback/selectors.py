@@ -1,0 +1,108 @@
+"""Reads of the feedback pages that need more than one query's thought: the overview, and one shared
+version with its comments, replies and acknowledgements (a constant number of queries)."""
+
+import base64
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
+
+from dialogs.models.dialogue import HELD_STATUSES, Dialogue
+from feedback.models import ClinicComment, FeedbackReport, RegionTheme, SharedVersion, TeamReply
+from feedback.renderers.colours import series_palette
+from feedback.renderers.content import ChartBlock, DeckContent, Section
+from feedback.renderers.svg import chart_svg
+from indicators.models import Indicator
+from indicators.presentation import clinic_indicators
+from organisations.models import Clinic, Region
+
+
+def _latest_version(field: str) -> Subquery:
+    return Subquery(SharedVersion.objects.filter(report=OuterRef(field)).order_by("-number").values("pk")[:1])
+
+
+def team_overview(user, region: Region):
+    """The region's held dialogues with their feedback's state: for the follow-up team."""
+    return (
+        Dialogue.objects.for_user(user)
+        .in_region(region)
+        .filter(status__in=HELD_STATUSES)
+        .select_related("clinic", "feedback_report")
+        .annotate(
+            latest_version_number=Max("feedback_report__versions__number"),
+            latest_shared_at=Max("feedback_report__versions__shared_at"),
+            latest_version_pk=_latest_version("feedback_report"),
+            comment_count=Count("feedback_report__versions__comments", distinct=True),
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def clinic_overview(user, region: Region):
+    """Shared feedback of the user's clinic(s) in the region: for clinic staff."""
+    return (
+        FeedbackReport.objects.for_user(user)
+        .filter(dialogue__clinic__region=region, versions__isnull=False)
+        .select_related("dialogue__clinic")
+        .annotate(
+            latest_version_number=Max("versions__number"),
+            latest_shared_at=Max("versions__shared_at"),
+            latest_version_pk=_latest_version("pk"),
+        )
+        .order_by("-dialogue__date", "-pk")
+    )
+
+
+@dataclass
+class ReviewBlock:
+    """One block of a shared version's page, in deck order: a section with the conversation about it, or a
+    chart with its SVG as a data: URI."""
+
+    section: Section | None = None
+    comments: list = field(default_factory=list)
+    chart: ChartBlock | None = None
+    image: str = ""
+
+
+def version_with_review(version: SharedVersion) -> tuple[DeckContent, list[ReviewBlock], list, list[SharedVersion]]:
+    """A shared version as shared: its content, its blocks with comments (and replies), the acknowledgements,
+    and all versions of the report, newest first."""
+    content = DeckContent.from_dict(version.snapshot)
+    theme = content.theme.checked()
+    palette = series_palette(theme.primary, theme.secondary)
+    comments = (
+        ClinicComment.objects.filter(version=version)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=TeamReply.objects.select_related("author")))
+    )
+    by_section: dict[str, list] = {}
+    for comment in comments:
+        by_section.setdefault(comment.section_key, []).append(comment)
+    blocks = [
+        ReviewBlock(chart=block, image=svg_data_uri(block.svg or chart_svg(block, palette=palette, font=theme.font)))
+        if isinstance(block, ChartBlock)
+        else ReviewBlock(section=block, comments=by_section.get(block.key, []))
+        for block in content.outline()
+    ]
+    acknowledgements = list(version.acknowledgements.select_related("user"))
+    versions = list(
+        SharedVersion.objects.filter(report_id=version.report_id).select_related("shared_by").order_by("-number")
+    )
+    return content, blocks, acknowledgements, versions
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii") if svg else ""
+
+
+def chart_choices(clinic: Clinic):
+    """The indicators the team may chart for the clinic: the region's active ones with data for it."""
+    available = [indicator.pk for indicator in clinic_indicators(clinic)]
+    return Indicator.objects.filter(pk__in=available).select_related("source").order_by("source__name", "name", "pk")
+
+
+def logo_data_uri(theme: RegionTheme) -> str:
+    data = bytes(theme.logo or b"")
+    if not data:
+        return ""
+    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")

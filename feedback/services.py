@@ -1,0 +1,542 @@
+"""Writes of the written feedback, and building its deck.
+
+Every write is keyword-only and atomic. Sharing builds the deck's content once, renders both files from it and
+stores content and files together as an immutable ``SharedVersion``; the clinic's staff are e-mailed once the
+transaction has committed. The status change that sharing causes in the dialogue ("återkoppling delad") goes
+through the dialogs app's own transition service (see ``dialogue_mark_feedback_shared``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dialogs.models import SectionKind
+from dialogs.models.answers import Answer
+from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, person_name
+from dialogs.services.dialogue import dialogue_transition
+from feedback import sections as bilaga3
+from feedback.models import (
+    CONTENT_TYPES,
+    Acknowledgement,
+    ClinicComment,
+    DeckFormat,
+    FeedbackChart,
+    FeedbackReport,
+    FeedbackSection,
+    RegionTheme,
+    SharedFile,
+    SharedVersion,
+    TeamReply,
+)
+from feedback.renderers.content import ChartBlock, ChartSeries, DeckContent, Link, Section, Theme, clean_text
+from feedback.renderers.pdf import render_pdf
+from feedback.renderers.pptx import render_pptx
+from indicators.models import Indicator
+from organisations.models import Membership, Region, Role
+
+MAX_ITEMS = 60
+MAX_ITEM_LENGTH = 5_000
+MAX_LINKS = 30
+MAX_CHARTS = 12
+COMMENT_MAX_LENGTH = 5_000
+
+
+class FeedbackError(Exception):
+    """A rule of the feedback's life was broken; the message is meant for the person who tried."""
+
+
+class SectionConflict(FeedbackError):
+    """Someone else saved the section since it was opened; the saved text is in ``section``."""
+
+    def __init__(self, section: FeedbackSection):
+        super().__init__(_("Någon annan har sparat avsnittet medan du skrev. Jämför texterna och spara igen."))
+        self.section = section
+
+
+# --- Prefill from the dialogue ------------------------------------------------------------------------------
+
+# The guide's closing questions that feed the feedback (keys of the SKR guide); a region's own guide that
+# renamed them falls back on their order within the summary and feedback sections.
+PREFILL_QUESTIONS = {
+    bilaga3.STRENGTHS: (SectionKind.SUMMARY, ["sammanfattning-q01"], [0]),
+    bilaga3.IMPROVEMENTS: (SectionKind.SUMMARY, ["sammanfattning-q02"], [1]),
+    bilaga3.TEAM_LESSONS: (SectionKind.FEEDBACK, ["aterkoppling-q01", "aterkoppling-q02", "aterkoppling-q03"], [0, 1, 2]),
+}
+BOOKING_QUESTION = "aterkoppling-q04"
+_BULLET = re.compile(r"^\s*(?:[-•*–]|\d+[.)])\s+")
+
+
+def text_lines(text: str) -> list[str]:
+    """A text as list points: one per non-empty line, without typed bullets or numbers."""
+    return [_BULLET.sub("", line).strip() for line in clean_text(text).split("\n") if line.strip()]
+
+
+def _closing_answers(dialogue: Dialogue) -> tuple[dict[str, Answer], dict[str, list[Answer]]]:
+    answers = list(
+        Answer.objects.filter(dialogue=dialogue, question__section__kind__in=[SectionKind.SUMMARY, SectionKind.FEEDBACK])
+        .select_related("question__section")
+        .order_by("question__section__position", "question__position")
+    )
+    by_kind: dict[str, list[Answer]] = {}
+    for answer in answers:
+        by_kind.setdefault(answer.question.section.kind, []).append(answer)
+    return {answer.question.key: answer for answer in answers}, by_kind
+
+
+def prefill(dialogue: Dialogue) -> dict[str, tuple[list[str], list[dict]]]:
+    """Points and links for each section, from the dialogue's summary, its feedback to the team, the booked
+    follow-up meeting and the team itself."""
+    by_key, by_kind = _closing_answers(dialogue)
+    content: dict[str, tuple[list[str], list[dict]]] = {key: ([], []) for key in bilaga3.SECTION_KEYS}
+    for section_key, (kind, keys, positions) in PREFILL_QUESTIONS.items():
+        answers = [by_key[key] for key in keys if key in by_key]
+        if not answers and not any(key in by_key for key in keys):
+            answers = [by_kind.get(kind, [])[i] for i in positions if i < len(by_kind.get(kind, []))]
+        content[section_key] = ([line for answer in answers for line in text_lines(answer.text)], [])
+    content[bilaga3.FIVE_P] = ([_("Plats: %(place)s") % {"place": dialogue.place}] if dialogue.place else [], [])
+    content[bilaga3.FOLLOW_UP_MEETING] = _meeting_prefill(dialogue, by_key.get(BOOKING_QUESTION))
+    content[bilaga3.DEVELOPMENT_TIPS] = (
+        [
+            _("Använd kartläggningen enligt 5P när ni väljer ett tema att förbättra."),
+            _("Testa förändringar i små steg med PGSA-hjulet: planera, gör, studera, agera."),
+            _("Följ några få mått över tid i ett styrdiagram och gå igenom dem tillsammans."),
+        ],
+        [],
+    )
+    team = dialogue.team_members.select_related("user")
+    content[bilaga3.THANKS] = (
+        [
+            " – ".join(part for part in [f"{member.display_name}, {member.get_party_display()}", member.user.email] if part)
+            for member in team
+        ],
+        [],
+    )
+    return content
+
+
+def _meeting_prefill(dialogue: Dialogue, booking_answer: Answer | None) -> tuple[list[str], list[dict]]:
+    meeting = FollowUpMeeting.objects.filter(dialogue=dialogue).first()
+    if meeting is None:
+        return (text_lines(booking_answer.text) if booking_answer else []), []
+    items = [
+        _("Datum: %(date)s kl. %(time)s (%(minutes)s minuter)")
+        % {
+            "date": date_format(meeting.date, "j F Y"),
+            "time": meeting.start_time.strftime("%H.%M"),
+            "minutes": meeting.duration_minutes,
+        }
+    ]
+    if meeting.focus_area:
+        items.append(_("Fokus: %(focus)s") % {"focus": clean_text(meeting.focus_area)})
+    links = [{"label": _("Länk till videomötet"), "url": meeting.video_link}] if meeting.video_link else []
+    return items, links
+
+
+# --- The report ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_create(*, dialogue: Dialogue, user) -> FeedbackReport:
+    """The feedback of a held dialogue, prefilled (or the existing one: there is one per dialogue)."""
+    existing = FeedbackReport.objects.filter(dialogue=dialogue).first()
+    if existing is not None:
+        return existing
+    if not dialogue.is_held:
+        raise FeedbackError(_("Återkopplingen skrivs när dialogen är genomförd."))
+    now = timezone.now()
+    report = FeedbackReport.objects.create(
+        dialogue=dialogue,
+        title=_("Återkoppling efter uppföljningsdialog"),
+        created_by=user,
+        content_changed_at=now,
+        content_changed_by=user,
+    )
+    content = prefill(dialogue)
+    FeedbackSection.objects.bulk_create(
+        FeedbackSection(
+            report=report,
+            key=definition.key,
+            position=position,
+            items=content[definition.key][0],
+            links=content[definition.key][1],
+            notes=str(definition.notes),
+        )
+        for position, definition in enumerate(bilaga3.SECTIONS)
+    )
+    return report
+
+
+def _touch(report: FeedbackReport, user) -> None:
+    report.content_changed_at, report.content_changed_by = timezone.now(), user
+    report.save(update_fields=["content_changed_at", "content_changed_by"])
+
+
+def _check_items(items: Sequence[str]) -> list[str]:
+    cleaned = [clean_text(item).strip() for item in items]
+    cleaned = [item for item in cleaned if item]
+    if len(cleaned) > MAX_ITEMS:
+        raise ValidationError({"items": _("Högst %(max)s punkter per avsnitt.") % {"max": MAX_ITEMS}})
+    if any(len(item) > MAX_ITEM_LENGTH for item in cleaned):
+        raise ValidationError({"items": _("En punkt får vara högst %(max)s tecken.") % {"max": MAX_ITEM_LENGTH}})
+    return cleaned
+
+
+def _check_links(links: Sequence[Link]) -> list[dict]:
+    if len(links) > MAX_LINKS:
+        raise ValidationError({"links": _("Högst %(max)s länkar per avsnitt.") % {"max": MAX_LINKS}})
+    checked = []
+    for link in links:
+        if not link.href:
+            raise ValidationError({"links": _("”%(url)s” är ingen giltig webbadress.") % {"url": link.url[:100]}})
+        checked.append({"label": clean_text(link.label).strip()[:300], "url": link.href})
+    return checked
+
+
+@transaction.atomic
+def feedback_section_save(
+    *, section: FeedbackSection, user, items: Sequence[str], links: Sequence[Link], notes: str, base_revision: int
+) -> FeedbackSection:
+    """Save a section's points (in the order given), links and speaker notes. ``base_revision`` is the
+    revision the person edited; if someone saved in between, nothing is saved and SectionConflict says so."""
+    locked = FeedbackSection.objects.select_for_update().get(pk=section.pk)
+    if locked.revision != base_revision:
+        raise SectionConflict(locked)
+    locked.items = _check_items(items)
+    locked.links = _check_links(links)
+    locked.notes = clean_text(notes).strip()
+    locked.revision += 1
+    locked.updated_by, locked.updated_at = user, timezone.now()
+    locked.save(update_fields=["items", "links", "notes", "revision", "updated_by", "updated_at"])
+    _touch(section.report, user)
+    return locked
+
+
+@transaction.atomic
+def feedback_charts_save(*, report: FeedbackReport, user, indicators: Sequence[Indicator]) -> list[FeedbackChart]:
+    """Choose the indicator charts of the deck, in the order given."""
+    chosen = list(dict.fromkeys(indicators))
+    if len(chosen) > MAX_CHARTS:
+        raise ValidationError({"indicators": _("Välj högst %(max)s diagram.") % {"max": MAX_CHARTS}})
+    region = report.dialogue.clinic.region_id
+    if any(indicator.region_id not in (None, region) for indicator in chosen):
+        raise ValidationError({"indicators": _("Indikatorn hör till en annan region.")})
+    FeedbackChart.objects.filter(report=report).delete()
+    charts = FeedbackChart.objects.bulk_create(
+        FeedbackChart(report=report, indicator=indicator, position=position) for position, indicator in enumerate(chosen)
+    )
+    _touch(report, user)
+    return charts
+
+
+# --- The deck's content ---------------------------------------------------------------------------------------
+
+
+def region_theme(region: Region) -> Theme:
+    theme = RegionTheme.objects.filter(region=region).select_related("region").first()
+    return theme.as_theme() if theme is not None else Theme(name=region.name)
+
+
+def _participants(dialogue: Dialogue) -> list[str]:
+    clinic_people = [f"{person.name} ({person.role_label})" for person in dialogue.clinic_participants.all()]
+    team = [
+        f"{member.display_name} ({member.get_party_display()})"
+        for member in dialogue.team_members.select_related("user")
+    ]
+    return clinic_people + team
+
+
+def chart_blocks(report: FeedbackReport) -> list[ChartBlock]:
+    """The chosen indicators as chart blocks: the series of ``indicators.charts`` (the clinic's values with
+    95 % intervals, the median, the region and the country), its SVG for the PDF, and the words."""
+    indicators = [chart.indicator for chart in report.charts.select_related("indicator__source")]
+    if not indicators:
+        return []
+    from indicators.charts import clinic_indicator_charts, to_pptx, to_svg
+
+    blocks = []
+    for indicator_chart in clinic_indicator_charts(report.dialogue.clinic, indicators):
+        spec, words = indicator_chart.spec, indicator_chart.words
+        data = to_pptx(spec)
+        interval = data.interval_note
+        if words.estimate and words.period:
+            interval = f"{interval}. {words.period}: {words.estimate}" if interval else f"{words.period}: {words.estimate}"
+        comparison = " ".join(
+            f"{text.sentence}." if not text.sentence.endswith(".") else text.sentence
+            for text in (words.vs_region, words.vs_nation)
+            if text.short
+        )
+        blocks.append(
+            ChartBlock(
+                key=indicator_chart.indicator.code,
+                title=data.title,
+                categories=list(data.categories),
+                series=[
+                    ChartSeries(series.name, list(series.values), colour=f"#{series.color}", dash=series.dash,
+                                markers=series.markers)
+                    for series in data.series
+                ],
+                number_format=data.number_format,
+                unit=data.value_axis_title,
+                source=data.source,
+                period=data.period,
+                interval=interval,
+                comparison=comparison,
+                kind="bar" if data.chart_type == "COLUMN_CLUSTERED" else "line",
+                svg=to_svg(spec),
+                notes="\n".join([spec.summary, *spec.notes]),
+                axis_min=data.value_axis_range[0] if data.value_axis_range else None,
+                axis_max=data.value_axis_range[1] if data.value_axis_range else None,
+            )
+        )
+    return blocks
+
+
+def deck_content(*, report: FeedbackReport, version_label: str, author: str) -> DeckContent:
+    """The report's draft as the renderers' content: sections in Bilaga 3 order, then the charts."""
+    dialogue = report.dialogue
+    clinic = dialogue.clinic
+    sections = [
+        Section(
+            key=section.key,
+            title=section.title,
+            items=list(section.items),
+            links=[Link(link.get("label", ""), link.get("url", "")) for link in section.links],
+            notes=section.notes,
+            figure=section.figure,
+        )
+        for section in report.sections.all()
+    ]
+    return DeckContent(
+        title=report.title,
+        clinic=clinic.name,
+        region=clinic.region.name,
+        date=date_format(dialogue.date, "j F Y"),
+        participants=_participants(dialogue),
+        sections=sections,
+        charts=chart_blocks(report),
+        theme=region_theme(clinic.region),
+        author=author,
+        subject=_("Skriftlig återkoppling efter uppföljningsdialog (Bilaga 3)"),
+        version_label=version_label,
+        created=timezone.now(),
+        charts_after=bilaga3.CHARTS_AFTER,
+    )
+
+
+def _draft_label() -> str:
+    return _("Utkast %(date)s") % {"date": date_format(timezone.localdate(), "j F Y")}
+
+
+def deck_build_pptx(*, report: FeedbackReport, user) -> bytes:
+    """The draft as PowerPoint (nothing is stored)."""
+    return render_pptx(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
+
+
+def deck_build_pdf(*, report: FeedbackReport, user) -> bytes:
+    """The draft as PDF (nothing is stored)."""
+    return render_pdf(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
+
+
+def shared_content(version: SharedVersion) -> DeckContent:
+    """A shared version's content exactly as it was shared."""
+    return DeckContent.from_dict(version.snapshot)
+
+
+# --- Sharing and the review with the clinic -------------------------------------------------------------------
+
+
+def dialogue_mark_feedback_shared(*, dialogue: Dialogue, user) -> None:
+    """Move a held dialogue on to "återkoppling delad" through the dialogs app's transition service.
+
+    An adapter: dialogs has no service of this name, so feedback calls ``dialogue_transition``. A dialogue that
+    has already moved past that point (follow-up booked, closed) keeps its status; sharing a new version
+    never moves a dialogue backwards."""
+    if dialogue.status == DialogueStatus.GENOMFORD:
+        dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.ATERKOPPLING_DELAD, user=user)
+
+
+def _file(version: SharedVersion, deck_format: str, data: bytes) -> SharedFile:
+    return SharedFile(
+        version=version, format=deck_format, data=data, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+@transaction.atomic
+def feedback_share(*, report: FeedbackReport, user, message: str = "") -> SharedVersion:
+    """Share the draft with the clinic as a new, immutable version with its PPTX and PDF, mark the dialogue's
+    feedback as shared, and e-mail the clinic's staff once committed."""
+    dialogue = report.dialogue
+    if not dialogue.is_held:
+        raise FeedbackError(_("Återkopplingen kan delas när dialogen är genomförd."))
+    FeedbackReport.objects.select_for_update().filter(pk=report.pk).first()  # one share at a time per report
+    number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    shared_at = timezone.now()
+    label = _("Version %(number)s, delad %(date)s") % {
+        "number": number,
+        "date": date_format(timezone.localtime(shared_at), "j F Y"),
+    }
+    content = deck_content(report=report, version_label=label, author=person_name(user))
+    version = SharedVersion.objects.create(
+        report=report,
+        number=number,
+        snapshot=content.to_dict(),
+        message=clean_text(message).strip(),
+        shared_by=user,
+        shared_at=shared_at,
+    )
+    SharedFile.objects.bulk_create(
+        [_file(version, DeckFormat.PPTX, render_pptx(content)), _file(version, DeckFormat.PDF, render_pdf(content))]
+    )
+    dialogue_mark_feedback_shared(dialogue=dialogue, user=user)
+    transaction.on_commit(lambda: _notify_clinic(version_id=version.pk))
+    return version
+
+
+def clinic_recipients(dialogue: Dialogue) -> list[str]:
+    return sorted(
+        {
+            membership.user.email
+            for membership in Membership.objects.filter(role=Role.VARDCENTRAL, clinic=dialogue.clinic)
+            .select_related("user")
+            if membership.user.email and membership.user.is_active
+        }
+    )
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _notify_clinic(*, version_id: int) -> None:
+    version = SharedVersion.objects.select_related("report__dialogue__clinic", "shared_by").get(pk=version_id)
+    dialogue = version.report.dialogue
+    context = {
+        "version": version,
+        "clinic": dialogue.clinic,
+        "dialogue": dialogue,
+        "url": _absolute(reverse("feedback:version_detail", kwargs={"pk": version.pk})),
+    }
+    subject = _("Återkoppling efter uppföljningsdialogen – %(clinic)s") % {"clinic": dialogue.clinic.name}
+    body = render_to_string("feedback/email/shared.txt", context)
+    for address in clinic_recipients(dialogue):
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
+
+
+def _check_comment_text(text: str, field: str = "text") -> str:
+    text = clean_text(text).strip()
+    if not text:
+        raise ValidationError({field: _("Skriv något först.")})
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise ValidationError({field: _("Högst %(max)s tecken.") % {"max": COMMENT_MAX_LENGTH}})
+    return text
+
+
+@transaction.atomic
+def feedback_comment_add(*, version: SharedVersion, user, section_key: str, text: str) -> ClinicComment:
+    """A comment by the clinic's staff on one section of a shared version; the team is told by e-mail."""
+    if section_key not in {section.get("key") for section in version.snapshot.get("sections", [])}:
+        raise ValidationError({"section_key": _("Okänt avsnitt.")})
+    comment = ClinicComment.objects.create(
+        version=version, section_key=section_key, text=_check_comment_text(text), author=user, created_at=timezone.now()
+    )
+    transaction.on_commit(lambda: _notify_team(comment_id=comment.pk))
+    return comment
+
+
+def _notify_team(*, comment_id: int) -> None:
+    comment = ClinicComment.objects.select_related("version__report__dialogue__clinic", "author").get(pk=comment_id)
+    report = comment.version.report
+    recipients = sorted(
+        {member.user.email for member in report.dialogue.team_members.select_related("user") if member.user.email}
+    )
+    if not recipients:
+        return
+    titles = {section["key"]: section["title"] for section in comment.version.snapshot.get("sections", [])}
+    context = {
+        "comment": comment,
+        "clinic": report.dialogue.clinic,
+        "section_title": titles.get(comment.section_key, ""),
+        "url": _absolute(reverse("feedback:version_detail", kwargs={"pk": comment.version_id})),
+    }
+    send_mail(
+        subject=_("Kommentar på återkopplingen – %(clinic)s") % {"clinic": report.dialogue.clinic.name},
+        message=render_to_string("feedback/email/comment.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
+@transaction.atomic
+def feedback_acknowledge(*, version: SharedVersion, user) -> Acknowledgement:
+    """The clinic confirms having read the version (once per person; a second time changes nothing)."""
+    acknowledgement, _created = Acknowledgement.objects.get_or_create(
+        version=version, user=user, defaults={"created_at": timezone.now()}
+    )
+    return acknowledgement
+
+
+@transaction.atomic
+def feedback_reply_add(*, comment: ClinicComment, user, text: str) -> TeamReply:
+    return TeamReply.objects.create(comment=comment, text=_check_comment_text(text), author=user, created_at=timezone.now())
+
+
+# --- The region's theme -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogoUpload:
+    name: str
+    data: bytes
+
+
+@transaction.atomic
+def region_theme_save(
+    *,
+    region: Region,
+    user,
+    primary_colour: str,
+    secondary_colour: str,
+    font: str,
+    logo: LogoUpload | None = None,
+    remove_logo: bool = False,
+) -> RegionTheme:
+    theme = RegionTheme.objects.filter(region=region).first() or RegionTheme(region=region)
+    theme.primary_colour, theme.secondary_colour, theme.font = primary_colour.upper(), secondary_colour.upper(), font
+    if remove_logo:
+        theme.logo, theme.logo_name = b"", ""
+    if logo is not None:
+        theme.logo, theme.logo_name = logo.data, logo.name[:200]
+    theme.updated_by = user
+    theme.full_clean()
+    theme.save()
+    return theme
+
+
+def file_of(version: SharedVersion, deck_format: str) -> tuple[bytes, str]:
+    """A shared version's stored file and its content type."""
+    data = SharedFile.objects.filter(version=version, format=deck_format).values_list("data", flat=True).first()
+    if data is None:
+        raise FeedbackError(_("Filen saknas."))
+    return bytes(data), CONTENT_TYPES[deck_format]
+
+
+def indicators_in_order(report: FeedbackReport) -> list[Indicator]:
+    return [chart.indicator for chart in report.charts.select_related("indicator")]
+
+
+def unique_in_order(values: Iterable) -> list:
+    return list(dict.fromkeys(values))
