@@ -116,13 +116,17 @@ def test_after_a_crash_unsaved_text_is_offered_back_not_dropped(page, world, dia
     assert answer_text(dialogue, "p1-q01") == "Detta får inte försvinna."
 
 
-def test_two_documenters_on_the_same_answer_see_the_conflict_and_keep_both_texts(page, second_context, world, dialogue):
-    login(page, world.user("bestallare"))
-    visit(page, section_path(dialogue))
+def two_documenters(page, second_context, world, dialogue):
+    """Bo (beställare) in the test's browser and Uma (utvecklingsavdelning) in another, both on P1."""
     other = new_page(second_context)
-    login(other, world.user("utveckling"))
-    visit(other, section_path(dialogue))
+    for browser_page, persona in [(page, "bestallare"), (other, "utveckling")]:
+        login(browser_page, world.user(persona))
+        visit(browser_page, section_path(dialogue))
+    return other
 
+
+def test_two_documenters_on_the_same_answer_see_the_conflict_and_keep_both_texts(page, second_context, world, dialogue):
+    other = two_documenters(page, second_context, world, dialogue)
     notes(page, "p1-q01").press_sequentially("Bos anteckning.")
     expect(status_of(page, "p1-q01")).to_have_text(SAVED)
     notes(other, "p1-q01").press_sequentially("Umas anteckning.")
@@ -157,11 +161,7 @@ def test_two_documenters_on_the_same_answer_see_the_conflict_and_keep_both_texts
 
 
 def test_keep_mine_and_keep_theirs_settle_a_conflict(page, second_context, world, dialogue):
-    login(page, world.user("bestallare"))
-    visit(page, section_path(dialogue))
-    other = new_page(second_context)
-    login(other, world.user("utveckling"))
-    visit(other, section_path(dialogue))
+    other = two_documenters(page, second_context, world, dialogue)
     notes(page, "p1-q01").fill("Bo först.")
     notes(page, "p1-q03").fill("Bo på trean.")
     expect(status_of(page, "p1-q03")).to_have_text(SAVED)
