@@ -1,8 +1,8 @@
 """Benchmark of dialogues at national scale (issue 4, "Speed").
 
 Builds, in a throwaway SQLite database (or a throwaway PostgreSQL database with ``--postgres-url``), the whole
-country: 21 regions, 1,200 clinics, 5 dialogues per clinic (6,000) with their teams, every question of the SKR
-guide answered (about 620,000 answers, each with one history entry). Then it times, through Django's test
+country: 21 regions, 1,200 clinics, 5 dialogues per clinic (6,000) with their teams, and every dialogue that has
+taken place fully answered along the SKR guide (about 525,000 answers, each with one history entry). Then it times, through Django's test
 client in-process (server time, no network), as median and 95th percentile over ``--repeat`` runs:
 
 - the overview list of a region's dialogues (first page, and filtered by status and year),
@@ -200,7 +200,7 @@ def main() -> None:
     parser.add_argument("--clinics", type=int, default=1200)
     parser.add_argument("--dialogues-per-clinic", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--no-answers", action="store_true", help="skip the ~620,000 answers (faster build)")
+    parser.add_argument("--no-answers", action="store_true", help="skip the ~525,000 answers (faster build)")
     parser.add_argument("--skip-onsite", action="store_true", help="leave out the on-site page and autosave timings")
     parser.add_argument("--skip-throughput", action="store_true", help="leave out the gunicorn throughput run")
     parser.add_argument("--clients", type=int, default=20)

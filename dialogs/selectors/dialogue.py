@@ -10,19 +10,22 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from dialogs import access
 from dialogs.models.answers import Answer
 from dialogs.models.dialogue import (
     ClinicParticipant,
     Dialogue,
     DialogueStatus,
     DialogueStatusChange,
+    FollowUpMeeting,
     HELD_STATUSES,
     Preparation,
     TeamMember,
 )
 from dialogs.models.guide import AgendaBlock, AgendaBlockSection, Question, Section, SectionKind
 from dialogs.selectors.guide import GuideTree, guide_version_tree
-from organisations.models import Clinic, Membership, Region, Role
+from dialogs.services.letter import RenderedLetter, letter_render, letter_template_for_region, letter_values
+from organisations.models import Clinic, Membership, Party, Region, Role
 
 # --- The day's agenda ------------------------------------------------------------------------------------
 
@@ -110,9 +113,7 @@ def dialogue_status_history(dialogue: Dialogue) -> list[DialogueStatusChange]:
     return list(dialogue.status_changes.select_related("changed_by").order_by("changed_at", "pk"))
 
 
-def follow_up_meeting_of(dialogue: Dialogue):
-    from dialogs.models.dialogue import FollowUpMeeting
-
+def follow_up_meeting_of(dialogue: Dialogue) -> FollowUpMeeting | None:
     return FollowUpMeeting.objects.filter(dialogue=dialogue).select_related("booked_by").first()
 
 
@@ -268,8 +269,6 @@ def dialogue_continuity(dialogue: Dialogue) -> Continuity | None:
         .order_by("question__position")
         if answer.is_answered
     ]
-    from dialogs.models.dialogue import FollowUpMeeting
-
     return Continuity(
         previous=previous,
         work_on=[answer for answer in answers if answer.question.key in WORK_ON_KEYS],
@@ -293,25 +292,6 @@ def dialogue_preparations(dialogue: Dialogue) -> dict[str, Preparation]:
         )
     )
     return {preparation.party: preparation for preparation in preparations}
-
-
-@dataclass
-class FocusMarks:
-    """Which sections and questions each party chose, for marking them in the on-site form."""
-
-    sections: dict[int, list[str]] = field(default_factory=dict)  # section id → party labels
-    questions: dict[int, list[str]] = field(default_factory=dict)  # question id → party labels
-
-
-def focus_marks(preparations: dict[str, Preparation]) -> FocusMarks:
-    marks = FocusMarks()
-    for preparation in preparations.values():
-        label = str(preparation.get_party_display())
-        for section in preparation.focus_sections.all():
-            marks.sections.setdefault(section.pk, []).append(label)
-        for question in preparation.focus_questions.all():
-            marks.questions.setdefault(question.pk, []).append(label)
-    return marks
 
 
 # --- Documentation laid out along the guide -------------------------------------------------------------
@@ -409,7 +389,7 @@ def focus_groups(dialogue: Dialogue) -> list[tuple[Section, list[tuple[str, str,
 
 @dataclass
 class LetterPage:
-    letter: object  # dialogs.services.letter.RenderedLetter
+    letter: RenderedLetter
     agenda: list[AgendaSlot]
     team_members: list[TeamMember]
     participants: list[ClinicParticipant]
@@ -417,8 +397,6 @@ class LetterPage:
 
 def dialogue_letter(dialogue: Dialogue) -> LetterPage:
     """The region's letter template filled in for this dialogue (five queries)."""
-    from dialogs.services.letter import letter_render, letter_template_for_region, letter_values
-
     agenda = dialogue_agenda(dialogue)
     team_members = list(TeamMember.objects.filter(dialogue=dialogue).select_related("user"))
     participants = list(ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position", "pk"))
@@ -454,8 +432,6 @@ class PartyPreparation:
 
 
 def party_preparations(dialogue: Dialogue, preparations: dict[str, Preparation], parties: set[str]) -> list[PartyPreparation]:
-    from organisations.models import Party
-
     return [
         PartyPreparation(
             party=party.value,
@@ -484,8 +460,6 @@ class DetailPage:
 
 def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
     """Everything the dialogue's page shows, in a fixed number of queries (about fifteen)."""
-    from dialogs import access
-
     can_edit = access.can_edit_dialogue(user, dialogue)
     continuity = dialogue_continuity(dialogue)
     if continuity is not None and not (can_edit or continuity.previous.is_documentation_shared):
@@ -520,8 +494,6 @@ class SummaryPage:
 
 def dialogue_summary_page(dialogue: Dialogue, *, user) -> SummaryPage:
     """The Sammanfattning and Återkoppling sections with their answers, and the follow-up meeting (five queries)."""
-    from dialogs import access
-
     questions = (
         Question.objects.filter(version_id=dialogue.guide_version_id)
         .filter(Q(section__kind__in=SUMMARY_KINDS, section__parent=None) | Q(section__parent__kind__in=SUMMARY_KINDS))

@@ -40,13 +40,13 @@ def _domain() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _form_errors(forms, error: ValidationError) -> None:
+def show_service_errors(forms, error: ValidationError) -> None:
     """Show a service's ValidationError on the form that has the field, else as a form-wide error."""
     for field, messages_ in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
         form = next((form for form in forms if field in form.fields), forms[0])
@@ -98,7 +98,7 @@ class PlanningForms:
         try:
             return service(**fixed, **self.day.cleaned_data, team=self.team.selections, participants=self.participants.participants)
         except ValidationError as error:
-            _form_errors([self.day, self.team], error)
+            show_service_errors([self.day, self.team], error)
             return None
 
     def context(self, **extra) -> dict:
@@ -195,7 +195,7 @@ def dialogue_ics(request, pk: int):
         domain=_domain(),
     )
     content = calendar_bytes([event], stamp=dialogue.updated_at)
-    return _attachment(content, "text/calendar; charset=utf-8", f"uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.ics")
+    return file_response(content, "text/calendar; charset=utf-8", f"uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.ics")
 
 
 # --- Summary and the follow-up meeting -------------------------------------------------------------------
@@ -215,7 +215,7 @@ def follow_up_book(request, pk: int):
         try:
             services.follow_up_book(dialogue=dialogue, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors([form], error)
+            show_service_errors([form], error)
         except services.DialogueError as error:
             form.add_error(None, str(error))
         else:
@@ -231,7 +231,7 @@ def follow_up_waive(request, pk: int):
         try:
             services.follow_up_waive(dialogue=dialogue, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _form_errors([form], error)
+            show_service_errors([form], error)
         except services.DialogueError as error:
             form.add_error(None, str(error))
         else:
@@ -248,7 +248,7 @@ def follow_up_ics(request, pk: int):
         return redirect("dialogs:dialogue_summary", pk=dialogue.pk)
     url = request.build_absolute_uri(reverse("dialogs:dialogue_summary", args=[dialogue.pk]))
     content = calendar_bytes([follow_up_event(meeting=meeting, dialogue=dialogue, url=url, domain=_domain())], stamp=meeting.updated_at)
-    return _attachment(content, "text/calendar; charset=utf-8", f"uppfoljningsmote-{meeting.date:%Y-%m-%d}.ics")
+    return file_response(content, "text/calendar; charset=utf-8", f"uppfoljningsmote-{meeting.date:%Y-%m-%d}.ics")
 
 
 # --- Documentation and exports ---------------------------------------------------------------------------
@@ -265,14 +265,14 @@ def dialogue_export_pdf(request, pk: int):
     page = selectors.dialogue_documentation_page(dialogue)
     html = render_to_string("dialogs/dialogue/documentation_print.html", {"dialogue": dialogue, "page": page}, request)
     pdf = html_to_pdf(html=html, base_url=request.build_absolute_uri("/"))
-    return _attachment(pdf, "application/pdf", export.export_filename(page.documentation, "pdf"))
+    return file_response(pdf, "application/pdf", export.export_filename(page.documentation, "pdf"))
 
 
 def dialogue_export_csv(request, pk: int):
     dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
     documentation = selectors.dialogue_documentation(dialogue)
     content = export.documentation_csv(documentation)
-    return _attachment(content, "text/csv; charset=utf-8", export.export_filename(documentation, "csv"))
+    return file_response(content, "text/csv; charset=utf-8", export.export_filename(documentation, "csv"))
 
 
 def dialogue_export_xlsx(request, pk: int):
@@ -280,4 +280,4 @@ def dialogue_export_xlsx(request, pk: int):
     documentation = selectors.dialogue_documentation(dialogue)
     content = export.documentation_xlsx(documentation)
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(content, content_type, export.export_filename(documentation, "xlsx"))
+    return file_response(content, content_type, export.export_filename(documentation, "xlsx"))

@@ -10,7 +10,7 @@ from dialogs import access
 from dialogs.forms.dialogue import LetterTemplateForm
 from dialogs.selectors import dialogue as selectors
 from dialogs.services import letter as letter_services
-from dialogs.views.dialogue import _attachment
+from dialogs.views.dialogue import file_response
 
 
 def dialogue_letter(request, pk: int):
@@ -26,7 +26,7 @@ def dialogue_letter_pdf(request, pk: int):
     page = selectors.dialogue_letter(dialogue)
     html = render_to_string("dialogs/dialogue/letter_print.html", {"dialogue": dialogue, "page": page}, request)
     pdf = letter_services.html_to_pdf(html=html, base_url=request.build_absolute_uri("/"))
-    return _attachment(pdf, "application/pdf", f"forord-uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.pdf")
+    return file_response(pdf, "application/pdf", f"forord-uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.pdf")
 
 
 def letter_template_update(request):

@@ -10,7 +10,7 @@ from dialogs import access
 from dialogs.forms.dialogue import PreparationForm
 from dialogs.selectors import dialogue as selectors
 from dialogs.services import dialogue as services
-from dialogs.views.dialogue import _form_errors
+from dialogs.views.dialogue import show_service_errors
 from organisations.models import Party
 
 # The parties' responsibility on the day, as the method's structure for the dialogue suggests (Bilaga 1).
@@ -47,7 +47,7 @@ def preparation_update(request, pk: int, party: str):
                 data_sources_other=data["data_sources_other"], responsibility=data["responsibility"],
             )
         except ValidationError as error:
-            _form_errors([form], error)
+            show_service_errors([form], error)
         else:
             messages.success(request, _("Förberedelsen är sparad."))
             return redirect("dialogs:preparation_list", pk=dialogue.pk)

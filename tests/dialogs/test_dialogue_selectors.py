@@ -7,8 +7,6 @@ import pytest
 
 from dialogs.models.dialogue import DialogueStatus
 from dialogs.selectors import dialogue as selectors
-from dialogs.services import dialogue as services
-from organisations.models import Party
 from tests.dialogs.dialogue_factories import held, plan, write_answer
 
 
@@ -59,24 +57,6 @@ def test_continuity_takes_the_latest_held_dialogue_of_the_same_clinic(world):
     assert continuity.follow_up_notes == []
     assert continuity.follow_up_meeting.focus_area == "Kontinuitet"
     assert selectors.dialogue_continuity(older) is None
-
-
-def test_focus_marks_name_the_parties_that_chose_each_area(world):
-    dialogue = plan(world)
-    version = dialogue.guide_version
-    p1, question = version.sections.get(key="p1"), version.questions.get(key="p1-q02")
-    p4 = version.sections.get(key="p4")
-    for party, user, areas in [
-        (Party.BESTALLARE, "bestallare", ([p1.pk, p4.pk], [])),
-        (Party.VARDCENTRAL, "staff_a1", ([p1.pk], [question.pk])),
-    ]:
-        services.preparation_save(
-            dialogue=dialogue, party=party, user=world.user(user), focus_section_ids=areas[0], focus_question_ids=areas[1],
-            overview_notes="", data_sources=[], data_sources_other="", responsibility="",
-        )
-    marks = selectors.focus_marks(selectors.dialogue_preparations(dialogue))
-    assert sorted(marks.sections[p1.pk]) == ["Beställarorganisation", "Vårdcentral"]
-    assert marks.questions == {question.pk: ["Vårdcentral"]}
 
 
 def test_focus_groups_offer_sections_subsections_and_questions_of_the_pinned_version(world):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, LetterTemplate, Preparation
 from dialogs.services import dialogue as services
 from dialogs.services import guide as guide_services
-from organisations.models import Clinic, Membership, Party, Role
+from organisations.models import Clinic
 from tests.dialogs.dialogue_factories import held, plan, published_dialogue_version, write_answer
 
 TODAY = timezone.localdate
