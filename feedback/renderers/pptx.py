@@ -40,6 +40,8 @@ BODY_HEIGHT = Inches(5.25)
 FULL_WIDTH = SLIDE_WIDTH - 2 * MARGIN
 FIGURE_TEXT_WIDTH = Inches(5.6)
 BODY_PT = 20
+# Beside a figure the column is narrow: a smaller size keeps facts such as a long list of participants on one slide.
+FIGURE_BODY_PT = 18
 TITLE_PT = 28
 GREY = "#595959"
 # A conservative average glyph width (in em) for proportional fonts in mixed Swedish text: Arial's lowercase
@@ -181,14 +183,15 @@ class _Deck:
     def _section_slides(self, section: Section) -> None:
         has_figure = bool(section.figure)
         width = FIGURE_TEXT_WIDTH if has_figure else FULL_WIDTH
+        size = FIGURE_BODY_PT if has_figure else BODY_PT
         entries = self._section_entries(section)
-        pages = paginate(entries, width=chars_per_line(width, BODY_PT), max_lines=lines_per_box(BODY_HEIGHT, BODY_PT))
+        pages = paginate(entries, width=chars_per_line(width, size), max_lines=lines_per_box(BODY_HEIGHT, size))
         for number, page in enumerate(pages):
             title = section.title if number == 0 else _("%(title)s (forts.)") % {"title": section.title}
             slide = self._titled_slide(title)
             body = slide.shapes.add_textbox(MARGIN, BODY_TOP, width, BODY_HEIGHT)
             body.name = "Body" if number == 0 else f"Body (continued {number})"
-            self._fill_body(body.text_frame, page)
+            self._fill_body(body.text_frame, page, size=size)
             if has_figure and number == 0:
                 if section.figure == "five_p":
                     self._five_p(slide)
@@ -357,16 +360,16 @@ class _Deck:
         )
         return slide
 
-    def _fill_body(self, frame, entries: list[Entry]) -> None:
+    def _fill_body(self, frame, entries: list[Entry], *, size: float) -> None:
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE
         for index, entry in enumerate(entries):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.space_after = Pt(BODY_PT * PARAGRAPH_GAP_LINES)
+            paragraph.space_after = Pt(size * PARAGRAPH_GAP_LINES)
             _bullet(paragraph, entry.bullet)
             if entry.bold_prefix:
-                self._run(paragraph, entry.bold_prefix, size=BODY_PT, bold=True, colour=self.theme.primary)
-            run = self._run(paragraph, entry.text.replace("\n", " "), size=BODY_PT, colour=INK)
+                self._run(paragraph, entry.bold_prefix, size=size, bold=True, colour=self.theme.primary)
+            run = self._run(paragraph, entry.text.replace("\n", " "), size=size, colour=INK)
             if entry.url:
                 run.hyperlink.address = entry.url
                 run.font.underline = True

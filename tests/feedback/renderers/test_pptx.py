@@ -165,9 +165,10 @@ def test_each_body_fits_its_line_budget():
         for shape in slide.shapes:
             if not shape.name.startswith("Body"):
                 continue
-            width = chars_per_line(shape.width, 20)
+            size = shape.text_frame.paragraphs[0].runs[0].font.size.pt
+            width = chars_per_line(shape.width, size)
             lines = sum(len(line_starts(p.text, width)) for p in shape.text_frame.paragraphs)
-            assert lines <= lines_per_box(shape.height, 20), slide.shapes.title.text
+            assert lines <= lines_per_box(shape.height, size), slide.shapes.title.text
 
 
 def test_hostile_text_is_kept_as_text(hostile_content):
