@@ -1,0 +1,102 @@
+"""The feedback deck in Chromium: the team writes and reorders points (keyboard buttons), shares; the clinic
+opens what was shared, comments on a section and acknowledges; the team sees the comment; another clinic's
+user gets 404. axe-core checks every page and state."""
+
+import pytest
+from playwright.sync_api import expect
+
+from feedback.models import ClinicComment, FeedbackReport, SharedVersion
+from tests.browser.conftest import assert_accessible, login, new_page, visit
+from tests.feedback.factories import held_dialogue
+
+
+@pytest.fixture
+def dialogue(world):
+    return held_dialogue(world)
+
+
+@pytest.fixture
+def other_context(_browser, live_server):
+    context = _browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+def test_team_shares_and_the_clinic_comments_and_acknowledges(page, other_context, world, dialogue):
+    # The team starts the feedback from the overview; it is prefilled from the dialogue's summary.
+    login(page, world.user("bestallare"))
+    visit(page, "/aterkoppling/")
+    page.get_by_role("button", name="Skriv återkoppling till Vårdcentral A1").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="new report")
+    strengths = page.locator("#section-strengths")
+    expect(strengths).to_contain_text("Stabilt läkarlag")
+
+    # Edit a section: add a point and move it to the top with the keyboard buttons.
+    strengths.get_by_role("link", name="Redigera Ett urval av styrkorna i verksamheten").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="section form, enhanced list")
+    page.get_by_role("button", name="Lägg till en punkt").click()
+    page.get_by_role("textbox", name="Punkt 3", exact=True).fill("Engagerade medarbetare <b>på riktigt</b>")
+    page.get_by_role("button", name="Flytta punkt 3 uppåt").press("Enter")
+    expect(page.get_by_role("status").first).to_have_text("Punkt 3 är nu punkt 2.")
+    page.get_by_role("button", name="Flytta punkt 2 uppåt").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("textbox", name="Punkt 1", exact=True)).to_have_value("Engagerade medarbetare <b>på riktigt</b>")
+    assert_accessible(page, context="after moving a point")
+    page.get_by_role("button", name="Spara avsnittet").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="report after saving")
+    expect(page.locator("#section-strengths li").first).to_have_text("Engagerade medarbetare <b>på riktigt</b>")
+
+    # Share it.
+    page.get_by_role("link", name="Dela med vårdcentralen").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="share form")
+    expect(page.get_by_text("staff_a1@example.org")).to_be_visible()
+    page.get_by_label("Meddelande till vårdcentralen").fill("Tack för en givande dag!")
+    page.get_by_role("button", name="Dela nu").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="shared version, team")
+    version = SharedVersion.objects.get(report=FeedbackReport.objects.get(dialogue=dialogue))
+    assert page.url.endswith(f"/aterkoppling/version/{version.pk}/")
+
+    # The clinic opens it, comments on a section and acknowledges.
+    clinic = new_page(other_context)
+    login(clinic, world.user("staff_a1"))
+    visit(clinic, "/aterkoppling/")
+    clinic.get_by_role("link", name="Version 1, delad").click()
+    clinic.wait_for_load_state("load")
+    assert_accessible(clinic, context="shared version, clinic")
+    expect(clinic.get_by_text("Tack för en givande dag!")).to_be_visible()
+    clinic.get_by_label("Kommentera ”Ett urval av styrkorna i verksamheten”").fill("Vi känner igen oss!")
+    clinic.locator("#section-strengths").get_by_role("button", name="Skicka kommentar").click()
+    clinic.wait_for_load_state("load")
+    assert_accessible(clinic, context="after commenting")
+    expect(clinic.locator("#section-strengths [data-testid=comment]")).to_contain_text("Vi känner igen oss!")
+    clinic.get_by_role("button", name="Vi har tagit del av återkopplingen").click()
+    clinic.wait_for_load_state("load")
+    assert_accessible(clinic, context="after acknowledging")
+    expect(clinic.get_by_test_id("acknowledgements")).to_contain_text("Kvitterad av Stina A1")
+    assert ClinicComment.objects.get().section_key == "strengths"
+
+    # The team sees the comment and answers it.
+    page.reload()
+    assert_accessible(page, context="team sees the comment")
+    comment = page.locator("#section-strengths [data-testid=comment]")
+    expect(comment).to_contain_text("Vi känner igen oss!")
+    comment.get_by_label("Svara Stina A1").fill("Tack, vi ses på videomötet.")
+    comment.get_by_role("button", name="Skicka svar").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="after replying")
+    expect(page.get_by_test_id("reply")).to_contain_text("Tack, vi ses på videomötet.")
+
+    # Another clinic's user gets 404, for the page and the file.
+    outsider = new_page(other_context)
+    other_context.clear_cookies()
+    login(outsider, world.user("staff_a2"))
+    response = outsider.goto(f"/aterkoppling/version/{version.pk}/")
+    assert response.status == 404
+    assert_accessible(outsider, context="404 for another clinic")
+    assert outsider.request.get(f"/aterkoppling/version/{version.pk}/fil.pptx").status == 404
