@@ -76,7 +76,9 @@ def _answer(dialogue: Dialogue, questions, user) -> None:
     )
 
 
-def _plan(region, clinic, version, *, days: int, team, participants, user, start=datetime.time(8, 30)) -> Dialogue:
+def _plan(
+    region, clinic, version, *, days: int, team, participants, user, start=datetime.time(8, 30), lifestyle=False
+) -> Dialogue:
     """Plan through the service (which refuses past dates), then move the date to ``days`` from today."""
     today = timezone.localdate()
     dialogue = services.dialogue_plan(
@@ -86,7 +88,7 @@ def _plan(region, clinic, version, *, days: int, team, participants, user, start
         date=max(today, today + datetime.timedelta(days=days)),
         start_time=start,
         place="",
-        include_lifestyle_module=False,
+        include_lifestyle_module=lifestyle,
         show_followups=True,
         team=team,
         participants=participants,
@@ -146,7 +148,7 @@ def seed(*, stdout=None) -> None:
     questions = list(version.questions.select_related("section").order_by("section__position", "position"))
 
     # Björkdalen: last year's dialogue, fully documented and closed …
-    earlier = _plan(region, clinics["D001"], version, days=-380, team=team, participants=people, user=bestallare)
+    earlier = _plan(region, clinics["D001"], version, days=-380, team=team, participants=people, user=bestallare, lifestyle=True)
     _answer(earlier, questions, bestallare)
     _advance(earlier, DialogueStatus.AVSLUTAD, bestallare, meeting_days=180)
     # … and this year's, being prepared.
@@ -177,7 +179,7 @@ def seed(*, stdout=None) -> None:
         ("D005", -24, DialogueStatus.ATERKOPPLING_DELAD),
         ("D006", -45, DialogueStatus.UPPFOLJNING_BOKAD),
     ]:
-        dialogue = _plan(region, clinics[code], version, days=days, team=team, participants=people[:2], user=bestallare)
+        dialogue = _plan(region, clinics[code], version, days=days, team=team, participants=people[:2], user=bestallare, lifestyle=True)
         _answer(dialogue, questions, bestallare)
         _advance(dialogue, status, bestallare)
     strandangen = _plan(region, clinics["D007"], version, days=-300, team=team, participants=people[:1], user=bestallare)
