@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -533,10 +533,3 @@ def file_of(version: SharedVersion, deck_format: str) -> tuple[bytes, str]:
         raise FeedbackError(_("Filen saknas."))
     return bytes(data), CONTENT_TYPES[deck_format]
 
-
-def indicators_in_order(report: FeedbackReport) -> list[Indicator]:
-    return [chart.indicator for chart in report.charts.select_related("indicator")]
-
-
-def unique_in_order(values: Iterable) -> list:
-    return list(dict.fromkeys(values))

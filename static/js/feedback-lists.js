@@ -32,7 +32,7 @@ function enhance(textarea) {
   function relabel() {
     [...list.children].forEach((item, index) => {
       const number = index + 1;
-      item.querySelector("input").setAttribute("aria-label", t(kind === "links" ? "linkN" : "pointN", { number }));
+      item.querySelector("textarea").setAttribute("aria-label", t(kind === "links" ? "linkN" : "pointN", { number }));
       item.querySelector('[data-action="up"]').setAttribute("aria-label", t("moveUp", { number }));
       item.querySelector('[data-action="down"]').setAttribute("aria-label", t("moveDown", { number }));
       item.querySelector('[data-action="remove"]').setAttribute("aria-label", t("remove", { number }));
@@ -42,17 +42,24 @@ function enhance(textarea) {
   }
 
   function row(value) {
+    // A small textarea, not an input, so a long point can be read whole; Enter does not split it.
     const item = document.createElement("li");
-    const input = document.createElement("input");
-    input.type = kind === "links" ? "text" : "text";
-    input.className = "form-control";
-    input.value = value;
-    item.append(input, button("↑", "up"), button("↓", "down"), button("✕", "remove"));
+    const field = document.createElement("textarea");
+    field.className = "form-control";
+    field.rows = Math.min(4, Math.max(1, Math.ceil(value.length / 90)));
+    field.value = value;
+    field.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault();
+    });
+    item.append(field, button("↑", "up"), button("↓", "down"), button("✕", "remove"));
     return item;
   }
 
   function sync() {
-    textarea.value = [...list.querySelectorAll("input")].map((input) => input.value.trim()).filter(Boolean).join("\n");
+    textarea.value = [...list.querySelectorAll("textarea")]
+      .map((field) => field.value.replace(/\s*\n\s*/g, " ").trim())
+      .filter(Boolean)
+      .join("\n");
   }
 
   textarea.value.split("\n").filter((line) => line.trim()).forEach((line) => list.append(row(line)));
@@ -73,20 +80,20 @@ function enhance(textarea) {
       status.textContent = t("removed", { number: position });
       relabel();
       sync();
-      (next?.querySelector("input") || add).focus();
+      (next?.querySelector("textarea") || add).focus();
       return;
     }
     relabel();
     sync();
     const target = item.querySelector(`[data-action="${action}"]`);
-    (target.disabled ? item.querySelector("input") : target).focus();
+    (target.disabled ? item.querySelector("textarea") : target).focus();
   });
   list.addEventListener("input", sync);
   add.addEventListener("click", () => {
     const item = row("");
     list.append(item);
     relabel();
-    item.querySelector("input").focus();
+    item.querySelector("textarea").focus();
   });
 
   textarea.hidden = true;

@@ -100,3 +100,32 @@ def test_team_shares_and_the_clinic_comments_and_acknowledges(page, other_contex
     assert response.status == 404
     assert_accessible(outsider, context="404 for another clinic")
     assert outsider.request.get(f"/aterkoppling/version/{version.pk}/fil.pptx").status == 404
+
+
+def test_the_administrator_sets_the_theme_and_the_team_chooses_charts(page, world, dialogue):
+    from feedback import services
+    from feedback.models import RegionTheme
+    from tests.feedback.factories import indicators_with_data
+
+    indicators_with_data(world, 2)
+    report = services.feedback_create(dialogue=dialogue, user=world.user("bestallare"))
+    login(page, world.user("admin"))
+    visit(page, "/aterkoppling/utseende/")
+    page.get_by_label("Huvudfärg").fill("#ffd700")  # too light for text on white
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="theme refused")
+    expect(page.get_by_text("Huvudfärgen har kontrasten")).to_be_visible()
+    page.get_by_label("Huvudfärg").fill("#0b6e4f")
+    page.get_by_label("Typsnitt").select_option("Georgia")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="theme saved")
+    assert RegionTheme.objects.get(region=world.region_a).font == "Georgia"
+
+    visit(page, f"/aterkoppling/{report.pk}/diagram/")
+    page.get_by_label("Indikator 2 (Vården i siffror)").check()
+    page.get_by_role("button", name="Spara valet").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="charts chosen")
+    expect(page.locator("#charts")).to_contain_text("Indikator 2")

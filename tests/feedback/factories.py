@@ -5,7 +5,6 @@ import datetime
 
 from django.utils import timezone
 
-from dialogs.models.dialogue import DialogueStatus
 from dialogs.services.dialogue import follow_up_book
 from feedback import services
 from feedback.models import FeedbackReport
@@ -86,5 +85,3 @@ def status_after_share(dialogue) -> str:
     dialogue.refresh_from_db()
     return dialogue.status
 
-
-__all__ = ["DialogueStatus"]
