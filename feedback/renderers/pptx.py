@@ -341,8 +341,7 @@ class _Deck:
         shape = slide.shapes.title
         _place(shape, MARGIN, Inches(0.3), Inches(10.6), Inches(1.0))
         title = clean_text(title)
-        self._set_text(shape.text_frame, title, size=TITLE_PT if len(title) <= 55 else 22, bold=True,
-                       colour=self.theme.primary)
+        self._set_text(shape.text_frame, title, size=_title_size(title), bold=True, colour=self.theme.primary)
         shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         shape.text_frame.word_wrap = True
         shape.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
@@ -449,6 +448,14 @@ class _Deck:
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _title_size(title: str) -> int:
+    """Smaller type for longer titles (an indicator's name may have 255 characters) so that three lines at
+    most fill the title box."""
+    if len(title) <= 55:
+        return TITLE_PT
+    return 22 if len(title) <= 110 else 16
 
 
 def _naive_utc(moment: datetime) -> datetime:

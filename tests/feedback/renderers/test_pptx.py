@@ -1,6 +1,7 @@
 """The PowerPoint deck: titles in Bilaga 3 order, native charts holding the observations, the 5P figure and the
 staircase as shapes, the region's theme, document properties, and user text that cannot break the file."""
 
+import dataclasses
 import io
 import zipfile
 
@@ -221,3 +222,12 @@ def test_libreoffice_converts_the_deck_without_error(libreoffice_conversion):
     text = pdf_text(pdf)
     for definition in SECTIONS:
         assert str(definition.title)[:30] in " ".join(text.split())
+
+
+def test_a_long_chart_title_gets_smaller_type(content):
+    from tests.feedback.conftest import make_chart
+
+    long_title = ("Andel patienter med diagnosen " + "och ytterligare villkor " * 12)[:255]
+    deck = _open(dataclasses.replace(content, charts=[make_chart(0, title=long_title)]))
+    slide = next(slide for slide in deck.slides if slide.shapes.title.text == long_title)
+    assert slide.shapes.title.text_frame.paragraphs[0].runs[0].font.size.pt == 16
