@@ -18,3 +18,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# A file-based SQLite test database (one per test process) instead of Django's in-memory default: with an
+# in-memory database, threads share one cache and a concurrent writer fails with "table is locked" at once,
+# instead of waiting its turn as it does on the real file-based database.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"pu-test-{os.getpid()}.sqlite3")
+    }
