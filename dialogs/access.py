@@ -111,6 +111,17 @@ def get_question_for_user_rw(user, pk: int) -> Question:
     return _draft_item_for_user_rw(user, Question.objects.select_related("section"), pk)
 
 
+def get_question_for_indicator_links_rw(user, pk: int) -> Question:
+    """A question whose indicator links the user may change: a question of any version (draft, published or
+    retired) of a guide of a region the user administers. Deliberately no draft check: which indicators are
+    shown beside a question is presentation, not what is asked. The national default's questions: 403."""
+    question = Question.objects.select_related("section__parent", "version__guide__region").filter(pk=pk).first()
+    if question is None:
+        raise Http404
+    _check_write(user, question.version.guide.region)
+    return question
+
+
 def require_guide_reader(request: HttpRequest) -> Region:
     """The active region, provided the user is on its follow-up team (who read its guides); 403 otherwise."""
     region = require_active_region(request)

@@ -5,6 +5,11 @@ shaped exactly like ``fixtures/guide_skr_2021.json``, so regions can share their
 ``GuideDocument.to_json`` writes it (2-space indent, real UTF-8 characters, fixed key order, final newline),
 and ``parse_document`` reads and checks a file, collecting every problem instead of stopping at the first,
 so an administrator can fix a file in one go. Export → import → export gives the same bytes.
+
+The indicators linked to a question (``Question.indicators``) are deliberately not part of the document: they
+are presentation chosen by one region (shared indicators and the region's own, which another region cannot
+see), not what is asked, and they may change on a published version. An imported version starts without
+links; a draft started in the app copies them from its source version instead.
 """
 
 import json

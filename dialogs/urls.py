@@ -42,6 +42,8 @@ urlpatterns = [
     path("dialogstod/fragor/<int:pk>/upp/", guide_editor.question_move_up, name="question_move_up"),
     path("dialogstod/fragor/<int:pk>/ner/", guide_editor.question_move_down, name="question_move_down"),
     path("dialogstod/fragor/<int:pk>/flytta/", guide_editor.question_move_to_section, name="question_move_to_section"),
+    # Which indicators are shown beside a question: on any version, drafts and published alike.
+    path("dialogstod/fragor/<int:pk>/indikatorer/", guide.question_indicators, name="question_indicators"),
     # On-site documentation of a dialogue: one screen per section, autosave per answer, each answer's history.
     path("<int:pk>/dokumentation/", onsite.onsite_start, name="onsite"),
     path("<int:pk>/dokumentation/<slug:section_key>/", onsite.onsite_section, name="onsite_section"),

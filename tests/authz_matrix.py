@@ -80,7 +80,7 @@ CORE_ROUTES: list[Route] = [
     ),
     Route("organisations:region_switch", statuses(405)),
     # Apps whose pages come with later features.
-    Route("dialogs:index", EVERYONE_SIGNED_IN),
+    Route("dialogs:index", statuses(302)),  # redirects to the overview of dialogues (dialogs:dialogue_list)
     Route("indicators:index", EVERYONE_SIGNED_IN),
     Route("feedback:index", EVERYONE_SIGNED_IN),
 ]

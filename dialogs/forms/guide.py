@@ -178,3 +178,26 @@ class GuideAdoptForm(forms.Form):
     def __init__(self, *args, sources, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = sources
+
+
+class QuestionIndicatorsForm(forms.Form):
+    """The indicators shown beside a question, as checkboxes grouped by data source (``groups``)."""
+
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indikatorer till frågan"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = indicators
+        self.fields["indicators"].label_from_instance = lambda indicator: f"{indicator.name} ({indicator.code})"
+
+    def groups(self) -> list[tuple[str, list]]:
+        """(data source name, its checkboxes) in the queryset's order, which sorts by source."""
+        grouped: dict[str, list] = {}
+        for checkbox in self["indicators"]:
+            grouped.setdefault(checkbox.data["value"].instance.source.name, []).append(checkbox)
+        return list(grouped.items())

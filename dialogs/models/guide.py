@@ -290,10 +290,13 @@ class Question(models.Model):
     )
     prompts = models.JSONField(_("delfrågor"), default=list, blank=True, help_text=_("För numrerade delfrågor."))
     help = models.TextField(_("förklaring"), blank=True)
-    # Question.indicators goes here once the indicators app ships its Indicator model (Indicators issue):
-    #     indicators = models.ManyToManyField("indicators.Indicator", blank=True, related_name="questions")
-    # Which indicators are shown beside a question is presentation, not what is asked, so changing those
-    # links must bypass the draft-only guard, and drafting a new version must copy them by question key.
+    # Which indicators are shown beside the question (on site, in the preview). This is presentation, not what
+    # is asked: ``question_indicators_set`` changes it even on a published version (the one exception to the
+    # draft-only guard), a new draft copies it by question key, and the exchange document leaves it out
+    # (indicators are region-specific). The indicators app lists "questions informed" through ``questions``.
+    indicators = models.ManyToManyField(
+        "indicators.Indicator", blank=True, related_name="questions", verbose_name=_("indikatorer till frågan")
+    )
 
     class Meta:
         ordering = ["position"]

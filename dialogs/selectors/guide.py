@@ -4,7 +4,7 @@ a draft from being published, and the comparison of two versions."""
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +20,7 @@ from dialogs.models import (
     Question,
     Section,
 )
+from indicators.models import Indicator
 
 MIN_CHOICES = 2
 
@@ -50,25 +51,30 @@ class GuideTree:
         return sum(1 for _question in self.questions())
 
 
-def _questions_with_details():
-    return Question.objects.order_by("position").prefetch_related(
+def _questions_with_details(with_indicators: bool):
+    details = [
         Prefetch("followups", queryset=FollowUpQuestion.objects.order_by("position")),
         Prefetch("data_sources", queryset=DataSourceHint.objects.order_by("position")),
-    )
+    ]
+    if with_indicators:
+        details.append(Prefetch("indicators", queryset=Indicator.objects.order_by("name", "pk")))
+    return Question.objects.order_by("position").prefetch_related(*details)
 
 
-def guide_version_tree(version: GuideVersion) -> GuideTree:
+def guide_version_tree(version: GuideVersion, *, with_indicators: bool = False) -> GuideTree:
     """Load a version's agenda, sections, sub-sections, questions, follow-ups and data sources in ten queries,
-    however many questions it has. The editor, preview, printout, PDF, export and on-site form all use it."""
+    however many questions it has. The editor, preview, printout, PDF, export and on-site form all use it.
+    ``with_indicators`` also prefetches each question's linked indicators (two more queries), for the pages
+    that name them; the on-site form reads only its current screen's (selectors/onsite.py)."""
     sections = list(
         Section.objects.filter(version=version, parent=None)
         .order_by("position")
         .prefetch_related(
-            Prefetch("questions", queryset=_questions_with_details()),
+            Prefetch("questions", queryset=_questions_with_details(with_indicators)),
             Prefetch(
                 "subsections",
                 queryset=Section.objects.order_by("position").prefetch_related(
-                    Prefetch("questions", queryset=_questions_with_details())
+                    Prefetch("questions", queryset=_questions_with_details(with_indicators))
                 ),
             ),
         )
@@ -87,6 +93,18 @@ def guide_version_tree(version: GuideVersion) -> GuideTree:
         for subsection in section.subsections.all():
             subsection.version = version
     return GuideTree(version=version, sections=sections, agenda_blocks=agenda_blocks)
+
+
+def question_indicator_choices(question: Question):
+    """The indicators an administrator may show beside ``question``: the active ones its region sees (the
+    shared library and the region's own), plus any inactive one already linked so it can be unlinked;
+    sorted by data source for the grouped checkboxes."""
+    return (
+        Indicator.objects.for_region(question.version.guide.region)
+        .filter(Q(active=True) | Q(pk__in=question.indicators.values("pk")))
+        .select_related("source")
+        .order_by("source__name", "name", "pk")
+    )
 
 
 def guides_for_region(region) -> list[Guide]:

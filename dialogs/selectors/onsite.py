@@ -19,9 +19,15 @@ from dialogs.models.answers import Answer, AnswerRevision
 from dialogs.models.dialogue import Dialogue, Preparation, person_name
 from dialogs.selectors.guide import GuideTree, guide_version_tree
 from dialogs.services.answers import EMPTY_CONTENT, merge_contents, same_content
+from indicators.models import Indicator
+from indicators.presentation import indicator_summaries, summaries_for
 from organisations.models import Party
 
 CLOSING_KINDS = {SectionKind.SUMMARY, SectionKind.FEEDBACK}
+# "Titta på data gemensamt" (P4 in the SKR guide), where the form links the clinic's data on the big screen.
+# Matched by key, which every later version keeps, or by title for a region's own section of that name.
+DATA_REVIEW_KEYS = {"p4-data"}
+DATA_REVIEW_TITLE = "titta på data gemensamt"
 
 
 @dataclass
@@ -118,6 +124,11 @@ class QuestionGroup:
     section: Section
     items: list[QuestionItem]
     focus_parties: list[str]
+
+    @property
+    def is_data_review(self) -> bool:
+        """The "Titta på data gemensamt" part of the day, where the team looks at the clinic's data together."""
+        return self.section.key in DATA_REVIEW_KEYS or self.section.title.strip().casefold() == DATA_REVIEW_TITLE
 
 
 @dataclass
@@ -306,22 +317,21 @@ def onsite_page(*, dialogue: Dialogue, section_key: str | None, drafts: dict | N
     )
 
 
-def _has_question_indicators() -> bool:
-    return any(model_field.name == "indicators" for model_field in Question._meta.get_fields())
-
-
 def attach_indicator_summaries(dialogue: Dialogue, items: list[QuestionItem]) -> None:
-    """Give each question of the screen the summaries of the indicators linked to it, for the dialogue's clinic
-    (two queries for the whole screen: the links with their indicators, then every series at once). Does
-    nothing until the guide's questions have their ``indicators`` relation."""
-    if not items or not _has_question_indicators():
+    """Give each question of the screen the summaries of its linked indicators for the dialogue's clinic, in
+    the order of their names: two queries for the whole screen (the links with their indicators, then every
+    series at once), however many questions and links; one when no question has any. Indicators retired
+    from the library (inactive) are left out."""
+    if not items:
         return
-    from indicators.presentation import indicator_summaries, summaries_for
-
-    links = Question.indicators.through.objects.filter(
-        question_id__in=[item.question.pk for item in items]
-    ).select_related("indicator").order_by("pk")
-    by_question: dict[int, list] = defaultdict(list)
+    links = (
+        Question.indicators.through.objects.filter(
+            question_id__in=[item.question.pk for item in items], indicator__active=True
+        )
+        .select_related("indicator__source")
+        .order_by("indicator__name", "indicator_id")
+    )
+    by_question: dict[int, list[Indicator]] = defaultdict(list)
     for link in links:
         by_question[link.question_id].append(link.indicator)
     if not by_question:

@@ -3,7 +3,9 @@ publishing, retiring, and importing versions.
 
 Immutability: every service that changes what a version contains calls ``_ensure_draft`` first, which
 re-reads the version's status under a row lock and raises ``GuideVersionLocked`` for anything but a draft.
-Published versions are never edited; a change means a new draft, copied with the same keys.
+Published versions are never edited; a change means a new draft, copied with the same keys. The one
+exception is ``question_indicators_set``: which indicators are shown beside a question is presentation, not
+what is asked (DESIGN.md, "Decisions"), so a region's administrators may change it on any version.
 """
 
 from collections.abc import Iterable
@@ -32,6 +34,7 @@ from dialogs.models import (
     SectionKind,
 )
 from dialogs.selectors.guide import GuideProblem, guide_version_problems, guide_version_tree
+from indicators.models import Indicator
 from organisations.models import Region
 
 SHIPPED_GUIDE_PATH = Path(settings.BASE_DIR) / "fixtures" / "guide_skr_2021.json"
@@ -199,7 +202,9 @@ def guide_version_draft_start(*, source: GuideVersion, user) -> GuideVersion:
     draft = GuideVersion.objects.filter(guide_id=source.guide_id, status=GuideVersionStatus.DRAFT).first()
     if draft is not None:
         raise GuideDraftExists(draft)
-    return _build_version(guide=source.guide, document=_document_of(source), user=user, based_on=source)
+    draft = _build_version(guide=source.guide, document=_document_of(source), user=user, based_on=source)
+    _copy_indicator_links(source=source, target=draft)
+    return draft
 
 
 @transaction.atomic
@@ -558,3 +563,49 @@ def question_move_to_section(*, question: Question, section: Section) -> Questio
     question.save(update_fields=["section", "position"])
     _renumber(Question.objects.filter(section_id=old_section_id))
     return question
+
+
+# --- Indicators beside a question (presentation, allowed on every version) -------------------------------
+
+
+class QuestionIndicatorsError(Exception):
+    """Indicators that the question's region does not see, or a question of the national default."""
+
+
+def _copy_indicator_links(*, source: GuideVersion, target: GuideVersion) -> None:
+    """Give each question of ``target`` the indicators of the question with the same key in ``source``
+    (three queries, however many questions). The exchange document leaves links out, so the copy of a
+    version's content (``_build_version``) cannot carry them."""
+    links = Question.indicators.through.objects.filter(question__version=source).values_list(
+        "question__key", "indicator_id"
+    )
+    question_ids = dict(Question.objects.filter(version=target).values_list("key", "pk"))
+    Question.indicators.through.objects.bulk_create(
+        Question.indicators.through(question_id=question_ids[key], indicator_id=indicator_id)
+        for key, indicator_id in links
+        if key in question_ids
+    )
+
+
+@transaction.atomic
+def question_indicators_set(*, question: Question, indicators: Iterable[Indicator]) -> list[Indicator]:
+    """Choose the indicators shown beside ``question`` on site and in the preview.
+
+    Deliberately no ``_ensure_draft``: which indicators inform a question is presentation, not what is asked,
+    so a published (or retired) version may change here and nowhere else. Dialogues that pinned the version
+    show the new choice, while their questions and answers stay as they were. Only indicators the guide's
+    region sees (the shared library and the region's own) may be chosen; the national default has no
+    region and is never changed through the app."""
+    region_id = question.version.guide.region_id
+    if region_id is None:
+        raise QuestionIndicatorsError(_("Den nationella förlagan ändras inte i appen."))
+    indicators = list({indicator.pk: indicator for indicator in indicators}.values())
+    visible = set(
+        Indicator.objects.for_region(question.version.guide.region)
+        .filter(pk__in=[indicator.pk for indicator in indicators])
+        .values_list("pk", flat=True)
+    )
+    if any(indicator.pk not in visible for indicator in indicators):
+        raise QuestionIndicatorsError(_("Regionen kan bara koppla indikatorer som den ser i indikatorbiblioteket."))
+    question.indicators.set(indicators)
+    return indicators

@@ -1,14 +1,11 @@
-"""Views of the dialogs app: the guide in guide.py and guide_editor.py; the start page here."""
+"""Views of the dialogs app: the guide in guide.py and guide_editor.py, dialogues in dialogue.py; the app's
+entry point here."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
 
-from organisations import access
 
-
+@require_GET
 def index(request):
-    region = access.require_active_region(request)
-    return render(
-        request,
-        "dialogs/index.html",
-        {"region": region, "is_follow_up": access.is_follow_up_member(request.user, region)},
-    )
+    """The "Dialoger" menu item: the overview of the region's dialogues, which links planning and the guide."""
+    return redirect("dialogs:dialogue_list")

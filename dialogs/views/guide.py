@@ -5,13 +5,20 @@ The editing of a draft's contents lives in guide_editor.py."""
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dialogs import access
 from dialogs.exchange import document_from_tree
-from dialogs.forms.guide import GuideAdoptForm, GuideDiffForm, GuideImportForm, GuideVersionForm
+from dialogs.forms.guide import (
+    GuideAdoptForm,
+    GuideDiffForm,
+    GuideImportForm,
+    GuideVersionForm,
+    QuestionIndicatorsForm,
+)
 from dialogs.models import GuideVersion, GuideVersionStatus
 from dialogs.selectors import guide as selectors
 from dialogs.services import guide as services
@@ -115,7 +122,7 @@ def version_detail(request, pk: int):
         {
             "version": version,
             "guide": version.guide,
-            "tree": selectors.guide_version_tree(version),
+            "tree": selectors.guide_version_tree(version, with_indicators=True),
             "can_edit": access.can_edit_guide(request.user, version.guide),
         },
     )
@@ -235,5 +242,39 @@ def version_delete(request, pk: int):
             "description": _("Utkastet %(version)s och allt du har ändrat i det tas bort. Publicerade versioner påverkas inte.")
             % {"version": version.display_name},
             "cancel_url": redirect_to_editor(version.pk).url,
+        },
+    )
+
+
+# --- Indicators beside a question: allowed on every version (presentation, not what is asked) -----------
+
+
+def _question_in_guide_url(question) -> str:
+    """Where the question is shown to its administrator: the editor for a draft, else the version's page."""
+    if question.version.is_draft:
+        return reverse("dialogs:version_edit", args=[question.version_id]) + f"#question-{question.pk}"
+    return reverse("dialogs:version_detail", args=[question.version_id]) + f"#q-{question.key}"
+
+
+def question_indicators(request, pk: int):
+    question = access.get_question_for_indicator_links_rw(request.user, pk)
+    form = QuestionIndicatorsForm(
+        request.POST if request.method == "POST" else None,  # unticking every box posts no field at all
+        indicators=selectors.question_indicator_choices(question),
+        initial={"indicators": [indicator.pk for indicator in question.indicators.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.question_indicators_set(question=question, indicators=form.cleaned_data["indicators"])
+        messages.success(request, _("Indikatorerna till frågan är sparade."))
+        return redirect(_question_in_guide_url(question))
+    return render(
+        request,
+        "dialogs/guide/question_indicators.html",
+        {
+            "question": question,
+            "version": question.version,
+            "guide": question.version.guide,
+            "form": form,
+            "back_url": _question_in_guide_url(question),
         },
     )

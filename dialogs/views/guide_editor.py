@@ -31,7 +31,7 @@ from dialogs.views.common import conflict_on_locked, redirect_to_editor
 @conflict_on_locked
 def version_edit(request, pk: int):
     version = access.get_draft_for_user_rw(request.user, pk)
-    tree = selectors.guide_version_tree(version)
+    tree = selectors.guide_version_tree(version, with_indicators=True)
     return render(
         request,
         "dialogs/guide/edit.html",

@@ -17,7 +17,7 @@ def test_administrator_drafts_adds_moves_previews_and_publishes(page, world):
     first = region_a_published(world)
     login(page, world.user("admin"))
     visit(page, "/dialoger/")
-    page.get_by_role("link", name="Till dialogstödet").click()
+    page.get_by_role("link", name="Dialogstöd", exact=True).click()
     _settle(page)
     page.get_by_role("link", name="Testguide").click()
     _settle(page)

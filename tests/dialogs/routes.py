@@ -36,6 +36,12 @@ def national(world):
     return {"pk": guide_load_shipped()[0].pk}
 
 
+def national_question(world):
+    from dialogs.services.guide import guide_load_shipped
+
+    return {"pk": guide_load_shipped()[0].questions.order_by("pk").first().pk}
+
+
 ROUTES = [
     Route("dialogs:guide_list", FOLLOW_UP_TEAMS),
     Route("dialogs:guide_adopt", POST_ONLY),
@@ -84,6 +90,19 @@ ROUTES = [
     Route("dialogs:question_move_up", POST_ONLY, kwargs=draft_item("questions")),
     Route("dialogs:question_move_down", POST_ONLY, kwargs=draft_item("questions")),
     Route("dialogs:question_move_to_section", REGION_A_ADMIN_OBJECT, kwargs=draft_item("questions")),
+    # The indicators beside a question are presentation: A's administrator chooses them on drafts and published
+    # versions alike (200, not 409); the national default's questions are changed by nobody (403).
+    Route("dialogs:question_indicators", REGION_A_ADMIN_OBJECT, kwargs=draft_item("questions")),
+    Route(
+        "dialogs:question_indicators",
+        REGION_A_ADMIN_OBJECT,
+        kwargs=lambda world: {"pk": region_a_published(world).questions.order_by("pk").first().pk},
+    ),
+    Route(
+        "dialogs:question_indicators",
+        statuses(403),
+        kwargs=national_question,
+    ),
 ]
 
 

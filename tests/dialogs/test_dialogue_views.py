@@ -459,3 +459,26 @@ def test_pages_survive_a_deleted_author(world, client_for):
     )
     Preparation.objects.update(updated_by=None)
     assert "av okänd" in client.get(reverse("dialogs:preparation_list", args=[fresh.pk])).content.decode()
+
+
+# --- Navigation: the "Dialoger" entry and the clinic's data --------------------------------------------------
+
+
+def test_the_dialogs_entry_opens_the_overview(client_for, world):
+    response = client_for("staff_a1").get(reverse("dialogs:index"))
+    assert response.status_code == 302 and response["Location"] == reverse("dialogs:dialogue_list")
+
+
+def test_the_overview_links_planning_and_the_guide_for_the_follow_up_team_only(client_for, world):
+    team = client_for("bestallare").get(reverse("dialogs:dialogue_list")).content.decode()
+    assert reverse("dialogs:dialogue_create") in team and reverse("dialogs:guide_list") in team
+    staff = client_for("staff_a1").get(reverse("dialogs:dialogue_list")).content.decode()
+    assert reverse("dialogs:dialogue_create") not in staff and reverse("dialogs:guide_list") not in staff
+
+
+@pytest.mark.parametrize("persona", ["bestallare", "staff_a1"])
+def test_the_dialogue_page_links_the_clinics_indicators_and_presentation_mode(client_for, world, persona):
+    dialogue = plan(world)
+    page = client_for(persona).get(reverse("dialogs:dialogue_detail", args=[dialogue.pk])).content.decode()
+    assert reverse("indicators:clinic_indicators", args=[world.clinic_a1.pk]) in page
+    assert reverse("indicators:clinic_presentation", args=[world.clinic_a1.pk]) in page
