@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import access as indicator_access
-from indicators import services
+from indicators import selectors, services
 from indicators.exports import batch_errors_csv
 from indicators.forms import DataSourceForm, ImportConfirmForm, ImportUploadForm, IndicatorForm
 from indicators.models import DataSource, Indicator
@@ -27,6 +27,7 @@ def index(request):
             "source_count": indicator_access.data_sources_for_region(region).count(),
             "batches": indicator_access.batches_for_region(region)[:5] if follow_up else None,
             "can_admin": access.is_region_admin(request.user, region),
+            "clinics": access.clinics_for_user_in_region(request.user, region).order_by("name"),
         },
     )
 
@@ -40,7 +41,12 @@ def indicator_list(request):
     return render(
         request,
         "indicators/indicator_list.html",
-        {"region": region, "indicators": indicators, "can_admin": access.is_region_admin(request.user, region)},
+        {
+            "region": region,
+            "indicators": indicators,
+            "can_admin": access.is_region_admin(request.user, region),
+            "can_see_region": access.is_follow_up_member(request.user, region),
+        },
     )
 
 
@@ -56,7 +62,12 @@ def _indicator_form(request, indicator: Indicator, region):
         else:
             messages.success(request, _("Indikatorn %(name)s är sparad.") % {"name": indicator.name})
             return redirect("indicators:indicator_list")
-    return render(request, "indicators/indicator_form.html", {"form": form, "region": region, "indicator": indicator})
+    questions = selectors.questions_informed(indicator, region) if indicator.pk else []
+    return render(
+        request,
+        "indicators/indicator_form.html",
+        {"form": form, "region": region, "indicator": indicator, "questions_informed": questions},
+    )
 
 
 def indicator_create(request):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
-from indicators import charts, presentation
+from indicators import charts, presentation, selectors
 from indicators.models import Indicator
 from organisations import access
 
@@ -59,5 +59,13 @@ def indicator_region(request, pk: int):
     return render(
         request,
         "indicators/presentation/indicator.html",
-        {"indicator": indicator, "region": region, "data": data, "funnel": funnel, "runs": runs, "figures": figures},
+        {
+            "indicator": indicator,
+            "region": region,
+            "data": data,
+            "funnel": funnel,
+            "runs": runs,
+            "figures": figures,
+            "questions_informed": selectors.questions_informed(indicator, region),
+        },
     )

@@ -165,3 +165,25 @@ def test_administrators_create_their_regions_own_data_source(world, client_for):
     assert DataSource.objects.get(slug="region-a-system").region == world.region_a
     listing = client_for("outsider").get(reverse("indicators:source_list")).content.decode()
     assert "Regionens uppföljningssystem" not in listing
+
+
+# --- Navigation to the data pages --------------------------------------------------------------------------
+
+
+def test_the_index_links_each_visible_clinics_indicator_page(world, client_for):
+    def clinic_links(persona):
+        page = client_for(persona).get(reverse("indicators:index")).content.decode()
+        return {clinic.pk for clinic in (world.clinic_a1, world.clinic_a2, world.clinic_b1)
+                if reverse("indicators:clinic_indicators", args=[clinic.pk]) in page}
+
+    assert clinic_links("admin") == clinic_links("bestallare") == {world.clinic_a1.pk, world.clinic_a2.pk}
+    assert clinic_links("staff_a1") == {world.clinic_a1.pk}
+    assert clinic_links("outsider") == {world.clinic_b1.pk}
+
+
+def test_the_library_links_each_indicator_across_the_region_for_the_follow_up_team(world, client_for, library):
+    indicator = Indicator.objects.filter(region__isnull=True).first()
+    url = reverse("indicators:indicator_region", args=[indicator.pk])
+    assert url in client_for("bestallare").get(reverse("indicators:indicator_list")).content.decode()
+    assert url in client_for("admin").get(reverse("indicators:indicator_list")).content.decode()
+    assert url not in client_for("staff_a1").get(reverse("indicators:indicator_list")).content.decode()
