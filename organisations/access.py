@@ -45,11 +45,18 @@ def get_active_region(request: HttpRequest) -> Region | None:
         return None
     if hasattr(request, "_active_region"):
         return request._active_region
-    regions = regions_for_user(user)
     chosen_id = request.session.get(ACTIVE_REGION_SESSION_KEY)
-    region = (regions.filter(pk=chosen_id).first() if chosen_id else None) or regions.order_by("name").first()
+    regions = user_regions(request)
+    region = next((region for region in regions if region.pk == chosen_id), None) or (regions[0] if regions else None)
     request._active_region = region
     return region
+
+
+def user_regions(request: HttpRequest) -> list[Region]:
+    """The user's regions by name, read once per request (the active region and the header's switcher)."""
+    if not hasattr(request, "_user_regions"):
+        request._user_regions = list(regions_for_user(request.user).order_by("name"))
+    return request._user_regions
 
 
 def set_active_region(request: HttpRequest, region_id: int) -> Region:

@@ -1,4 +1,4 @@
-from organisations.access import get_active_region, regions_for_user
+from organisations.access import get_active_region, user_regions
 from organisations.models import Membership
 
 
@@ -16,5 +16,5 @@ def memberships(request):
         "active_region": region,
         "active_memberships": active,
         "active_roles": roles,
-        "other_regions": list(regions_for_user(user).exclude(pk=region.pk)),
+        "other_regions": [other for other in user_regions(request) if other.pk != region.pk],
     }

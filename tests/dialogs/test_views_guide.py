@@ -347,8 +347,8 @@ def test_pdf_is_a_pdf_with_the_swedish_questions(client_for, world):
 PAGES = ["dialogs:version_detail", "dialogs:version_edit", "dialogs:version_print", "dialogs:version_pdf",
          "dialogs:version_export", "dialogs:version_publish"]
 # Session, user, version, the user's roles, the version's tree (10) and, on pages with the site's header, the
-# header's memberships (3); the preview and the editor also name each question's indicators (2).
-QUERY_BUDGET = 17
+# header's regions and memberships (2); the preview and the editor also name each question's indicators (2).
+QUERY_BUDGET = 16
 NAMES_INDICATORS = {"dialogs:version_detail", "dialogs:version_edit"}
 
 

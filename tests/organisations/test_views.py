@@ -75,6 +75,19 @@ def test_region_switch_changes_the_working_region_for_a_person_with_two_regions(
     assert "Vårdcentral B1" in content and "Vårdcentral A1" not in content
 
 
+def test_the_header_reads_the_users_regions_once_and_offers_the_others(client_for, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Membership.objects.create(user=world.user("admin"), region=world.region_b, role=Role.ADMIN)
+    client = client_for("admin")
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as context:
+        content = client.get(reverse("organisations:clinic_list")).content.decode()
+    assert sum('FROM "organisations_region"' in query["sql"] for query in context.captured_queries) == 1
+    assert f'<option value="{world.region_b.pk}"' in content  # Region A is active, B offered in the switcher
+
+
 def test_region_switch_to_a_foreign_region_is_refused(client_for, world):
     response = client_for("bestallare").post(reverse("organisations:region_switch"), {"region": world.region_b.pk})
     assert response.status_code == 404
