@@ -78,10 +78,24 @@ def _strip(url: str) -> str:
     return url.split("#", 1)[0]
 
 
+def _new_context(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    return context
+
+
 @pytest.fixture
 def browser_context(_browser, live_server):
-    context = _browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context = _new_context(_browser, live_server)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def second_context(_browser, live_server):
+    """Another browser (its own cookies): a second person, e.g. a colleague on another device. Open its pages
+    with ``new_page``."""
+    context = _new_context(_browser, live_server)
     yield context
     context.close()
 

@@ -20,14 +20,6 @@ def dialogue(world):
     return onsite_dialogue(world)
 
 
-@pytest.fixture
-def second_context(_browser, live_server):
-    context = _browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
 def section_path(dialogue, key="p1") -> str:
     return f"/dialoger/{dialogue.pk}/dokumentation/{key}/"
 

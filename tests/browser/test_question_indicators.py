@@ -4,21 +4,12 @@ value, interval and comparison beside that question; axe-core checks every page.
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from dialogs.models import Question
 from tests.browser.conftest import assert_accessible, login, new_page, visit
 from tests.dialogs.onsite_factories import onsite_dialogue
 from tests.indicators.factories import continuity_example
-
-
-@pytest.fixture
-def second_context(_browser, live_server):
-    context = _browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
 
 
 def _settle(page):
