@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from pagetiming import time_pages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,9 +40,7 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from dialogs.services import guide as services
@@ -69,21 +67,7 @@ def main() -> None:
         "followups": sum(question.followups.count() for question in published.questions.all()),
         "repeat": args.repeat,
     }
-    for name, url in pages.items():
-        client.get(url)  # warm up templates and fonts
-        timings = []
-        for _run in range(args.repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        results[name] = {
-            "median_ms": round(statistics.median(timings), 1),
-            "max_ms": round(max(timings), 1),
-            "queries": len(queries),
-            "bytes": len(response.content),
-        }
+    results.update(time_pages(client, pages, repeat=args.repeat))
     print(json.dumps(results, indent=2))
 
 
