@@ -423,13 +423,13 @@ def _map_header(headers: Sequence[str], header_line: int = 1) -> tuple[_Layout |
     else:
         required_text = _("indikator, enhet (eller hsa-id), period, värde")
         if "indicator_code" not in found:
-            missing.append("indikator")
+            missing.append(_("indikator"))
         if "unit_code" not in found:
             missing.append(_("enhet (eller hsa-id)"))
         if "period" not in found:
-            missing.append("period")
+            missing.append(_("period"))
         if "value" not in found:
-            missing.append("värde")
+            missing.append(_("värde"))
     if missing:
         shown = [c for c in cleaned if c]
         errors.insert(

@@ -259,11 +259,16 @@ def sex_split_spec(series: IndicatorSeries, *, clinic_name: str) -> ChartSpec:
     )
 
 
+# "95 %-gränsen" is not a format string: the xgettext:no-python-format markers keep xgettext from reading "%-g" as one.
 FUNNEL_POSITION_LABELS = {
     presentation.FunnelPosition.INSIDE: gettext_lazy("Inom gränserna"),
+    # xgettext:no-python-format
     presentation.FunnelPosition.ABOVE_95: gettext_lazy("Över 95 %-gränsen"),
+    # xgettext:no-python-format
     presentation.FunnelPosition.BELOW_95: gettext_lazy("Under 95 %-gränsen"),
+    # xgettext:no-python-format
     presentation.FunnelPosition.ABOVE_998: gettext_lazy("Över 99,8 %-gränsen"),
+    # xgettext:no-python-format
     presentation.FunnelPosition.BELOW_998: gettext_lazy("Under 99,8 %-gränsen"),
 }
 
@@ -297,7 +302,13 @@ def funnel_spec(data: RegionIndicator) -> ChartSpec:
     centre_name = _("Regionens värde") if data.centre_is_region_value else _("Vårdcentralernas sammanlagda värde")
     if data.centre is not None and sizes:
         series.append(Series(centre_name, "centre", tuple(data.centre for _s in sizes), x=sizes, mode="lines"))
-    for index, (role, name) in enumerate((("limit95", _("95 %-gräns")), ("limit998", _("99,8 %-gräns")))):
+    limit_names = (
+        # xgettext:no-python-format
+        ("limit95", _("95 %-gräns")),
+        # xgettext:no-python-format
+        ("limit998", _("99,8 %-gräns")),
+    )
+    for index, (role, name) in enumerate(limit_names):
         series.append(
             Series(name, role, tuple(p.limits[index].upper for p in data.curve), x=sizes, mode="lines")
         )
@@ -333,6 +344,7 @@ def funnel_spec(data: RegionIndicator) -> ChartSpec:
             "clinics": ", ".join(f"{entry.clinic.name} ({FUNNEL_POSITION_LABELS[entry.position]})" for entry in outside)
         }
     else:
+        # xgettext:no-python-format
         summary += " " + _("Alla ligger inom 95 %-gränserna: skillnaderna kan förklaras av slumpen.")
     x_title = _("Antal i nämnaren") if unit == Unit.PERCENT else _("Befolkning (nämnare)")
     return ChartSpec(
@@ -350,6 +362,7 @@ def funnel_spec(data: RegionIndicator) -> ChartSpec:
         summary=summary,
         notes=(
             _(
+                # xgettext:no-python-format
                 "Gränserna visar hur mycket slumpen kan ge vid olika storlek. Ett värde utanför 95 %-gränsen "
                 "är värt att titta närmare på, utanför 99,8 %-gränsen är slumpen en osannolik förklaring. "
                 "Gränserna tar inte hänsyn till vårdbehov (CNI), sjukdomsbörda (ACG) eller skillnader i "
