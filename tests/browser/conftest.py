@@ -126,6 +126,13 @@ def new_page(context):
 def assert_accessible(page, *, context: str = "") -> None:
     """Run axe-core on the page as it is now; fail with a readable list of any WCAG 2.1 A/AA violation."""
     page.wait_for_load_state("load")
+    # Judge the settled page: a fade-in caught half-way has too little contrast on paper. Endless animations
+    # (spinners) never finish and are left running.
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+              .filter(animation => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity)
+              .map(animation => animation.finished.catch(() => null)))"""
+    )
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_PATH))
     result = page.evaluate(
