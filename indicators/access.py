@@ -68,6 +68,14 @@ def get_data_source_for_user_rw(user, pk: int) -> DataSource:
     return _library_object_rw(DataSource.objects.all(), user, pk)
 
 
+def get_indicator_for_region(region: Region, pk: int) -> Indicator:
+    """An indicator the region may see (shared or its own); 404 otherwise."""
+    indicator = Indicator.objects.for_region(region).select_related("source").filter(pk=pk).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
 def indicators_for_region(region: Region):
     return Indicator.objects.for_region(region).select_related("source", "region")
 

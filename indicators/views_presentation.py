@@ -2,12 +2,10 @@
 presentation mode for "Titta på data gemensamt". Reads go through indicators.presentation, words and
 charts through indicators.charts; the views check access and pick the template."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 
+from indicators import access as indicator_access
 from indicators import charts, presentation, selectors
-from indicators.models import Indicator
 from organisations import access
 
 # Large type for the big screen in presentation mode; the ordinary pages use plotly's 14 px.
@@ -17,14 +15,6 @@ PRESENTATION_FONT_SIZE = 20
 def _figures(specs: dict[str, charts.ChartSpec], *, font_size: int = 14) -> dict[str, dict]:
     """Plotly figures by the DOM id of their container, inlined into the page in one json_script."""
     return {dom_id: charts.to_plotly(spec, font_size=font_size) for dom_id, spec in specs.items()}
-
-
-def _indicator_in_region(region, pk: int) -> Indicator:
-    """An indicator the region may see (shared or its own); 404 otherwise."""
-    indicator = Indicator.objects.for_region(region).select_related("source").filter(pk=pk).first()
-    if indicator is None:
-        raise Http404
-    return indicator
 
 
 def clinic_indicators(request, clinic_pk: int):
@@ -47,10 +37,9 @@ def clinic_presentation(request, clinic_pk: int):
 
 def indicator_region(request, pk: int):
     region = access.require_active_region(request)
-    indicator = _indicator_in_region(region, pk)
+    indicator = indicator_access.get_indicator_for_region(region, pk)
     # The page sets the region's clinics side by side: for the region's own people, not for clinic staff.
-    if not access.is_follow_up_member(request.user, region):
-        raise PermissionDenied
+    indicator_access.require_follow_up_member(request.user, region)
     clinics = list(access.clinics_for_user_in_region(request.user, region).order_by("name"))
     data = presentation.region_indicator(indicator, region, clinics, period_key=request.GET.get("period"))
     funnel = charts.funnel_spec(data) if data.has_funnel else None
