@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -23,9 +22,8 @@ from django.utils.translation import gettext as _
 
 from dialogs.models import AnswerKind, Question
 from dialogs.models.answers import ANSWER_TEXT_MAX_LENGTH, Answer, AnswerRevision, YesNo
-from dialogs.models.dialogue import Dialogue, TeamMember
-from organisations.access import is_follow_up_member
-from organisations.models import Membership, Role
+from dialogs.access import can_document
+from dialogs.models.dialogue import Dialogue
 
 EMPTY_CONTENT = {"text": "", "yes_no": "", "choice_values": {}, "prompt_answers": []}
 
@@ -117,33 +115,6 @@ def same_content(first: dict, second: dict) -> bool:
         return content.get("text") or "", content.get("yes_no") or "", choices, prompts
 
     return canonical(first) == canonical(second)
-
-
-def with_documenter_flags(dialogues: QuerySet, user) -> QuerySet:
-    """Annotate whether ``user`` may document each dialogue, so ``can_document`` needs no query of its own
-    (one query fewer on every page and autosave)."""
-    if not user.is_authenticated:
-        return dialogues
-    team_of_region = Membership.objects.filter(
-        user=user, region_id=OuterRef("clinic__region_id"), role__in=[Role.ADMIN, Role.UPPFOLJARE]
-    )
-    return dialogues.annotate(
-        documenter_id=Value(user.pk),
-        documenter_follows_up=Exists(team_of_region),
-        documenter_on_team=Exists(TeamMember.objects.filter(dialogue=OuterRef("pk"), user=user)),
-    )
-
-
-def can_document(user, dialogue: Dialogue) -> bool:
-    """The region's follow-up team (uppföljare, administrators) and the dialogue's own team document; clinic
-    staff read the documentation once it is shared, they do not write it."""
-    if not user.is_authenticated:
-        return False
-    if getattr(dialogue, "documenter_id", None) == user.pk:
-        return dialogue.documenter_follows_up or dialogue.documenter_on_team
-    if is_follow_up_member(user, dialogue.clinic.region):
-        return True
-    return TeamMember.objects.filter(dialogue=dialogue, user=user).exists()
 
 
 def _content_at(answer: Answer | None, revision: int) -> dict | None:

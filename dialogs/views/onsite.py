@@ -26,7 +26,6 @@ from dialogs.services.answers import (
     AnswerConflict,
     AnswerInvalid,
     answer_save,
-    can_document,
     section_answers_save,
     too_long_message,
 )
@@ -104,7 +103,7 @@ def onsite_start(request, pk: int):
 
 def onsite_section(request, pk: int, section_key: str):
     dialogue = access.get_dialogue_for_documentation(request.user, pk)
-    can_edit = can_document(request.user, dialogue)
+    can_edit = access.can_document(request.user, dialogue)
     page = onsite_page(dialogue=dialogue, section_key=section_key, drafts=_kept_drafts(request.session, dialogue) if can_edit else None)
     if request.method == "POST":
         return _section_post(request, dialogue, page, can_edit)
