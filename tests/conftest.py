@@ -4,9 +4,20 @@ one user per role. Tests pick the personas they need by name."""
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from organisations.models import Clinic, Membership, Party, Region, Role
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (Swedish): a request through the test client activates the
+    language it asked for in this thread, and that must not carry over into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 PERSONAS = ["admin", "bestallare", "utveckling", "staff_a1", "staff_a2", "outsider", "anonymous"]
 

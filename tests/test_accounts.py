@@ -53,3 +53,11 @@ def test_password_reset_sends_a_link_to_a_known_address(client, world, mailoutbo
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/konto/aterstall/" in mailoutbox[0].body
+
+
+def test_signed_in_pages_are_not_kept_by_the_browser_so_back_after_sign_out_shows_nothing(client_for, world):
+    client = client_for("staff_a1")
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= cache_control

@@ -226,3 +226,12 @@ def test_start_page_in_swedish_by_default(client_for):
     assert '<html lang="sv">' in html
     assert "Välkommen, Ada Admin" in html
     assert "Logga ut" in html
+
+
+def test_an_english_browser_still_gets_swedish_until_the_user_chooses_english(client_for):
+    client = client_for("admin")
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in html and "Logga ut" in html
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="en">' in html and "Sign out" in html

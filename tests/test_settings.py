@@ -71,3 +71,13 @@ def test_swedish_is_the_default_language_and_stockholm_the_time_zone(settings):
     assert settings.LANGUAGE_CODE == "sv"
     assert settings.TIME_ZONE == "Europe/Stockholm"
     assert [code for code, _ in settings.LANGUAGES] == ["sv", "en"]
+
+
+def test_production_static_files_import_the_hashed_module_they_were_built_with(tmp_path):
+    """After collectstatic, a hashed script imports the hashed file of the module it uses, so a deploy never
+    pairs a new script with an old, cached module."""
+    result = _manage("collectstatic", "--noinput", DEBUG="0", SECRET_KEY=STRONG_KEY, STATIC_ROOT=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    (autosave,) = [p for p in (tmp_path / "js").glob("onsite-autosave.*.js") if p.name.count(".") == 2]
+    (drafts,) = [p for p in (tmp_path / "js").glob("onsite-drafts.*.js") if p.name.count(".") == 2]
+    assert f'from "./{drafts.name}"' in autosave.read_text()
