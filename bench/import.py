@@ -2,9 +2,15 @@
 
 Generates a generic ``;``/decimal-comma CSV (default 1,200 clinics × 60 indicators × 10 years × 3 sexes ≈
 2.2 million rows) in /tmp, then, each in a fresh process with a fresh database, on SQLite and on PostgreSQL:
-imports it (parse, match, stage, write), imports it again (every row unchanged) and rolls the first batch
+imports it (parse, match, plan, write), imports it again (every row unchanged) and rolls the first batch
 back. It also times pandas merely reading the same file (``pd.read_csv(sep=";", decimal=",")``) and prints
 one JSON document with rows/s, the ratio import time / pandas read time, and each process's peak memory.
+
+On PostgreSQL it also measures the *floor*: the seconds PostgreSQL itself needs to take the same rows in
+with one binary ``COPY`` (prepared in memory beforehand) into a bare copy of the observation table – no
+index, no constraint, nothing else of the import. No import can be faster than that, so
+``copy_floor_ratio_to_read_csv`` tells what the goal "import ≤ 3× read_csv" asks of the database alone.
+``copy_with_indexes_seconds`` is the same COPY into a copy of the table with its indexes and constraints.
 
     .venv/bin/python bench/import.py [--rows N] [--databases sqlite,postgres] [--postgres-url URL]
 
@@ -120,6 +126,11 @@ def measure_import(path: Path, clinics: int) -> dict:
     first_seconds, first_batch, first = run("first")
     assert not first.errors, first.errors[:5]
     stored = Observation.objects.count()
+    floors = (
+        {"copy_floor_seconds": _postgres_copy_floor("INCLUDING DEFAULTS INCLUDING IDENTITY"),
+         "copy_with_indexes_seconds": _postgres_copy_floor("INCLUDING ALL")}
+        if connection.vendor == "postgresql" else {}
+    )
     again_seconds, _batch, again = run("again")
     started = time.perf_counter()
     imports.import_batch_rollback(batch=first_batch, user=None)
@@ -137,7 +148,37 @@ def measure_import(path: Path, clinics: int) -> dict:
         "rollback_seconds": round(rollback_seconds, 3),
         "left_after_rollback": left,
         "peak_memory_mb": peak_memory_mb(),
+        **{name: round(seconds, 3) for name, seconds in floors.items()},
     }
+
+
+def _postgres_copy_floor(including: str) -> float:
+    """Seconds for PostgreSQL to COPY the stored observations (already in binary COPY form, in memory) into
+    an empty table shaped like the observation table: ``LIKE … {including}`` says whether with its indexes
+    and constraints (``INCLUDING ALL``) or without (the bare floor)."""
+    from django.db import connection, transaction
+
+    from indicators.models import Observation
+
+    table = Observation._meta.db_table
+    columns = ("indicator_id, unit_kind, clinic_id, region_id, period_start, period_end, granularity, sex, value, "
+               "numerator, denominator, status, batch_id, owner_id")
+    payload = bytearray()
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY (SELECT {columns} FROM {table}) TO STDOUT (FORMAT binary)") as copy:
+            for block in copy:
+                payload += block
+        cursor.execute(f"CREATE TABLE bench_copy_floor (LIKE {table} {including})")
+        try:
+            started = time.perf_counter()
+            copy_in = f"COPY bench_copy_floor ({columns}) FROM STDIN (FORMAT binary)"
+            with transaction.atomic(), cursor.cursor.copy(copy_in) as copy:
+                view = memoryview(payload)
+                for start in range(0, len(payload), 8 << 20):
+                    copy.write(view[start : start + (8 << 20)])
+            return time.perf_counter() - started
+        finally:
+            cursor.execute("DROP TABLE bench_copy_floor")
 
 
 def _child(mode: str, path: Path, env: dict, clinics: int = 0) -> dict:
@@ -214,6 +255,9 @@ def main() -> None:
             result = {"error": f"unknown database {database!r}"}
         if read_seconds and "import_seconds" in result:
             result["ratio_to_read_csv"] = round(result["import_seconds"] / read_seconds, 2)
+        for name in ("copy_floor", "copy_with_indexes"):
+            if read_seconds and f"{name}_seconds" in result:
+                result[f"{name}_ratio_to_read_csv"] = round(result[f"{name}_seconds"] / read_seconds, 2)
         results[database] = result
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(results, indent=2, ensure_ascii=False))

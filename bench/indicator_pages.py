@@ -1,14 +1,17 @@
 """Benchmark of the indicator pages (issue 5, "Speed"): a clinic's indicator page with 60 indicators and
-10 years, presentation mode for the same clinic, and one indicator across the region (funnel plot and every
-clinic's run chart).
+10 years, presentation mode for the same clinic, and one indicator across the region (funnel plot for every
+clinic, the clinics' run charts a page at a time).
 
 It fills a throwaway database (SQLite by default; set DATABASE_URL=postgres://… for PostgreSQL, into a
 database it may fill) with ``--clinics`` clinics × ``--indicators`` indicators × ``--years`` years × 3 sexes,
 plus the region's and the country's values, signs in an uppföljare and times each page through Django's test
-client. Prints one JSON document: median and slowest time in milliseconds over ``--repeat`` runs, the SQL
-queries each page took, and its size.
+client. A second region with ``--scale-clinics`` clinics (300 by default) and one indicator shows how the
+indicator page grows with the number of clinics: its first page, only the flagged clinics, a search by name
+and the last page, each with the run charts it draws. Prints one JSON document: median and slowest time in
+milliseconds over ``--repeat`` runs, the SQL queries each page took, and its size in bytes.
 
     .venv/bin/python bench/indicator_pages.py [--clinics 100] [--indicators 60] [--years 10] [--repeat 5]
+                                              [--scale-clinics 300]
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -34,6 +38,7 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=60)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scale-clinics", type=int, default=300)
     args = parser.parse_args()
 
     if "DATABASE_URL" not in os.environ:
@@ -54,41 +59,48 @@ def main() -> None:
     from organisations.models import Clinic, Membership, Party, Region, Role
 
     call_command("migrate", verbosity=0)
-    region = Region.objects.create(name=f"Region Bänk {time.time_ns()}")
-    clinics = Clinic.objects.bulk_create(
-        Clinic(region=region, name=f"Vårdcentral {n:04d}", hsa_id=f"BENCH-{region.pk}-{n}", listed_patients=3000 + 90 * n)
-        for n in range(args.clinics)
-    )
-    source = DataSource.objects.create(name="Bänkkälla", slug=f"bank-{region.pk}")
-    indicators = Indicator.objects.bulk_create(
-        Indicator(code=f"B{region.pk}-{n}", name=f"Indikator {n:02d}", source=source, region=region, target=60)
-        for n in range(args.indicators)
-    )
-    batch = ImportBatch.objects.create(region=region, file_name="bench.csv", checksum="0" * 64, status="done")
     generator = random.Random(5)
-    rows = []
-    years = [(date(2015 + offset, 1, 1), date(2015 + offset, 12, 31)) for offset in range(args.years)]
-    for indicator in indicators:
-        for start, end in years:
-            for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN):
-                common = dict(indicator=indicator, period_start=start, period_end=end, granularity=Granularity.YEAR,
-                              sex=sex, batch=batch)
-                rows.append(Observation(unit_kind=UnitKind.REGION, region=region, value=55.0, **common))
-                rows.append(Observation(unit_kind=UnitKind.NATION, value=54.0, **common))
-                for clinic in clinics:
-                    denominator = clinic.listed_patients // (10 if sex == Sex.TOTAL else 20)
-                    numerator = int(denominator * generator.uniform(0.45, 0.65))
-                    rows.append(Observation(unit_kind=UnitKind.CLINIC, clinic=clinic, numerator=numerator,
-                                            denominator=denominator, value=round(100 * numerator / denominator, 1), **common))
-        if len(rows) > 50_000:
-            Observation.objects.bulk_create(rows, batch_size=5000)
-            rows = []
-    Observation.objects.bulk_create(rows, batch_size=5000)
 
-    user = get_user_model().objects.create_user(f"bench-{region.pk}", password="not-used-anywhere-1")
-    Membership.objects.create(user=user, region=region, role=Role.UPPFOLJARE, party=Party.BESTALLARE)
-    client = Client()
-    client.force_login(user)
+    def fill(clinic_count: int, indicator_count: int):
+        """A region with its clinics, indicators and observations, and an uppföljare signed in to it."""
+        region = Region.objects.create(name=f"Region Bänk {time.time_ns()}")
+        clinics = Clinic.objects.bulk_create(
+            Clinic(region=region, name=f"Vårdcentral {n:04d}", hsa_id=f"BENCH-{region.pk}-{n}",
+                   listed_patients=3000 + 90 * n)
+            for n in range(clinic_count)
+        )
+        source = DataSource.objects.create(name="Bänkkälla", slug=f"bank-{region.pk}")
+        indicators = Indicator.objects.bulk_create(
+            Indicator(code=f"B{region.pk}-{n}", name=f"Indikator {n:02d}", source=source, region=region, target=60)
+            for n in range(indicator_count)
+        )
+        batch = ImportBatch.objects.create(region=region, file_name="bench.csv", checksum="0" * 64, status="done")
+        rows = []
+        years = [(date(2015 + offset, 1, 1), date(2015 + offset, 12, 31)) for offset in range(args.years)]
+        for indicator in indicators:
+            for start, end in years:
+                for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN):
+                    common = dict(indicator=indicator, period_start=start, period_end=end,
+                                  granularity=Granularity.YEAR, sex=sex, batch=batch, owner=region)
+                    rows.append(Observation(unit_kind=UnitKind.REGION, region=region, value=55.0, **common))
+                    rows.append(Observation(unit_kind=UnitKind.NATION, value=54.0, **common))
+                    for clinic in clinics:
+                        denominator = clinic.listed_patients // (10 if sex == Sex.TOTAL else 20)
+                        numerator = int(denominator * generator.uniform(0.45, 0.65))
+                        rows.append(Observation(unit_kind=UnitKind.CLINIC, clinic=clinic, numerator=numerator,
+                                                denominator=denominator,
+                                                value=round(100 * numerator / denominator, 1), **common))
+            if len(rows) > 50_000:
+                Observation.objects.bulk_create(rows, batch_size=5000)
+                rows = []
+        Observation.objects.bulk_create(rows, batch_size=5000)
+        user = get_user_model().objects.create_user(f"bench-{region.pk}", password="not-used-anywhere-1")
+        Membership.objects.create(user=user, region=region, role=Role.UPPFOLJARE, party=Party.BESTALLARE)
+        client = Client()
+        client.force_login(user)
+        return client, clinics, indicators, batch
+
+    client, clinics, indicators, batch = fill(args.clinics, args.indicators)
     clinic = clinics[len(clinics) // 2]
     pages = {
         "clinic_page": reverse("indicators:clinic_indicators", args=[clinic.pk]),
@@ -104,6 +116,22 @@ def main() -> None:
         "repeat": args.repeat,
     }
     results.update(time_pages(client, pages, repeat=args.repeat))
+
+    scale_client, scale_clinics, scale_indicators, _batch = fill(args.scale_clinics, 1)
+    indicator_page = reverse("indicators:indicator_region", args=[scale_indicators[0].pk])
+    scale_pages = {
+        "first_page": indicator_page,
+        "flagged_only": f"{indicator_page}?avvikande=on",
+        "search": f"{indicator_page}?sok={scale_clinics[-1].name.split()[-1]}",
+        "last_page": f"{indicator_page}?sida=9999",
+    }
+    scale = time_pages(scale_client, scale_pages, repeat=args.repeat)
+    for name, url in scale_pages.items():
+        content = scale_client.get(url).content.decode()
+        figures = json.loads(re.search(r'<script id="chart-figures" type="application/json">(.*?)</script>', content, re.S)[1])
+        scale[name]["run_charts"] = sum(1 for dom_id in figures if dom_id.startswith("klinik-"))
+        scale[name]["funnel_points"] = len(figures["tratt"]["data"][0]["x"]) if "tratt" in figures else 0
+    results["indicator_page_scale"] = {"clinics": args.scale_clinics, **scale}
     print(json.dumps(results, indent=2))
 
 

@@ -67,3 +67,29 @@ class ImportConfirmForm(forms.Form):
                 _("Filen har fel. Rätta filen och ladda upp den igen, eller välj att importera bara giltiga rader.")
             )
         return cleaned
+
+
+class ClinicRunFilterForm(forms.Form):
+    """Which clinics' run charts the indicator page lists: a part of the name, and only flagged ones."""
+
+    sok = forms.CharField(
+        label=_("Sök vårdcentral"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+    )
+    avvikande = forms.BooleanField(
+        label=_("Bara vårdcentraler med icke-slumpmässig variation eller utanför gränserna"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def filters(self) -> dict:
+        """Keyword arguments for presentation.find_clinic_runs (no filter when the input is invalid)."""
+        if not self.is_valid():
+            return {}
+        return {"search": self.cleaned_data["sok"], "flagged_only": self.cleaned_data["avvikande"]}
+
+    @property
+    def is_active(self) -> bool:
+        return any(self.filters().values())

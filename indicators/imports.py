@@ -6,12 +6,12 @@ Reading the file is ``indicators.parsers`` (one pandas frame of valid rows plus 
 1. *resolves* each row's indicator (by code, else by name) and unit – a clinic of the importing region by
    HSA-id, by a mapped external id (``Clinic.external_ids``) or by exact name; a region by code, Kolada id or
    name; the country – and reports rows it cannot place as row errors (row, column, reason);
-2. *stages* the rows in a temporary table – PostgreSQL: one binary ``COPY`` built with numpy, no Python
-   loop per row; SQLite: ``executemany`` in large chunks – and classifies each row against the stored
-   observations with one set-based ``UPDATE … FROM`` per kind of unit;
-3. *writes* inside one transaction: remembers the previous state of what it changes or removes
-   (``ObservationChange``, so a rollback is exact), updates, deletes and inserts – four statements whatever
-   the size of the file.
+2. *plans*: reads the stored observations the file could touch (one query per kind of unit) and joins them
+   with the rows in memory, which classifies every row as added, changed, unchanged or removed;
+3. *writes* inside one transaction, only what differs (``indicators.bulk``): remembers the previous state of
+   what it changes or removes (``ObservationChange``, so a rollback is exact), updates and deletes by id, and
+   inserts the new rows – on PostgreSQL with one binary ``COPY`` straight into the table, built with numpy.
+   A handful of statements whatever the size of the file; no Python loop per row.
 
 A file with any bad row writes nothing unless the user chose to import only the valid rows; importing the
 same file twice finds every row unchanged and writes nothing.
@@ -19,9 +19,7 @@ same file twice finds every row unchanged and writes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,10 +30,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators import parsers
+from indicators import bulk, parsers
 from indicators.models import (
     BatchStatus,
-    Granularity,
     ImportBatch,
     Indicator,
     Observation,
@@ -47,18 +44,11 @@ from indicators.models import (
 from indicators.parsers import RowError
 from organisations.models import Clinic, Region
 
-logger = logging.getLogger(__name__)
-
 ERROR_REPORT_LIMIT = 5000
-SQLITE_CHUNK = 50_000
 ANALYZE_AFTER_ROWS = 50_000
+PACK_LIMIT = 2**62  # the largest number of distinct keys _match_keys packs into one int64
 
-# Small integer codes for the staging table; the SQL turns them back into the stored text values.
-KIND_CODES = {UnitKind.CLINIC: 0, UnitKind.REGION: 1, UnitKind.NATION: 2}
-STATUS_CODES = {status: index for index, status in enumerate(ObservationStatus.values)}
-GRANULARITY_CODES = {granularity: index for index, granularity in enumerate(Granularity.values)}
-
-STAGE_TABLE = "indicators_import_stage"
+IMPORT_LOCK_KEY = 5_000_001  # pg_advisory_xact_lock key held by the import that is writing
 
 
 class ImportFileError(Exception):
@@ -349,225 +339,108 @@ def _drop_duplicates(frame: pd.DataFrame):
     return frame[~bad], errors
 
 
-# --- staging -------------------------------------------------------------------------------------------------
+# --- classifying and writing ------------------------------------------------------------------------------------
 
 
-def _codes(values, mapping: dict, dtype=np.int16) -> np.ndarray:
-    codes, uniques = pd.factorize(values)
-    return np.asarray([mapping[u] for u in uniques], dtype=dtype)[codes]
+def _rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The resolved rows as codes (see ``indicators.bulk``): the form classification and writing use."""
+    return pd.DataFrame(
+        {
+            "kind": bulk.codes(frame["unit_kind"], bulk.KINDS),
+            "unit_id": frame["unit_id"].to_numpy(dtype=np.int64),
+            "indicator_id": frame["indicator_id"].to_numpy(dtype=np.int64),
+            "period_start": bulk.days(frame["period_start"]),
+            "period_end": bulk.days(frame["period_end"]),
+            "sex": bulk.codes(frame["sex"], bulk.SEXES),
+            "granularity": bulk.codes(frame["granularity"], bulk.GRANULARITIES),
+            **{name: frame[name].to_numpy(dtype=np.float64) for name in bulk.NUMBERS},
+            "status": bulk.codes(frame["status"], bulk.STATUSES),
+            "deleted": frame["deleted"].to_numpy(dtype=bool),
+        }
+    )
 
 
-def _stage_columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    return {
-        "indicator_id": frame["indicator_id"].to_numpy(dtype=np.int64),
-        "kind": _codes(frame["unit_kind"], KIND_CODES),
-        "unit_id": frame["unit_id"].to_numpy(dtype=np.int64),
-        "period_start": frame["period_start"].to_numpy(dtype=object),
-        "period_end": frame["period_end"].to_numpy(dtype=object),
-        "granularity": _codes(frame["granularity"], GRANULARITY_CODES),
-        "sex": frame["sex"].to_numpy(dtype=object),
-        "value": frame["value"].to_numpy(dtype=np.float64),
-        "numerator": frame["numerator"].to_numpy(dtype=np.float64),
-        "denominator": frame["denominator"].to_numpy(dtype=np.float64),
-        "status": _codes(frame["status"], STATUS_CODES),
-        "deleted": frame["deleted"].to_numpy(dtype=bool).astype(np.int16),
-    }
+@dataclass
+class _Plan:
+    """What writing the rows means: counts, the new rows, and the stored rows to update or delete."""
+
+    counts: dict[str, int]
+    added: pd.DataFrame
+    changes: pd.DataFrame
 
 
-STAGE_COLUMNS = [
-    "indicator_id", "kind", "unit_id", "period_start", "period_end", "granularity", "sex", "value", "numerator",
-    "denominator", "status", "deleted",
-]
-
-
-def _create_stage(cursor) -> None:
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            f"""CREATE TEMP TABLE {STAGE_TABLE} (
-                indicator_id bigint NOT NULL, kind smallint NOT NULL, unit_id bigint NOT NULL,
-                period_start date NOT NULL, period_end date NOT NULL, granularity smallint NOT NULL,
-                sex varchar(1) NOT NULL, value double precision, numerator double precision,
-                denominator double precision, status smallint NOT NULL, deleted smallint NOT NULL)"""
-        )
-    else:
-        cursor.execute(
-            f"""CREATE TEMP TABLE {STAGE_TABLE} (
-                indicator_id integer NOT NULL, kind integer NOT NULL, unit_id integer NOT NULL,
-                period_start text NOT NULL, period_end text NOT NULL, granularity integer NOT NULL,
-                sex text NOT NULL, value real, numerator real, denominator real, status integer NOT NULL,
-                deleted integer NOT NULL)"""
-        )
-
-
-_PG_EPOCH = dt.date(2000, 1, 1).toordinal()
-
-
-def _pg_binary_copy_payload(columns: dict[str, np.ndarray]) -> bytes:
-    """The rows in PostgreSQL's binary COPY format, built with numpy: every field has a fixed width, NaN
-    stands for a missing number (turned into NULL by the SQL), so each row is one numpy record."""
-    n = len(columns["indicator_id"])
-    spec = [
-        ("indicator_id", ">i8"), ("kind", ">i2"), ("unit_id", ">i8"), ("period_start", ">i4"),
-        ("period_end", ">i4"), ("granularity", ">i2"), ("sex", "S1"), ("value", ">f8"), ("numerator", ">f8"),
-        ("denominator", ">f8"), ("status", ">i2"), ("deleted", ">i2"),
+def _plan(rows: pd.DataFrame, *, owner_id: int) -> _Plan:
+    """Compare the rows with what is stored: one read per kind of unit, then a join in memory. A row is
+    *added* when nothing is stored under its key, *changed* when its numbers or status differ, *removed*
+    when the file deletes a stored value; anything else is *unchanged* (so a second run writes nothing).
+    Only the importing region's own observations count: its benchmarks are its own copy."""
+    stored = [
+        bulk.fetch_stored(kind, owner_id, np.unique(part["indicator_id"]), np.unique(part["unit_id"]))
+        for kind, part in rows.groupby("kind", sort=True)
     ]
-    dtype = [("nfields", ">i2")]
-    for name, kind in spec:
-        dtype += [(f"len_{name}", ">i4"), (name, kind)]
-    records = np.empty(n, dtype=dtype)
-    records["nfields"] = len(spec)
-    for name, kind in spec:
-        records[f"len_{name}"] = np.dtype(kind).itemsize
-    for name in ("period_start", "period_end"):
-        records[name] = _codes(columns[name], {day: day.toordinal() - _PG_EPOCH for day in set(columns[name])}, np.int32)
-    records["sex"] = _codes(columns["sex"], {sex: sex.encode("ascii") for sex in set(columns["sex"])}, "S1")
-    for name, _kind in spec:
-        if name not in ("period_start", "period_end", "sex"):
-            records[name] = columns[name]
-    header = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
-    return header + records.tobytes() + (-1).to_bytes(2, "big", signed=True)
-
-
-def _load_stage(cursor, columns: dict[str, np.ndarray]) -> None:
-    if not len(columns["indicator_id"]):
-        return
-    if connection.vendor == "postgresql":
-        payload = _pg_binary_copy_payload(columns)
-        with cursor.cursor.copy(f"COPY {STAGE_TABLE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT binary)") as copy:
-            step = 64 << 20
-            for start in range(0, len(payload), step):
-                copy.write(payload[start : start + step])
-        cursor.execute(f"ANALYZE {STAGE_TABLE}")
-        return
-    # SQLite: NaN becomes NULL here, dates ISO text as Django stores them.
-    as_lists = {}
-    for name in STAGE_COLUMNS:
-        values = columns[name]
-        if name in ("value", "numerator", "denominator"):
-            as_lists[name] = [None if v != v else v for v in values.tolist()]
-        elif name in ("period_start", "period_end"):
-            as_lists[name] = _codes(values, {day: day.isoformat() for day in set(values)}, object).tolist()
-        else:
-            as_lists[name] = values.tolist()
-    rows = list(zip(*(as_lists[name] for name in STAGE_COLUMNS)))
-    sql = f"INSERT INTO {STAGE_TABLE} ({', '.join(STAGE_COLUMNS)}) VALUES ({', '.join(['%s'] * len(STAGE_COLUMNS))})"
-    for start in range(0, len(rows), SQLITE_CHUNK):
-        cursor.executemany(sql, rows[start : start + SQLITE_CHUNK])
-
-
-def _sql_parts(s: str = "s") -> dict[str, str]:
-    """Vendor differences, kept to a few expressions; ``s`` names the staged row."""
-    if connection.vendor == "postgresql":
-        nan = "'NaN'::double precision"  # NaN marks a missing number in the binary COPY
-        number = {name: f"NULLIF({s}.{name}, {nan})" for name in ("value", "numerator", "denominator")}
-    else:
-        number = {name: f"{s}.{name}" for name in ("value", "numerator", "denominator")}
-
-    def case(column: str, codes: dict) -> str:
-        return f"CASE {s}.{column} " + " ".join(f"WHEN {code} THEN '{name}'" for name, code in codes.items()) + " END"
-
-    return {
-        **number,
-        "status": case("status", STATUS_CODES),
-        "granularity": case("granularity", GRANULARITY_CODES),
-        "kind": case("kind", KIND_CODES),
+    stored = [frame for frame in stored if len(frame)]
+    deleted = rows["deleted"].to_numpy()
+    if not stored:
+        added = rows[~deleted]
+        counts = {"added": len(added), "changed": 0, "unchanged": int(deleted.sum()), "removed": 0}
+        return _Plan(counts, added, pd.DataFrame(columns=["id", "removed", *bulk.NUMBERS, "status"]))
+    stored = pd.concat(stored, ignore_index=True)
+    position = _match_keys(rows, stored)
+    found = position >= 0
+    matched = stored.iloc[np.where(found, position, 0)]  # row 0 stands in where nothing matched
+    same = rows["status"].to_numpy() == matched["status"].to_numpy()
+    for name in bulk.NUMBERS:
+        new, old = rows[name].to_numpy(), matched[name].to_numpy()
+        same &= (new == old) | (np.isnan(new) & np.isnan(old))
+    added = ~deleted & ~found
+    changed = ~deleted & found & ~same
+    removed = deleted & found
+    touched = changed | removed
+    changes = pd.DataFrame(
+        {
+            "id": matched["id"].to_numpy()[touched],
+            "removed": removed[touched],
+            **{name: rows[name].to_numpy()[touched] for name in bulk.NUMBERS},
+            "status": rows["status"].to_numpy()[touched],
+        }
+    )
+    counts = {
+        "added": int(added.sum()),
+        "changed": int(changed.sum()),
+        "removed": int(removed.sum()),
+        "unchanged": int(len(rows) - added.sum() - touched.sum()),
     }
+    return _Plan(counts, rows[added], changes)
 
 
-def _match(kind: int, o: str = "o", s: str = "s") -> str:
-    """The join of a staged row of one kind of unit with its observation, on the matching partial unique
-    index of Observation (``o``/``s`` name the two tables)."""
-    unit = {
-        KIND_CODES[UnitKind.CLINIC]: f"{o}.clinic_id = {s}.unit_id",
-        KIND_CODES[UnitKind.REGION]: f"{o}.region_id = {s}.unit_id",
-        KIND_CODES[UnitKind.NATION]: f"{o}.unit_kind = 'nation'",
-    }[kind]
-    return (
-        f"{s}.kind = {kind} AND {unit} AND {o}.indicator_id = {s}.indicator_id AND {o}.period_start = {s}.period_start"
-        f" AND {o}.period_end = {s}.period_end AND {o}.sex = {s}.sex"
-    )
+def _match_keys(rows: pd.DataFrame, stored: pd.DataFrame) -> np.ndarray:
+    """For each row, the position in ``stored`` of the observation with the same key, or -1. The key's
+    columns are turned into dense codes and packed into one integer, so the match is one hash lookup."""
+    both = len(rows)
+    packed = np.zeros(both + len(stored), dtype=np.int64)
+    room = 1
+    for name in bulk.KEY:
+        codes, uniques = pd.factorize(np.concatenate([rows[name].to_numpy(), stored[name].to_numpy()]))
+        room *= max(len(uniques), 1)
+        if room >= PACK_LIMIT:  # too many distinct keys to pack in one integer: join on the columns instead
+            merged = rows[bulk.KEY].merge(stored[bulk.KEY].assign(_position=np.arange(len(stored))), how="left")
+            return merged["_position"].fillna(-1).to_numpy(dtype=np.int64)
+        packed = packed * len(uniques) + codes
+    return pd.Index(packed[both:]).get_indexer(packed[:both])
 
 
-def _same(o: str = "o", s: str = "s") -> str:
-    parts = _sql_parts(s)
-    return " AND ".join(
-        [f"{o}.{name} IS NOT DISTINCT FROM {parts[name]}" for name in ("value", "numerator", "denominator")]
-        + [f"{o}.status = {parts['status']}"]
-    )
+def _is_unique_violation(error: IntegrityError) -> bool:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error)
 
 
-def _classify(cursor, kinds: set[int]) -> dict[str, int]:
-    """Count what the staged rows would add, change, leave unchanged and remove: one read-only join per kind
-    of unit, so importing the same file again costs one join and no writes."""
-    table = Observation._meta.db_table
-    totals = {"added": 0, "changed": 0, "unchanged": 0, "removed": 0}
-    for kind in sorted(kinds):
-        cursor.execute(
-            f"""SELECT
-                  COALESCE(SUM(CASE WHEN s.deleted = 0 AND o.id IS NULL THEN 1 ELSE 0 END), 0),
-                  COALESCE(SUM(CASE WHEN s.deleted = 0 AND o.id IS NOT NULL AND NOT ({_same()}) THEN 1 ELSE 0 END), 0),
-                  COALESCE(SUM(CASE WHEN (s.deleted = 0 AND o.id IS NOT NULL AND {_same()})
-                                      OR (s.deleted = 1 AND o.id IS NULL) THEN 1 ELSE 0 END), 0),
-                  COALESCE(SUM(CASE WHEN s.deleted = 1 AND o.id IS NOT NULL THEN 1 ELSE 0 END), 0)
-                FROM {STAGE_TABLE} s LEFT JOIN {table} o ON {_match(kind)}
-                WHERE s.kind = {kind}"""
-        )
-        for name, count in zip(("added", "changed", "unchanged", "removed"), cursor.fetchone()):
-            totals[name] += int(count)
-    return totals
-
-
-def _write(cursor, *, batch_id: int, counts: dict[str, int], kinds: set[int]) -> None:
-    """At most four set-based statements per kind of unit, each skipped when the counts say it has nothing
-    to do: remember what changes, update, delete, insert."""
-    parts = _sql_parts()
-    table = Observation._meta.db_table
-    change_table = ObservationChange._meta.db_table
-    fields = (
-        "indicator_id, unit_kind, clinic_id, region_id, period_start, period_end, granularity, sex, value, "
-        "numerator, denominator, status"
-    )
-    # SQLite's UPDATE … FROM cannot alias its target table, so there the observation goes by its table name.
-    target, o = (f"{table} o", "o") if connection.vendor == "postgresql" else (table, table)
-    for kind in sorted(kinds):
-        if counts["changed"] or counts["removed"]:
-            cursor.execute(
-                f"""INSERT INTO {change_table} (batch_id, action, {fields}, previous_batch_id)
-                    SELECT %s, CASE WHEN s.deleted = 1 THEN 'removed' ELSE 'changed' END,
-                           o.indicator_id, o.unit_kind, o.clinic_id, o.region_id, o.period_start, o.period_end,
-                           o.granularity, o.sex, o.value, o.numerator, o.denominator, o.status, o.batch_id
-                    FROM {STAGE_TABLE} s JOIN {table} o ON {_match(kind)}
-                    WHERE s.deleted = 1 OR NOT ({_same()})""",
-                [batch_id],
-            )
-        if counts["changed"]:
-            cursor.execute(
-                f"""UPDATE {target} SET value = {parts['value']}, numerator = {parts['numerator']},
-                        denominator = {parts['denominator']}, status = {parts['status']}, batch_id = %s
-                    FROM {STAGE_TABLE} s
-                    WHERE {_match(kind, o=o)} AND s.deleted = 0 AND NOT ({_same(o=o)})""",
-                [batch_id],
-            )
-        if counts["removed"]:
-            cursor.execute(
-                f"""DELETE FROM {table} WHERE id IN (
-                        SELECT o.id FROM {STAGE_TABLE} s JOIN {table} o ON {_match(kind)} WHERE s.deleted = 1)"""
-            )
-        if counts["added"]:
-            clinic_code, region_code = KIND_CODES[UnitKind.CLINIC], KIND_CODES[UnitKind.REGION]
-            cursor.execute(
-                f"""INSERT INTO {table} ({fields}, batch_id)
-                    SELECT s.indicator_id, {parts['kind']},
-                           CASE WHEN s.kind = {clinic_code} THEN s.unit_id END,
-                           CASE WHEN s.kind = {region_code} THEN s.unit_id END,
-                           s.period_start, s.period_end, {parts['granularity']}, s.sex,
-                           {parts['value']}, {parts['numerator']}, {parts['denominator']}, {parts['status']}, %s
-                    FROM {STAGE_TABLE} s
-                    WHERE s.kind = {kind} AND s.deleted = 0
-                      AND NOT EXISTS (SELECT 1 FROM {table} o WHERE {_match(kind)})""",
-                [batch_id],
-            )
+def _serialize_imports() -> None:
+    """One import writes at a time (PostgreSQL: a transaction-level advisory lock), so two imports never
+    both plan to add the same observation. SQLite serializes writers by itself; a clash there surfaces as
+    an IntegrityError, which the caller reports."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 # --- the service -----------------------------------------------------------------------------------------------
@@ -624,33 +497,30 @@ def observations_import(
     file_level = bool(parsed.file_errors) or report.total_rows == 0
     refuse = file_level or (bool(errors) and not valid_rows_only and not dry_run)
     if not refuse:
-        columns = _stage_columns(frame)
-        kinds = set(np.unique(columns["kind"]).tolist())
+        rows = _rows(frame)
         del frame
-        with connection.cursor() as cursor:
-            try:
-                with transaction.atomic():
-                    if connection.vendor == "postgresql":
-                        # One big join per statement: hash it in memory, and skip JIT compilation, which
-                        # costs more than it saves on these simple expressions.
-                        cursor.execute("SET LOCAL work_mem = '256MB'")
-                        cursor.execute("SET LOCAL jit = off")
-                    _create_stage(cursor)
-                    _load_stage(cursor, columns)
-                    del columns
-                    report_progress(70)
-                    counts = _classify(cursor, kinds)
-                    report.added, report.changed = counts["added"], counts["changed"]
-                    report.unchanged, report.removed = counts["unchanged"], counts["removed"]
-                    report_progress(85)
-                    if not dry_run:
-                        _write(cursor, batch_id=batch.pk, counts=counts, kinds=kinds)
-                        report.written = True
-                        if counts["added"] + counts["removed"] >= ANALYZE_AFTER_ROWS:
-                            # Fresh statistics, or the next import's join is planned for a small table.
+        try:
+            with transaction.atomic():
+                _serialize_imports()
+                plan = _plan(rows, owner_id=batch.region_id)
+                del rows
+                report.added, report.changed = plan.counts["added"], plan.counts["changed"]
+                report.unchanged, report.removed = plan.counts["unchanged"], plan.counts["removed"]
+                report_progress(75)
+                if not dry_run:
+                    with connection.cursor() as cursor:
+                        bulk.apply_changes(cursor, plan.changes, batch_id=batch.pk)
+                        bulk.insert_observations(cursor, plan.added, batch_id=batch.pk, owner_id=batch.region_id)
+                        if plan.counts["added"] + plan.counts["removed"] >= ANALYZE_AFTER_ROWS:
+                            # Fresh statistics, so later queries are planned for the table's real size.
                             cursor.execute(f"ANALYZE {Observation._meta.db_table}")
-            finally:
-                cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
+                    report.written = True
+        except IntegrityError as error:
+            if not _is_unique_violation(error):
+                raise  # a broken rule of the table is a bug, not something the user can fix
+            raise ImportFileError(
+                _("En annan import skrev samma värden samtidigt. Ingenting har importerats; kör importen igen.")
+            ) from error
     _finish(batch, report=report, refused=refuse, file_level=file_level, valid_rows_only=valid_rows_only)
     return report
 
@@ -725,13 +595,13 @@ def import_batch_rollback(*, batch: ImportBatch, user) -> ImportBatch:
             % {"batches": ", ".join(f"#{pk}" for pk in later)}
         )
     Observation.objects.filter(batch=batch).delete()
-    fields = "indicator_id, unit_kind, clinic_id, region_id, period_start, period_end, granularity, sex, value, numerator, denominator, status"
+    fields = ", ".join(bulk.OBSERVATION_FIELDS)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"""INSERT INTO {Observation._meta.db_table} ({fields}, batch_id)
-                    SELECT {fields}, previous_batch_id FROM {ObservationChange._meta.db_table} WHERE batch_id = %s""",
-                [batch.pk],
+                f"""INSERT INTO {Observation._meta.db_table} ({fields}, batch_id, owner_id)
+                    SELECT {fields}, previous_batch_id, %s FROM {ObservationChange._meta.db_table} WHERE batch_id = %s""",
+                [batch.region_id, batch.pk],
             )
     except IntegrityError as error:
         raise RollbackError(

@@ -252,16 +252,17 @@ class ObservationStatus(models.TextChoices):
     MISSING = "missing", _("saknas")
 
 
-# The columns that identify an observation, per kind of unit; also the three partial unique indexes,
-# which the importer's set-based SQL matches on. Partial indexes keep the key NULL-safe on SQLite and
-# PostgreSQL alike (clinic_id or region_id is NULL depending on the unit).
+# The columns that identify an observation, per kind of unit; also the three partial unique indexes, which
+# guard the importer's bulk inserts (the importer itself matches rows to stored ones in memory,
+# indicators/imports.py). Partial indexes keep the key NULL-safe on SQLite and PostgreSQL alike (clinic_id or
+# region_id is NULL depending on the unit).
 OBSERVATION_PERIOD_KEY = ["indicator", "period_start", "period_end", "sex"]
 
-# Observations are written millions at a time by set-based SQL (indicators/imports.py), which only ever
-# writes ids it has just looked up. Their foreign keys therefore have no database constraint and no extra
+# Observations are written millions at a time by the import's bulk layer (indicators/bulk.py), which only
+# ever writes ids it has just looked up. Their foreign keys therefore have no database constraint and no extra
 # index: PostgreSQL would otherwise fire one integrity trigger per key per row at commit, which alone took
 # longer than the rest of a national import. Deleting a clinic, region or indicator still cascades or is
-# protected by Django (``on_delete``), and the unique indexes below lead with clinic/region for lookups.
+# protected by Django (``on_delete``), and the unique indexes below lead with clinic or owner for lookups.
 _BULK_FK = {"db_constraint": False, "db_index": False}
 
 
@@ -284,6 +285,12 @@ class Observation(models.Model):
     numerator = models.FloatField(_("täljare"), null=True, blank=True)
     denominator = models.FloatField(_("nämnare"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=ObservationStatus.choices, default=ObservationStatus.OK)
+    # Whose data this is: the region that imported it (for a clinic, the clinic's own region). A region's or
+    # the country's value is a benchmark, and each region keeps its own copy of the benchmarks it imports, so
+    # one region's import or rollback never changes what another region sees.
+    owner = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("ägare (region)"), **_BULK_FK
+    )
     # Rolling a batch back deletes by batch: one sequential scan, cheaper overall than an index that every
     # imported row would have to update.
     batch = models.ForeignKey(
@@ -300,12 +307,14 @@ class Observation(models.Model):
                 name="observation_unique_clinic",
             ),
             models.UniqueConstraint(
-                fields=["region", *OBSERVATION_PERIOD_KEY],
+                fields=["owner", "region", *OBSERVATION_PERIOD_KEY],
                 condition=Q(region__isnull=False),
-                name="observation_unique_region",
+                name="observation_unique_owner_region",
             ),
             models.UniqueConstraint(
-                fields=OBSERVATION_PERIOD_KEY, condition=Q(unit_kind="nation"), name="observation_unique_nation"
+                fields=["owner", *OBSERVATION_PERIOD_KEY],
+                condition=Q(unit_kind="nation"),
+                name="observation_unique_owner_nation",
             ),
             models.CheckConstraint(
                 condition=Q(unit_kind="clinic", clinic__isnull=False, region__isnull=True)

@@ -5,7 +5,7 @@ Chapter 4 of the method warns that random variation, case mix and registration h
 misleading. So every value leaves here with what is needed to read it honestly: its 95 % interval, a
 comparison with the region and the country that only counts a difference when the interval lies wholly on
 one side (indicators.stats.compare_to_benchmark), a small-numbers flag, and the Anhøj run-chart verdict on
-its trend. Words for all of this live in indicators/charts.py, which builds the charts from these objects.
+its trend. Words for all of this live in indicators/charts/, which builds the charts from these objects.
 
 Queries are fixed in number, whatever the number of indicators or years: the clinic's indicators in one
 query and all their observations (clinic, region, country; every period and sex) in one more. The series
@@ -182,7 +182,8 @@ def _rows(queryset) -> Iterable[tuple[int, str, int | None, Point]]:
 
 
 def _benchmark_filter(region: Region) -> Q:
-    return Q(unit_kind=UnitKind.REGION, region=region) | Q(unit_kind=UnitKind.NATION)
+    """The region's own value and the country's, as this region imported them (benchmarks are per region)."""
+    return Q(unit_kind=UnitKind.REGION, region=region, owner=region) | Q(unit_kind=UnitKind.NATION, owner=region)
 
 
 def choose_granularity(points: Iterable[Point]) -> str | None:
@@ -533,3 +534,48 @@ def _fill_funnel(result: RegionIndicator, region_point: Point | None) -> None:
             FunnelClinic(clinic, estimate, estimate.point.denominator, limits.limits, _position(estimate.value, limits.limits))
         )
     result.curve = _funnel_limits(unit, result.centre, _funnel_grid(sizes))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The clinics' run charts on the indicator page: the ones worth a look first, found by name
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClinicRun:
+    """One clinic's series on the indicator page with what makes it worth a look: non-random variation by
+    Anhøj's rules, or a place outside the funnel's limits in the chosen period."""
+
+    clinic: Clinic
+    series: IndicatorSeries
+    run: stats.RunChartResult
+    position: str | None  # a FunnelPosition; None when the clinic is not in the funnel
+
+    @property
+    def is_outside(self) -> bool:
+        return self.position not in (None, FunnelPosition.INSIDE)
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.run.signal or self.is_outside
+
+
+def clinic_runs(data: RegionIndicator) -> list[ClinicRun]:
+    """Every clinic's series of ``data`` with its run-chart verdict, flagged clinics first, each group in the
+    order the clinics were given (by name). No queries: the series are already read."""
+    positions = {entry.clinic.pk: entry.position for entry in data.funnel}
+    runs = [
+        ClinicRun(clinic, series, stats.run_chart([point.value for point in series.points()]), positions.get(clinic.pk))
+        for clinic, series in data.clinic_series
+    ]
+    return sorted(runs, key=lambda run: not run.is_flagged)
+
+
+def find_clinic_runs(runs: Iterable[ClinicRun], *, search: str = "", flagged_only: bool = False) -> list[ClinicRun]:
+    """The runs whose clinic's name contains ``search`` (ignoring case), only flagged ones if asked."""
+    needle = search.strip().casefold()
+    return [
+        run
+        for run in runs
+        if (not needle or needle in run.clinic.name.casefold()) and (run.is_flagged or not flagged_only)
+    ]

@@ -2,14 +2,19 @@
 presentation mode for "Titta på data gemensamt". Reads go through indicators.presentation, words and
 charts through indicators.charts; the views check access and pick the template."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from indicators import access as indicator_access
 from indicators import charts, presentation, selectors
+from indicators.forms import ClinicRunFilterForm
 from organisations import access
 
 # Large type for the big screen in presentation mode; the ordinary pages use plotly's 14 px.
 PRESENTATION_FONT_SIZE = 20
+# The indicator page draws the funnel for every clinic but the clinics' run charts a page at a time: each
+# run chart with its table is about 7 kB, so 300 clinics made a 2.3 MB page.
+RUN_CHARTS_PER_PAGE = 12
 
 
 def _figures(specs: dict[str, charts.ChartSpec], *, font_size: int = 14) -> dict[str, dict]:
@@ -35,6 +40,23 @@ def clinic_presentation(request, clinic_pk: int):
     return render(request, "indicators/presentation/mode.html", {"clinic": clinic, "slides": slides, "figures": figures})
 
 
+def _run_chart_page(request, data: presentation.RegionIndicator) -> dict:
+    """The page of clinics' run charts the request asks for (flagged first, ``sok``, ``avvikande``, ``sida``):
+    only these are built and inlined, so the page stays the same size however many clinics there are."""
+    form = ClinicRunFilterForm(request.GET)
+    runs = presentation.clinic_runs(data)
+    found = presentation.find_clinic_runs(runs, **form.filters())
+    page = Paginator(found, RUN_CHARTS_PER_PAGE).get_page(request.GET.get("sida"))
+    return {
+        "run_form": form,
+        "run_page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "runs": [(run, charts.run_chart_spec(run.series, clinic_name=run.clinic.name)) for run in page],
+        "flagged_count": sum(run.is_flagged for run in runs),
+        "clinic_count": len(runs),
+    }
+
+
 def indicator_region(request, pk: int):
     region = access.require_active_region(request)
     indicator = indicator_access.get_indicator_for_region(region, pk)
@@ -43,8 +65,8 @@ def indicator_region(request, pk: int):
     clinics = list(access.clinics_for_user_in_region(request.user, region).order_by("name"))
     data = presentation.region_indicator(indicator, region, clinics, period_key=request.GET.get("period"))
     funnel = charts.funnel_spec(data) if data.has_funnel else None
-    runs = [(clinic, charts.run_chart_spec(series, clinic_name=clinic.name)) for clinic, series in data.clinic_series]
-    figures = _figures({"tratt": funnel} if funnel else {}) | _figures({f"klinik-{c.pk}": spec for c, spec in runs})
+    runs = _run_chart_page(request, data)
+    specs = ({"tratt": funnel} if funnel else {}) | {f"klinik-{run.clinic.pk}": spec for run, spec in runs["runs"]}
     return render(
         request,
         "indicators/presentation/indicator.html",
@@ -53,8 +75,8 @@ def indicator_region(request, pk: int):
             "region": region,
             "data": data,
             "funnel": funnel,
-            "runs": runs,
-            "figures": figures,
+            "figures": _figures(specs),
             "questions_informed": selectors.questions_informed(indicator, region),
+            **runs,
         },
     )

@@ -8,7 +8,8 @@ in one query). Three renderers turn a spec into
 
 * ``to_plotly(spec)``: a plotly figure (data, layout, config) as plain JSON-ready dicts for plotly.js;
 * ``to_svg(spec)``: a standalone SVG string for WeasyPrint, drawn here (no browser or kaleido), with
-  ``<title>``/``<desc>``, axes, gridlines, intervals, legend, source and period;
+  ``<title>``/``<desc>``, axes, gridlines, intervals, legend, source and period (``to_svg(spec, **SCREEN_SVG)``
+  draws it for a page: narrower, with larger type);
 * ``to_pptx(spec)``: categories and named series of floats (or x/y pairs) plus number format and axis
   titles, ready for python-pptx's ``CategoryChartData``/``XyChartData``.
 
@@ -33,7 +34,7 @@ from indicators.charts.builders import (
 )
 from indicators.charts.render_plotly import to_plotly
 from indicators.charts.render_pptx import PptxChart, PptxSeries, to_pptx
-from indicators.charts.render_svg import sparkline_svg, to_svg
+from indicators.charts.render_svg import SCREEN_SVG, sparkline_svg, to_svg
 from indicators.charts.spec import STYLES, ChartSpec, ChartTable, Series, Style
 from indicators.charts.words import (
     ComparisonText,
@@ -84,4 +85,5 @@ __all__ = [
     "to_plotly",
     "to_pptx",
     "to_svg",
+    "SCREEN_SVG",
 ]

@@ -27,6 +27,18 @@ def _error_bars(one: Series) -> dict | None:
             "color": "#1f2933" if one.mode == "bars" else one.style.color, "thickness": 1.5, "width": 4}
 
 
+def _text_positions(one: Series, spec: ChartSpec) -> str | list[str]:
+    """Labels above their points; near the left or right edge they lean inwards, so no name is cut off."""
+    if not spec.numeric_x or one.x is None:
+        return "top center"
+    xs = [float(x) for x in one.x if x is not None]
+    low, high = min(xs, default=0.0), max(xs, default=0.0)
+    if high <= low:
+        return "top center"
+    shares = [0.5 if x is None else (float(x) - low) / (high - low) for x in one.x]
+    return ["top right" if share < 0.25 else "top left" if share > 0.75 else "top center" for share in shares]
+
+
 def to_plotly(spec: ChartSpec, *, font_size: int = 14, show_title: bool = False) -> dict:
     """A plotly figure as plain dicts: ``{"data": [...], "layout": {...}, "config": {...}}``."""
     traces = []
@@ -50,7 +62,7 @@ def to_plotly(spec: ChartSpec, *, font_size: int = 14, show_title: bool = False)
                 marker={"color": style.color, "symbol": _PLOTLY_MARKERS.get(style.marker, "circle"), "size": 8},
             )
         if one.labels:
-            trace.update(text=[label or "" for label in one.labels], textposition="top center",
+            trace.update(text=[label or "" for label in one.labels], textposition=_text_positions(one, spec),
                          textfont={"size": max(10, font_size - 3), "color": "#1f2933"})
         errors = _error_bars(one)
         if errors:

@@ -92,18 +92,36 @@ class _SvgCanvas:
         return self.left + (index_or_value + 0.5) * self.band
 
 
-def to_svg(spec: ChartSpec, *, width: int = 800, height: int = 450, id_prefix: str | None = None) -> str:
+# to_svg's defaults are the PDF's drawing. A page asks for a narrower one with larger type, since the browser
+# scales the whole drawing to its column: 800 units wide in a 690 px column made the PDF's 11-unit source line
+# under 10 px on a tablet. At 640 units with 15-unit ticks, the smallest text is 13 units.
+SCREEN_SVG = {"width": 640, "height": 420, "font": 15, "fit_labels": True}
+
+
+def to_svg(
+    spec: ChartSpec,
+    *,
+    width: int = 800,
+    height: int = 450,
+    id_prefix: str | None = None,
+    font: int = 13,
+    fit_labels: bool = False,
+) -> str:
     """A standalone SVG document for WeasyPrint: title, axes, gridlines, series with 95 % whiskers,
-    centre and limit lines, legend, source and period, and <title>/<desc> for screen readers."""
+    centre and limit lines, legend, source and period, and <title>/<desc> for screen readers.
+
+    ``font`` is the size of tick labels; the title is 3 units larger, legend 1 and the source line and point
+    labels 2 smaller, and line spacing follows. ``fit_labels`` names only every n-th period when the names
+    would overlap. The defaults are the PDF's drawing."""
     prefix = id_prefix or "chart-" + hashlib.sha1(f"{spec.title}|{spec.period}|{spec.source}".encode()).hexdigest()[:8]
-    font = 13
     title_lines = _wrap(spec.title, int(width / (font * 0.62)))[:2]
     legend_items = [one for one in spec.series if one.legend]
     legend_rows = _legend_rows(legend_items, width - 40, font - 1)
+    title_step, legend_step = font + 6, font + 5  # 19 and 18 at the PDF's 13
     caption_y = height - 10
-    legend_top = caption_y - 18 - len(legend_rows) * 18
-    top = 18 + len(title_lines) * 19 + 10
-    bottom = legend_top - (44 if spec.x_title else 30)
+    legend_top = caption_y - legend_step - len(legend_rows) * legend_step
+    top = 18 + len(title_lines) * title_step + 10
+    bottom = legend_top - (2 * title_step + 6 if spec.x_title else title_step + 11)
     canvas = _SvgCanvas(spec, width, height, top, bottom)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -113,17 +131,20 @@ def to_svg(spec: ChartSpec, *, width: int = 800, height: int = 450, id_prefix: s
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     for i, line in enumerate(title_lines):
-        out.append(f'<text x="20" y="{24 + i * 19}" font-size="16" font-weight="bold" fill="#1f2933">{escape(line)}</text>')
-    out += _svg_axes(canvas)
+        out.append(
+            f'<text x="20" y="{font + 11 + i * title_step}" font-size="{font + 3}" font-weight="bold" '
+            f'fill="#1f2933">{escape(line)}</text>'
+        )
+    out += _svg_axes(canvas, font, fit_labels)
     for one in spec.series:
-        out += _svg_series(canvas, one, spec)
-    out += _svg_legend(legend_rows, legend_top, font - 1)
-    out.append(f'<text x="20" y="{caption_y}" font-size="11" fill="#4f5b66">{escape(spec.caption)}</text>')
+        out += _svg_series(canvas, one, spec, font - 2)
+    out += _svg_legend(legend_rows, legend_top, font - 1, legend_step)
+    out.append(f'<text x="20" y="{caption_y}" font-size="{font - 2}" fill="#4f5b66">{escape(spec.caption)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _svg_axes(canvas: _SvgCanvas) -> list[str]:
+def _svg_axes(canvas: _SvgCanvas, font: int, fit_labels: bool = False) -> list[str]:
     spec = canvas.spec
     out = ['<g class="axes">']
     y_ticks = _ticks(canvas.y_low, canvas.y_high)
@@ -141,10 +162,20 @@ def _svg_axes(canvas: _SvgCanvas) -> list[str]:
         labels = [(canvas.x(t), format_number(t, x_decimals)) for t in x_ticks]
     else:
         every = max(1, math.ceil(len(spec.categories) / 12))
-        labels = [(canvas.x(i), c) for i, c in enumerate(spec.categories) if i % every == 0 or i == len(spec.categories) - 1]
+        if fit_labels and spec.categories:
+            # Only every n-th period is named when the names would run into each other ("2023 jan-jun").
+            widest = max(len(category) for category in spec.categories) * font * 0.62 + 10
+            every = max(every, math.ceil(widest / (canvas.band or 1.0)))
+        last = len(spec.categories) - 1
+        if fit_labels:  # counted from the latest period, which is always named, so no two names collide
+            labels = [(canvas.x(i), c) for i, c in enumerate(spec.categories) if (last - i) % every == 0]
+        else:
+            labels = [(canvas.x(i), c) for i, c in enumerate(spec.categories) if i % every == 0 or i == last]
     for x, label in labels:
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{canvas.bottom}" y2="{canvas.bottom + 5}" stroke="#4f5b66"/>')
-        out.append(f'<text x="{x:.1f}" y="{canvas.bottom + 19}" text-anchor="middle" fill="#1f2933">{escape(label)}</text>')
+        out.append(
+            f'<text x="{x:.1f}" y="{canvas.bottom + font + 6}" text-anchor="middle" fill="#1f2933">{escape(label)}</text>'
+        )
     out.append(f'<line x1="{canvas.left}" x2="{canvas.right}" y1="{canvas.bottom}" y2="{canvas.bottom}" stroke="#4f5b66"/>')
     out.append(f'<line x1="{canvas.left}" x2="{canvas.left}" y1="{canvas.top}" y2="{canvas.bottom}" stroke="#4f5b66"/>')
     middle = (canvas.top + canvas.bottom) / 2
@@ -154,14 +185,14 @@ def _svg_axes(canvas: _SvgCanvas) -> list[str]:
     )
     if spec.x_title:
         out.append(
-            f'<text x="{(canvas.left + canvas.right) / 2:.1f}" y="{canvas.bottom + 38}" text-anchor="middle" '
+            f'<text x="{(canvas.left + canvas.right) / 2:.1f}" y="{canvas.bottom + 2 * (font + 6)}" text-anchor="middle" '
             f'fill="#1f2933">{escape(spec.x_title)}</text>'
         )
     out.append("</g>")
     return out
 
 
-def _svg_series(canvas: _SvgCanvas, one: Series, spec: ChartSpec) -> list[str]:
+def _svg_series(canvas: _SvgCanvas, one: Series, spec: ChartSpec, label_font: int) -> list[str]:
     style = one.style
     out = [f'<g class="series series-{one.role}">']
     if one.x is not None:
@@ -209,7 +240,8 @@ def _svg_series(canvas: _SvgCanvas, one: Series, spec: ChartSpec) -> list[str]:
     for x, value, label in zip(xs, one.y, one.labels or ()):
         if label and value is not None:
             out.append(
-                f'<text x="{x + 7:.1f}" y="{canvas.y(clamp(value)) - 7:.1f}" font-size="11" fill="#1f2933">{escape(label)}</text>'
+                f'<text x="{x + 7:.1f}" y="{canvas.y(clamp(value)) - 7:.1f}" font-size="{label_font}" fill="#1f2933">'
+                f"{escape(label)}</text>"
             )
     out.append("</g>")
     return out
@@ -228,10 +260,10 @@ def _legend_rows(items: Sequence[Series], max_width: float, font: int) -> list[l
     return rows if rows[0] else []
 
 
-def _svg_legend(rows: list[list[tuple[Series, float]]], top: float, font: int) -> list[str]:
+def _svg_legend(rows: list[list[tuple[Series, float]]], top: float, font: int, step: int) -> list[str]:
     out = ['<g class="legend">']
     for row_index, row in enumerate(rows):
-        y = top + row_index * 18 + 9
+        y = top + row_index * step + step // 2
         for item, offset in row:
             x = 20 + offset
             style = item.style

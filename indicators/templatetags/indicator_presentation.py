@@ -73,6 +73,12 @@ def unit_value(value, unit):
     return charts.format_value(value, unit)
 
 
+@register.filter
+def funnel_position(position):
+    """A presentation.FunnelPosition in words: ``{{ run.position|funnel_position }}``."""
+    return charts.FUNNEL_POSITION_LABELS.get(position, "")
+
+
 @register.simple_tag
 def chart_table_body(spec):
     """The rows of a chart's table alternative (first cell a row header), built in Python: presentation

@@ -80,6 +80,7 @@ def observation(
     return Observation(
         indicator=indicator,
         batch=batch,
+        owner_id=batch.region_id,
         unit_kind=unit_kind,
         clinic=clinic,
         region=region,

@@ -8,9 +8,9 @@ import pytest
 from django.utils import translation
 
 from indicators import charts, presentation, stats
-from indicators.models import Indicator, Polarity, Sex, Unit, UnitKind
+from indicators.models import Granularity, Indicator, Observation, Polarity, Sex, Unit, UnitKind
 from indicators.presentation import BenchmarkComparison, NotCompared, Point
-from tests.indicators.factories import add_proportions, continuity_example, make_batch, make_indicator
+from tests.indicators.factories import add_proportions, continuity_example, make_batch, make_indicator, observation
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -226,6 +226,15 @@ def test_plotly_draws_asymmetric_intervals_and_labels_outliers(world, continuity
     assert funnel["data"][0]["mode"] == "markers+text" and funnel["data"][0]["text"] == ["Vårdcentral A1", ""]
 
 
+def test_plotly_funnel_labels_lean_inwards_at_the_edges_so_no_clinic_name_is_cut_off():
+    from indicators.charts.spec import ChartSpec, ChartTable, Series
+
+    clinics = Series("Vårdcentraler", "clinics", y=(12.0, 14.0, 15.0, 11.0), x=(2000.0, 9000.0, 10000.0, 17000.0),
+                     mode="markers", labels=("Strandängen", None, "Mitten", "Linnéan"))
+    spec = ChartSpec("Titel", "Källa", "2024", "%", "Andel (%)", "Antal", (clinics,), ChartTable((), ()))
+    assert charts.to_plotly(spec)["data"][0]["textposition"] == ["top right", "top center", "top center", "top left"]
+
+
 def test_svg_is_a_standalone_accessible_document_naming_source_and_period(world, continuity):
     svg = charts.to_svg(charts.clinic_chart(world.clinic_a1, continuity), id_prefix="k1")
     root = ET.fromstring(svg)
@@ -254,6 +263,49 @@ def test_svg_escapes_names(world):
     add_proportions(indicator, make_batch(world.region_a), [(5, 10), (6, 10)], first_year=2023, clinic=world.clinic_a1)
     ET.fromstring(charts.to_svg(charts.clinic_chart(world.clinic_a1, indicator)))
 
+
+
+def _font_sizes(svg: str) -> dict[str, int]:
+    """Each text's font size (its own or the document's), by text."""
+    root = ET.fromstring(svg)
+    return {element.text: int(element.get("font-size", root.get("font-size"))) for element in root.iter(f"{SVG}text")}
+
+
+def test_svg_for_the_pdf_keeps_its_size_and_type(world, continuity):
+    svg = charts.to_svg(charts.clinic_chart(world.clinic_a1, continuity))
+    root = ET.fromstring(svg)
+    assert (root.get("width"), root.get("height"), root.get("viewBox")) == ("800", "450", "0 0 800 450")
+    sizes = _font_sizes(svg)
+    assert sizes["Kontinuitet läkare"] == 16 and sizes["2015"] == 13 and sizes["Median"] == 12
+    assert sizes["Källa: Vården i siffror. Period: 2015–2024."] == 11
+
+
+def test_svg_for_a_page_is_narrower_with_larger_type(world, continuity):
+    """In a 690 px column on a 768 px tablet, the smallest text must come out at 12 px or more."""
+    svg = charts.to_svg(charts.clinic_chart(world.clinic_a1, continuity), **charts.SCREEN_SVG)
+    width = int(ET.fromstring(svg).get("width"))
+    assert width == 640
+    assert min(_font_sizes(svg).values()) * 690 / width >= 12
+
+
+def test_svg_for_a_page_names_only_periods_that_fit(world):
+    indicator = make_indicator("Besök per halvår")
+    batch = make_batch(world.region_a)
+    halves = [
+        (date(year_, start, 1), date(year_, end, 30 if end == 6 else 31), Granularity.HALF)
+        for year_ in range(2019, 2025)
+        for start, end in ((1, 6), (7, 12))
+    ]
+    Observation.objects.bulk_create(
+        observation(indicator, batch, half, clinic=world.clinic_a1, numerator=40 + number, denominator=100)
+        for number, half in enumerate(halves)
+    )
+    svg = charts.to_svg(charts.clinic_chart(world.clinic_a1, indicator), **charts.SCREEN_SVG)
+    axis = ET.fromstring(svg).find(f"{SVG}g[@class='axes']")
+    named = [(float(text.get("x")), text.text) for text in axis.iter(f"{SVG}text") if "-" in (text.text or "")]
+    assert named[-1][1] == "2024 jul-dec"  # the latest period is always named
+    gaps = [right[0] - left[0] for left, right in zip(named, named[1:])]
+    assert 2 <= len(named) < 12 and min(gaps) >= len("2024 jan-jun") * 15 * 0.62
 
 def test_svg_renders_in_weasyprint(world, continuity):
     weasyprint = pytest.importorskip("weasyprint")

@@ -111,6 +111,26 @@ def test_kolada_v2_region_and_nation_benchmarks(world, run_import):
     assert Observation.objects.get(unit_kind="nation").value == 72.0
 
 
+def test_each_region_keeps_its_own_benchmarks_so_another_regions_import_or_rollback_never_changes_them(
+    world, run_import
+):
+    """Region and country values are benchmarks that every region imports for itself: region B's wrong
+    national value, or its rollback, must not change what region A's users see."""
+    nation = "PVK-01;Riket;2023;T;{value};;"
+    first_a, _report = run_import(generic_file(nation.format(value="72,0")), region=world.region_a)
+    first_b, report = run_import(generic_file(nation.format(value="99,9")), region=world.region_b)
+    assert (report.added, report.changed) == (1, 0)  # B's own copy, not a change of A's
+    again_b, _report = run_import(generic_file(nation.format(value="98,0")), region=world.region_b)
+    assert sorted(Observation.objects.filter(unit_kind="nation").values_list("owner__code", "value")) == sorted(
+        [(world.region_a.code, 72.0), (world.region_b.code, 98.0)]
+    )
+    imports.import_batch_rollback(batch=again_b, user=None)
+    imports.import_batch_rollback(batch=first_b, user=None)
+    assert list(Observation.objects.filter(unit_kind="nation").values_list("owner", "value", "batch")) == [
+        (world.region_a.pk, 72.0, first_a.pk)
+    ]
+
+
 def test_kolada_v3_deletion_removes_the_observation_and_rollback_restores_it(world, run_import):
     world.region_a.kolada_id = "0001"
     world.region_a.save()

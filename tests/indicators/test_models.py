@@ -17,7 +17,7 @@ def setup(world):
 
 
 def _observation(indicator, batch, **fields):
-    values = {"indicator": indicator, "batch": batch, "period_start": dt.date(2023, 1, 1),
+    values = {"indicator": indicator, "batch": batch, "owner": batch.region, "period_start": dt.date(2023, 1, 1),
               "period_end": dt.date(2023, 12, 31), "granularity": "year", "sex": "T", "value": 1.0, "status": "ok"}
     return Observation.objects.create(**{**values, **fields})
 
@@ -35,6 +35,8 @@ def test_one_observation_per_indicator_unit_period_and_sex_whatever_the_kind_of_
     _observation(indicator, batch, sex="K", **unit)  # another sex is another observation
     with pytest.raises(IntegrityError), transaction.atomic():
         _observation(indicator, batch, value=2.0, **unit)
+    if unit["unit_kind"] != "clinic":  # a benchmark: another region keeps its own copy of the same value
+        _observation(indicator, batch, owner=world.region_b, value=2.0, **unit)
 
 
 def test_a_masked_value_is_never_stored_as_a_number(world, setup):

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from indicators import presentation, stats
-from indicators.models import Granularity, Polarity, Sex, Unit, UnitKind
+from indicators.models import Granularity, Observation, Polarity, Sex, Unit, UnitKind
 from indicators.presentation import Point
 from tests.indicators.factories import (
     add_proportions,
@@ -14,7 +14,9 @@ from tests.indicators.factories import (
     continuity_example,
     make_batch,
     make_indicator,
+    make_source,
     observation,
+    year,
 )
 
 
@@ -99,6 +101,20 @@ def test_other_regions_benchmarks_are_not_used(world):
     assert summary.vs_region.reason == presentation.NotCompared.NO_BENCHMARK
 
 
+def test_benchmarks_another_region_imported_are_not_used_even_for_this_region_or_the_country(world):
+    """Region B's copy of region A's value and of the country's value (its own import) never reaches A's
+    pages; A compares with what A imported."""
+    indicator = make_indicator("Kontinuitet")
+    own, other = make_batch(world.region_a), make_batch(world.region_b)
+    add_proportions(indicator, own, [(450, 1000)], first_year=2024, clinic=world.clinic_a1)
+    add_values(indicator, other, [30.0], first_year=2024, region=world.region_a)
+    add_values(indicator, other, [31.0], first_year=2024)
+    summary = presentation.clinic_summaries(world.clinic_a1)[0]
+    assert (summary.vs_region.reason, summary.vs_nation.reason) == (presentation.NotCompared.NO_BENCHMARK,) * 2
+    add_values(indicator, own, [44.0], first_year=2024)
+    assert presentation.clinic_summaries(world.clinic_a1)[0].vs_nation.benchmark.value == 44.0
+
+
 def test_select_indicators_keeps_the_requested_order_and_ignores_junk(world):
     first, second = make_indicator("A"), make_indicator("B")
     assert presentation.select_indicators([first, second], [str(second.pk), "x", str(first.pk), "999999"]) == [second, first]
@@ -138,3 +154,73 @@ def test_nation_values_come_from_unit_kind_nation_only(world):
     latest = series.latest()
     assert series.benchmark(UnitKind.NATION, latest).value == 40.0
     assert series.benchmark(UnitKind.REGION, latest) is None
+
+
+# --- Reads in a constant number of queries -----------------------------------------------------------------
+
+
+def _many_years(world, indicators: int, years: int, clinics=()) -> list:
+    """``indicators`` × ``years`` for A1 (three sexes) and the given clinics (total only), with the region's
+    and the country's values."""
+    source = make_source()
+    batch = make_batch(world.region_a)
+    created = [make_indicator(f"Indikator {number:02d}", source=source) for number in range(indicators)]
+    rows = []
+    for indicator in created:
+        for offset in range(years):
+            period = year(2015 + offset)
+            for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN):
+                rows.append(observation(indicator, batch, period, clinic=world.clinic_a1, sex=sex, numerator=50,
+                                        denominator=100))
+            for number, clinic in enumerate(clinics):
+                rows.append(observation(indicator, batch, period, clinic=clinic, numerator=40 + number,
+                                        denominator=100))
+            rows.append(observation(indicator, batch, period, region=world.region_a, value=48.0))
+            rows.append(observation(indicator, batch, period, value=47.0))
+    Observation.objects.bulk_create(rows)
+    return created
+
+
+def test_clinic_summaries_read_every_indicator_and_year_in_two_queries(world, django_assert_max_num_queries):
+    _many_years(world, indicators=60, years=10)
+    with django_assert_max_num_queries(2):
+        summaries = presentation.clinic_summaries(world.clinic_a1)
+    assert len(summaries) == 60
+    series = summaries[0].series
+    assert [len(series.points(sex)) for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN)] == [10, 10, 10]
+    latest = series.latest()
+    assert latest.period_start == date(2024, 1, 1) and latest.sex == Sex.TOTAL
+    assert series.benchmark(UnitKind.REGION, latest).value == 48.0
+    assert series.benchmark(UnitKind.NATION, latest).value == 47.0
+    assert presentation.clinic_summaries(world.clinic_b1) == []
+
+
+def test_region_indicator_reads_every_clinic_in_one_query(world, django_assert_num_queries):
+    clinics = [
+        world.region_a.clinics.create(name=f"Extra {number:02d}", hsa_id=f"SE-EXTRA-{number}") for number in range(30)
+    ]
+    indicator = _many_years(world, indicators=1, years=10, clinics=clinics)[0]
+    everyone = [world.clinic_a1, world.clinic_a2, *clinics]
+    with django_assert_num_queries(1):
+        data = presentation.region_indicator(indicator, world.region_a, everyone)
+    # A2 has no values: it has no run chart and is not in the funnel.
+    assert [clinic for clinic, _series in data.clinic_series] == [world.clinic_a1, *clinics]
+    assert {entry.clinic: entry.estimate.value for entry in data.funnel}[clinics[3]] == 43.0
+    assert len(data.funnel) == 31 and data.centre == 48.0
+
+
+def test_clinic_runs_put_flagged_clinics_first_and_find_them_by_name(world):
+    indicator = continuity_example(world)
+    steady = world.region_a.clinics.create(name="Älvdalen", hsa_id="SE-ALV")
+    add_proportions(indicator, make_batch(world.region_a), [(380, 1000), (390, 1000)] * 5, clinic=steady)
+    runs = presentation.clinic_runs(
+        presentation.region_indicator(indicator, world.region_a, [world.clinic_a2, steady, world.clinic_a1])
+    )
+    # A1 lies above the 99.8 % limit with a shift; A2 and Älvdalen vary at random inside the limits.
+    assert [run.clinic for run in runs] == [world.clinic_a1, world.clinic_a2, steady]  # the rest keep their order
+    assert runs[0].is_outside and runs[0].run.signal and runs[0].is_flagged
+    assert [run.is_flagged for run in runs[1:]] == [False, False]
+    assert [run.clinic for run in presentation.find_clinic_runs(runs, search=" ÄLV")] == [steady]
+    flagged = presentation.find_clinic_runs(runs, search="a", flagged_only=True)
+    assert [run.clinic for run in flagged] == [world.clinic_a1]
+    assert presentation.find_clinic_runs(runs) == runs

@@ -5,11 +5,14 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators import presentation
 from indicators.models import Observation, Polarity, Sex, Unit
+from indicators.views_presentation import RUN_CHARTS_PER_PAGE
 from tests.indicators.factories import (
     continuity_example,
     add_proportions,
@@ -166,14 +169,106 @@ def test_indicator_page_period_choice(client_for, world, continuity):
     assert "Inte med i trattdiagrammet" in content and "Vårdcentral A2: maskerat, för få fall (MSK)" in content
 
 
+def _add_clinic(world, indicator, name, counts):
+    clinic = world.region_a.clinics.create(name=name, hsa_id=f"SE-{name}")
+    add_proportions(indicator, make_batch(world.region_a), counts, clinic=clinic)
+    return clinic
+
+
+STEADY = [(380, 1000), (390, 1000)] * 5  # around the region's 38 %: inside the limits, no signal
+OUTSIDE = [(600, 1000), (610, 1000)] * 5  # far above the region, steady: outside the limits only
+SHIFT = [(330 + i, 1000) for i in range(5)] + [(380 + i, 1000) for i in range(5)]  # inside, one crossing
+
+
+@pytest.fixture
+def many_clinics(world, continuity):
+    """Region A with 30 steady clinics besides A1 (outside the limits, with a shift) and A2 (small, inside),
+    Norra with a shift inside the limits and Södra steady but far above the region: 34 run charts."""
+    steady = [_add_clinic(world, continuity, f"Extra {number:02d}", STEADY) for number in range(30)]
+    norra = _add_clinic(world, continuity, "Norra", SHIFT)
+    sodra = _add_clinic(world, continuity, "Södra", OUTSIDE)
+    return steady, norra, sodra
+
+
+def _figures(content: str) -> dict:
+    return json.loads(re.search(r'<script id="chart-figures" type="application/json">(.*?)</script>', content, re.S)[1])
+
+
+def _run_charts(content: str) -> list[int]:
+    """The clinics whose run charts the page draws, in page order."""
+    return [int(pk) for pk in re.findall(r'data-chart="klinik-(\d+)"', content)]
+
+
 def test_indicator_page_runs_a_constant_number_of_queries(client_for, world, continuity, django_assert_max_num_queries):
-    for number in range(20):
-        clinic = world.region_a.clinics.create(name=f"Extra {number}", hsa_id=f"SE-EXTRA-{number}")
-        add_proportions(continuity, make_batch(world.region_a), [(40 + number, 100)] * 10, clinic=clinic)
+    url = reverse("indicators:indicator_region", args=[continuity.pk])
     client = client_for("admin")
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("indicators:indicator_region", args=[continuity.pk]))
-    assert response.content.decode().count('data-chart="klinik-') == 22
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(40):
+        _add_clinic(world, continuity, f"Extra {number:02d}", STEADY)
+    for query in ({}, {"sida": "3"}, {"sok": "extra 1"}, {"avvikande": "on"}, {"period": "year:2020-01-01"}):
+        with django_assert_max_num_queries(len(few)):
+            assert client.get(url, query).status_code == 200
+    assert len(few) <= 10
+
+
+def test_indicator_page_draws_the_funnel_for_every_clinic_and_run_charts_a_page_at_a_time(
+    client_for, world, continuity, many_clinics
+):
+    url = reverse("indicators:indicator_region", args=[continuity.pk])
+    client = client_for("bestallare")
+    first = client.get(url).content.decode()
+    # Every clinic is a point of the funnel plot (and a row of its table) ...
+    assert len(_figures(first)["tratt"]["data"][0]["x"]) == 34
+    # ... but only a page of run charts is drawn, each with its table, and plotly gets only those figures.
+    assert len(_run_charts(first)) == RUN_CHARTS_PER_PAGE
+    assert first.count('<figure class="indicator-chart"') == RUN_CHARTS_PER_PAGE + 1
+    assert set(_figures(first)) == {"tratt"} | {f"klinik-{pk}" for pk in _run_charts(first)}
+    assert "Visar 1–12 av 34 vårdcentraler." in first
+    assert '<nav class="mt-4" aria-label="Sidor med vårdcentraler">' in first
+    assert '<span class="page-link" aria-current="page"><span class="visually-hidden">Sida </span>1</span>' in first
+    assert 'href="?sida=2#runs-heading"' in first
+    pages = [_run_charts(client.get(url, {"sida": number}).content.decode()) for number in (1, 2, 3)]
+    assert [len(page) for page in pages] == [12, 12, 10]
+    # Paging through shows every clinic once.
+    assert sorted(pk for page in pages for pk in page) == sorted(world.region_a.clinics.values_list("pk", flat=True))
+    # An unknown or too high page number shows the first or the last page rather than an error.
+    assert _run_charts(client.get(url, {"sida": "x"}).content.decode()) == pages[0]
+    assert _run_charts(client.get(url, {"sida": "99"}).content.decode()) == pages[2]
+
+
+def test_indicator_page_lists_flagged_clinics_first_and_alone_on_request(client_for, world, continuity, many_clinics):
+    _steady, norra, sodra = many_clinics
+    url = reverse("indicators:indicator_region", args=[continuity.pk])
+    client = client_for("utveckling")
+    first = client.get(url).content.decode()
+    assert set(_run_charts(first)[:3]) == {world.clinic_a1.pk, norra.pk, sodra.pk}
+    assert "Bara vårdcentraler med icke-slumpmässig variation eller utanför gränserna (3 av 34)" in first
+    assert '<span class="flag flag-outside">Trattdiagrammet: Över 99,8 %-gränsen</span>' in first
+    flagged = client.get(url, {"avvikande": "on"}).content.decode()
+    assert sorted(_run_charts(flagged)) == sorted([world.clinic_a1.pk, norra.pk, sodra.pk])
+    assert "Visar 1–3 av 3 vårdcentraler." in flagged and "Sidor med vårdcentraler" not in flagged
+    assert 'name="avvikande" class="form-check-input" id="id_avvikande" checked' in flagged
+    assert "Visa alla vårdcentraler" in flagged and "Visa alla vårdcentraler" not in first
+
+
+def test_indicator_page_finds_a_clinic_by_name_and_keeps_the_search_across_pages_and_periods(
+    client_for, world, continuity, many_clinics
+):
+    _steady, _norra, sodra = many_clinics
+    url = reverse("indicators:indicator_region", args=[continuity.pk])
+    client = client_for("admin")
+    found = client.get(url, {"sok": "  SÖDRA "}).content.decode()
+    assert _run_charts(found) == [sodra.pk] and "Visar 1–1 av 1 vårdcentral." in found
+    assert len(_figures(found)["tratt"]["data"][0]["x"]) == 34  # the funnel still shows every clinic
+    nothing = client.get(url, {"sok": "Finns inte"}).content.decode()
+    assert _run_charts(nothing) == [] and "Ingen vårdcentral matchar sökningen." in nothing
+    extra = client.get(url, {"sok": "extra", "period": "year:2023-01-01"}).content.decode()
+    assert "Visar 1–12 av 30 vårdcentraler." in extra
+    assert 'href="?sok=extra&amp;period=year%3A2023-01-01&amp;sida=2#runs-heading"' in extra
+    # The period form carries the search; the search form carries the period.
+    assert '<input type="hidden" name="sok" value="extra">' in extra
+    assert '<input type="hidden" name="period" value="year:2023-01-01">' in extra
 
 
 def test_question_indicators_partial_lists_each_questions_indicators_in_constant_queries(
