@@ -132,13 +132,17 @@ def require_guide_reader(request: HttpRequest) -> Region:
 
 # --- Dialogues (issue 4) -----------------------------------------------------------------------------------
 # A dialogue is seen by its region's follow-up team (administrators and uppföljare) and by its clinic's staff;
-# anyone else gets 404. The team plans and changes it; clinic staff get 403 on those writes. The documentation
-# of the day is read by the team, and by the clinic's staff once the team has shared it. Each of the three
-# parties (vårdcentral, beställarorganisation, utvecklingsavdelning) edits only its own preparation.
+# anyone else gets 404. The team plans, moves, cancels and documents it; clinic staff get 403 on every write.
+# Deleting a dialogue planned by mistake is for the region's administrators and the person who planned it.
+# The documentation of the day is read by the team, and by the clinic's staff once the team has shared it. Each
+# of the three parties (vårdcentral, beställarorganisation, utvecklingsavdelning) edits only its own
+# preparation.
+
+from django.db.models import Exists, OuterRef, QuerySet, Value  # noqa: E402
 
 from dialogs.models.dialogue import Dialogue  # noqa: E402
-from organisations.access import require_active_region, require_region_admin  # noqa: E402,F401  (used by views)
-from organisations.models import Membership, Party, Region, Role  # noqa: E402
+from organisations.access import require_region_admin  # noqa: E402,F401  (used by views)
+from organisations.models import Membership, Party, Role  # noqa: E402
 
 
 def get_dialogue_for_user(user, pk: int) -> Dialogue:
@@ -153,14 +157,47 @@ def get_dialogue_for_user(user, pk: int) -> Dialogue:
     return dialogue
 
 
+def with_editor_flag(dialogues: QuerySet, user) -> QuerySet:
+    """Annotate whether ``user`` is on the follow-up team of each dialogue's region, so ``can_edit_dialogue``
+    needs no query of its own (one query fewer on every on-site page and autosave)."""
+    if not user.is_authenticated:
+        return dialogues
+    team_of_region = Membership.objects.filter(
+        user=user, region_id=OuterRef("clinic__region_id"), role__in=[Role.ADMIN, Role.UPPFOLJARE]
+    )
+    return dialogues.annotate(editor_id=Value(user.pk), editor_follows_up=Exists(team_of_region))
+
+
 def can_edit_dialogue(user, dialogue: Dialogue) -> bool:
-    """The region's follow-up team plans, moves and documents a dialogue."""
+    """The one rule for changing a dialogue: the region's follow-up team (uppföljare and administrators) plans,
+    moves, cancels and documents it. Being on the dialogue's own team is not enough on its own: someone who has
+    lost their role in the region has lost this too. Clinic staff read; they do not write."""
+    if not user.is_authenticated:
+        return False
+    if getattr(dialogue, "editor_id", None) == user.pk:
+        return dialogue.editor_follows_up
     return is_follow_up_member(user, dialogue.clinic.region)
 
 
 def get_dialogue_for_user_rw(user, pk: int) -> Dialogue:
     dialogue = get_dialogue_for_user(user, pk)
     if not can_edit_dialogue(user, dialogue):
+        raise PermissionDenied
+    return dialogue
+
+
+def can_delete_dialogue(user, dialogue: Dialogue) -> bool:
+    """Who may delete a dialogue planned by mistake: the region's administrators, and the person who planned it
+    while they are still on the region's follow-up team. (Whether there is anything in it that forbids deleting
+    is the service's rule, ``dialogue_deletion_blocker``.)"""
+    if not can_edit_dialogue(user, dialogue):
+        return False
+    return dialogue.created_by_id == user.pk or is_region_admin(user, dialogue.clinic.region)
+
+
+def get_dialogue_for_delete_rw(user, pk: int) -> Dialogue:
+    dialogue = get_dialogue_for_user(user, pk)
+    if not can_delete_dialogue(user, dialogue):
         raise PermissionDenied
     return dialogue
 
@@ -205,56 +242,20 @@ def get_dialogue_for_preparation_rw(user, pk: int, party: str) -> Dialogue:
 
 def require_follow_up_region(request) -> Region:
     """The active region, provided the user is on its follow-up team (administrator or uppföljare): who may
-    plan dialogues. 403 otherwise."""
-    region = require_active_region(request)
-    if not is_follow_up_member(request.user, region):
-        raise PermissionDenied
-    return region
+    plan dialogues (the same people who read its guides). 403 otherwise."""
+    return require_guide_reader(request)
 
 
 # --- On-site documentation (issue 4, items 5–6) --------------------------------------------------------------
 # Read by the region's follow-up team, and by the clinic's staff once shared (403 before); written by the
-# follow-up team and the dialogue's own team (clinic staff 403). The dialogue comes annotated with whether the
-# user may document it, so neither the page nor an autosave spends a query on roles.
+# follow-up team (``can_edit_dialogue``; clinic staff 403) while the dialogue is not closed or cancelled (that
+# rule is the answer service's). The dialogue comes annotated with the editor flag, so neither the page nor an
+# autosave spends a query on roles.
 
 
-from django.db.models import Exists, OuterRef, QuerySet, Value  # noqa: E402
-
-from dialogs.models.dialogue import TeamMember  # noqa: E402
-
-
-def with_documenter_flags(dialogues: QuerySet, user) -> QuerySet:
-    """Annotate whether ``user`` may document each dialogue, so ``can_document`` needs no query of its own
-    (one query fewer on every page and autosave)."""
-    if not user.is_authenticated:
-        return dialogues
-    team_of_region = Membership.objects.filter(
-        user=user, region_id=OuterRef("clinic__region_id"), role__in=[Role.ADMIN, Role.UPPFOLJARE]
-    )
-    return dialogues.annotate(
-        documenter_id=Value(user.pk),
-        documenter_follows_up=Exists(team_of_region),
-        documenter_on_team=Exists(TeamMember.objects.filter(dialogue=OuterRef("pk"), user=user)),
-    )
-
-
-def can_document(user, dialogue: Dialogue) -> bool:
-    """The region's follow-up team (uppföljare, administrators) and the dialogue's own team document; clinic
-    staff read the documentation once it is shared, they do not write it."""
-    if not user.is_authenticated:
-        return False
-    if getattr(dialogue, "documenter_id", None) == user.pk:
-        return dialogue.documenter_follows_up or dialogue.documenter_on_team
-    if is_follow_up_member(user, dialogue.clinic.region):
-        return True
-    return TeamMember.objects.filter(dialogue=dialogue, user=user).exists()
-
-
-
-
-def _dialogue_with_documenter_flags(user, pk: int) -> Dialogue:
+def _dialogue_with_editor_flag(user, pk: int) -> Dialogue:
     dialogues = Dialogue.objects.for_user(user).select_related("clinic__region", "guide_version")
-    dialogue = with_documenter_flags(dialogues, user).filter(pk=pk).first()
+    dialogue = with_editor_flag(dialogues, user).filter(pk=pk).first()
     if dialogue is None:
         raise Http404
     return dialogue
@@ -262,15 +263,15 @@ def _dialogue_with_documenter_flags(user, pk: int) -> Dialogue:
 
 def get_dialogue_for_documentation(user, pk: int) -> Dialogue:
     """A dialogue whose on-site documentation the user may read."""
-    dialogue = _dialogue_with_documenter_flags(user, pk)
-    if not (dialogue.is_documentation_shared or can_document(user, dialogue)):
+    dialogue = _dialogue_with_editor_flag(user, pk)
+    if not can_read_documentation(user, dialogue):
         raise PermissionDenied
     return dialogue
 
 
 def get_dialogue_for_documentation_rw(user, pk: int) -> Dialogue:
     """A dialogue whose on-site documentation the user may write."""
-    dialogue = _dialogue_with_documenter_flags(user, pk)
-    if not can_document(user, dialogue):
+    dialogue = _dialogue_with_editor_flag(user, pk)
+    if not can_edit_dialogue(user, dialogue):
         raise PermissionDenied
     return dialogue

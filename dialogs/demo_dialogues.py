@@ -172,6 +172,10 @@ def seed(*, stdout=None) -> None:
 
     _plan(region, clinics["D002"], version, days=35, team=team, participants=people[:2], user=bestallare, start=datetime.time(9, 0))
     _plan(region, clinics["D003"], version, days=63, team=team[:1], participants=[], user=bestallare)
+    called_off = _plan(region, clinics["D003"], version, days=9, team=team[:1], participants=[], user=bestallare)
+    services.dialogue_cancel(
+        dialogue=called_off, user=bestallare, reason="Verksamhetschefen är föräldraledig; ny tid bokas till hösten."
+    )
     skogsbrynet = _plan(region, clinics["D004"], version, days=-6, team=team, participants=people[:3], user=utveckling)
     _answer(skogsbrynet, questions[: len(questions) // 2], utveckling)
     _advance(skogsbrynet, DialogueStatus.GENOMFORD, utveckling)

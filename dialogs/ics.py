@@ -50,6 +50,8 @@ class CalendarEvent:
     url: str = ""
     sequence: int = 0
     categories: list[str] = field(default_factory=list)
+    # A cancelled event keeps its UID, so a calendar program that imports it marks the booked event cancelled.
+    cancelled: bool = False
 
 
 def escape_text(value: str) -> str:
@@ -116,7 +118,10 @@ def calendar_bytes(events: list[CalendarEvent], *, stamp: datetime) -> bytes:
             lines.append(f"URL:{event.url}")
         if event.categories:
             lines.append("CATEGORIES:" + ",".join(escape_text(category) for category in event.categories))
-        lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT"]
+        if event.cancelled:
+            lines += ["STATUS:CANCELLED", "TRANSP:TRANSPARENT", "END:VEVENT"]
+        else:
+            lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 
@@ -136,8 +141,11 @@ def _lines(title: str, rows: list[str]) -> str:
     return title + "\n" + "\n".join(f"– {row}" for row in rows) if rows else ""
 
 
-def dialogue_day_event(*, dialogue, agenda, end: datetime, team_members, participants, url: str, domain: str) -> CalendarEvent:
-    """The dialogue day: the agenda with times, the team and the clinic's participants in the description."""
+def dialogue_day_event(
+    *, dialogue, agenda, end: datetime, team_members, participants, url: str, domain: str, cancelled: bool = False
+) -> CalendarEvent:
+    """The dialogue day: the agenda with times, the team and the clinic's participants in the description.
+    ``cancelled`` marks the event cancelled (same UID), for a dialogue that was called off."""
     from django.utils.translation import gettext as _
 
     agenda_rows = [f"{slot.start:%H:%M}–{slot.end:%H:%M} {slot.title}" for slot in agenda]
@@ -154,15 +162,17 @@ def dialogue_day_event(*, dialogue, agenda, end: datetime, team_members, partici
         ]
         if part
     )
+    summary = _("Uppföljningsdialog på %(clinic)s") % {"clinic": dialogue.clinic.name}
     return CalendarEvent(
         uid=f"dialogue-{dialogue.pk}@{domain}",
         start=combine(dialogue.date, dialogue.start_time),
         end=end,
-        summary=_("Uppföljningsdialog på %(clinic)s") % {"clinic": dialogue.clinic.name},
+        summary=_("Inställd: %(summary)s") % {"summary": summary} if cancelled else summary,
         location=dialogue.place,
         description=description,
         url=url,
         sequence=_sequence(dialogue),
+        cancelled=cancelled,
     )
 
 

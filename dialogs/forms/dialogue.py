@@ -294,6 +294,16 @@ class FollowUpWaiveForm(forms.Form):
     )
 
 
+class DialogueCancelForm(forms.Form):
+    # As long as a status change's comment, where the reason is kept.
+    reason = forms.CharField(
+        label=_("Varför ställs dialogen in?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text=_("Skälet sparas i dialogens historik och visas för uppföljningsteamet och vårdcentralen."),
+    )
+
+
 class LetterTemplateForm(forms.Form):
     subject = forms.CharField(label=_("Rubrik"), max_length=300)
     body = forms.CharField(label=_("Brevtext"), widget=forms.Textarea(attrs={"rows": 30}), max_length=50_000)

@@ -39,24 +39,32 @@ class DialogueStatus(models.TextChoices):
     ATERKOPPLING_DELAD = "aterkoppling_delad", _("återkoppling delad")
     UPPFOLJNING_BOKAD = "uppfoljning_bokad", _("uppföljning bokad")
     AVSLUTAD = "avslutad", _("avslutad")
+    # Off the normal course: a dialogue called off before the day, with the reason in its status history.
+    INSTALLD = "installd", _("inställd")
 
 
 S = DialogueStatus
 # Which status may follow which. Forward along the normal course, plus one step back to correct a mistake.
 # Closing straight from "återkoppling delad" is for dialogues whose follow-up meeting was explicitly waived;
-# the guard in Dialogue.transition_blocker says so.
+# the guard in Dialogue.transition_blocker says so. A dialogue that has not taken place may be cancelled (with a
+# reason); a cancellation made by mistake is undone by planning it again.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.PLANERAD: (S.FORBEREDELSE, S.GENOMFORD),
-    S.FORBEREDELSE: (S.GENOMFORD, S.PLANERAD),
+    S.PLANERAD: (S.FORBEREDELSE, S.GENOMFORD, S.INSTALLD),
+    S.FORBEREDELSE: (S.GENOMFORD, S.PLANERAD, S.INSTALLD),
     S.GENOMFORD: (S.ATERKOPPLING_DELAD, S.FORBEREDELSE),
     S.ATERKOPPLING_DELAD: (S.UPPFOLJNING_BOKAD, S.AVSLUTAD, S.GENOMFORD),
     S.UPPFOLJNING_BOKAD: (S.AVSLUTAD, S.ATERKOPPLING_DELAD),
     S.AVSLUTAD: (S.UPPFOLJNING_BOKAD, S.ATERKOPPLING_DELAD),
+    S.INSTALLD: (S.PLANERAD,),
 }
+# The normal course, in order: the steps of the progress indicator (a cancelled dialogue is off it).
+COURSE_STATUSES = (S.PLANERAD, S.FORBEREDELSE, S.GENOMFORD, S.ATERKOPPLING_DELAD, S.UPPFOLJNING_BOKAD, S.AVSLUTAD)
 # Statuses in which the day has taken place: documentation exists, the follow-up meeting may be booked.
 HELD_STATUSES = (S.GENOMFORD, S.ATERKOPPLING_DELAD, S.UPPFOLJNING_BOKAD, S.AVSLUTAD)
 # Statuses in which planning details (date, team, participants) may still change.
 PLANNING_STATUSES = (S.PLANERAD, S.FORBEREDELSE)
+# Statuses in which the on-site documentation is read-only: closed (reopened by moving one step back) or cancelled.
+DOCUMENTATION_CLOSED_STATUSES = (S.AVSLUTAD, S.INSTALLD)
 
 
 class DialogueQuerySet(models.QuerySet):
@@ -135,15 +143,26 @@ class Dialogue(models.Model):
 
     @property
     def next_statuses(self) -> list[DialogueStatus]:
-        return [DialogueStatus(status) for status in ALLOWED_TRANSITIONS.get(self.status, ())]
+        """The statuses the status panel offers as buttons. Cancelling is not one of them: it has its own page,
+        which asks for the reason."""
+        return [DialogueStatus(status) for status in ALLOWED_TRANSITIONS.get(self.status, ()) if status != S.INSTALLD]
 
-    def transition_blocker(self, status: str, *, has_follow_up_meeting: bool, today) -> str:
-        """Why this dialogue may not move to ``status`` now, or "" when it may."""
+    @property
+    def can_be_cancelled(self) -> bool:
+        return self.can_transition_to(S.INSTALLD)
+
+    def transition_blocker(self, status: str, *, has_follow_up_meeting: bool, today, note: str = "") -> str:
+        """Why this dialogue may not move to ``status`` now, or "" when it may. ``note`` is the comment that goes
+        with the change: the reason, which cancelling requires."""
         if not self.can_transition_to(status):
+            if status == S.INSTALLD:
+                return str(_("Bara en dialog som inte har genomförts ännu kan ställas in."))
             return str(
                 _("En dialog med status ”%(current)s” kan inte få status ”%(target)s”.")
                 % {"current": self.get_status_display(), "target": DialogueStatus(status).label}
             )
+        if status == S.INSTALLD and not note.strip():
+            return str(_("Skriv varför dialogen ställs in."))
         if status == S.GENOMFORD and self.date > today:
             return str(_("Dialogen kan inte markeras som genomförd före dialogdagen."))
         if status == S.UPPFOLJNING_BOKAD and not has_follow_up_meeting:
@@ -164,13 +183,22 @@ class Dialogue(models.Model):
         return self.status in PLANNING_STATUSES
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.status == S.INSTALLD
+
+    @property
+    def is_documentation_closed(self) -> bool:
+        """The on-site documentation is read-only: the dialogue is closed or cancelled."""
+        return self.status in DOCUMENTATION_CLOSED_STATUSES
+
+    @property
     def is_documentation_shared(self) -> bool:
         return self.documentation_shared_at is not None
 
     @property
     def status_step(self) -> int:
-        """1–6, for the progress indicator."""
-        return list(DialogueStatus.values).index(self.status) + 1
+        """1–6 along the normal course, for the progress indicator; 0 for a cancelled dialogue."""
+        return COURSE_STATUSES.index(self.status) + 1 if self.status in COURSE_STATUSES else 0
 
 
 class DialogueStatusChange(models.Model):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from dialogs import access
 from dialogs.models.answers import Answer
 from dialogs.models.dialogue import (
+    COURSE_STATUSES,
     ClinicParticipant,
     Dialogue,
     DialogueStatus,
@@ -113,6 +114,18 @@ def dialogue_status_history(dialogue: Dialogue) -> list[DialogueStatusChange]:
     return list(dialogue.status_changes.select_related("changed_by").order_by("changed_at", "pk"))
 
 
+def course_status_choices() -> list[tuple[str, str]]:
+    """The steps of the progress indicator: the normal course, without "inställd"."""
+    return [(status.value, status.label) for status in COURSE_STATUSES]
+
+
+def cancellation_of(dialogue: Dialogue, history: list[DialogueStatusChange]) -> DialogueStatusChange | None:
+    """The change that cancelled the dialogue (who, when and why), while it is cancelled."""
+    if not dialogue.is_cancelled:
+        return None
+    return next((change for change in reversed(history) if change.to_status == DialogueStatus.INSTALLD), None)
+
+
 def follow_up_meeting_of(dialogue: Dialogue) -> FollowUpMeeting | None:
     return FollowUpMeeting.objects.filter(dialogue=dialogue).select_related("booked_by").first()
 
@@ -133,12 +146,15 @@ class DialogueFilters:
 
 
 def dialogues_overview(*, user, region: Region, filters: DialogueFilters) -> QuerySet:
-    """The region's dialogues the user may see, newest first, ready for a paginated table."""
+    """The region's dialogues the user may see, newest first, ready for a paginated table. Cancelled dialogues
+    are shown only when the status filter asks for them."""
     dialogues = Dialogue.objects.for_user(user).in_region(region)
     if filters.clinic:
         dialogues = dialogues.filter(clinic_id=filters.clinic)
     if filters.status:
         dialogues = dialogues.filter(status=filters.status)
+    else:
+        dialogues = dialogues.exclude(status=DialogueStatus.INSTALLD)
     if filters.year:
         dialogues = dialogues.filter(date__year=filters.year)
     if filters.team_member:
@@ -189,15 +205,17 @@ def months_before(day: date, months: int) -> date:
 
 def clinics_overview(*, user, region: Region, without_months: int | None = None, today: date | None = None) -> QuerySet:
     """The region's clinics the user may see, each annotated with ``last_dialogue_date`` (the latest dialogue
-    held on or before today), ``next_dialogue_date`` and ``dialogue_count``. With ``without_months``, only
-    the clinics that have had no dialogue in that many months (one query)."""
+    held on or before today), ``next_dialogue_date`` and ``dialogue_count``, none of them counting cancelled
+    dialogues. With ``without_months``, only the clinics that have had no dialogue in that many months (one
+    query)."""
     today = today or timezone.localdate()
+    not_cancelled = ~Q(dialogues__status=DialogueStatus.INSTALLD)
     clinics = (
         Clinic.objects.filter(region=region, pk__in=Clinic.objects.for_user(user).values("pk"))
         .annotate(
-            last_dialogue_date=Max("dialogues__date", filter=Q(dialogues__date__lte=today)),
-            next_dialogue_date=Min("dialogues__date", filter=Q(dialogues__date__gt=today)),
-            dialogue_count=Count("dialogues"),
+            last_dialogue_date=Max("dialogues__date", filter=Q(dialogues__date__lte=today) & not_cancelled),
+            next_dialogue_date=Min("dialogues__date", filter=Q(dialogues__date__gt=today) & not_cancelled),
+            dialogue_count=Count("dialogues", filter=not_cancelled),
         )
         .order_by("name")
     )
@@ -211,10 +229,10 @@ def clinics_overview(*, user, region: Region, without_months: int | None = None,
 
 
 def upcoming_dialogues_for_user(user, limit: int = 5, *, region: Region | None = None) -> list[Dialogue]:
-    """The next dialogues the user may see (today onwards, not closed), soonest first; one query.
-    With ``region``, only that region's."""
+    """The next dialogues the user may see (today onwards, neither closed nor cancelled), soonest first; one
+    query. With ``region``, only that region's."""
     dialogues = Dialogue.objects.for_user(user).filter(date__gte=timezone.localdate()).exclude(
-        status=DialogueStatus.AVSLUTAD
+        status__in=[DialogueStatus.AVSLUTAD, DialogueStatus.INSTALLD]
     )
     if region is not None:
         dialogues = dialogues.in_region(region)
@@ -453,9 +471,11 @@ class DetailPage:
     status_history: list[DialogueStatusChange]
     follow_up_meeting: object | None
     can_edit: bool
+    can_delete: bool
     can_read_documentation: bool
     statuses: list
     next_statuses: list
+    cancellation: DialogueStatusChange | None
 
 
 def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
@@ -464,18 +484,21 @@ def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
     continuity = dialogue_continuity(dialogue)
     if continuity is not None and not (can_edit or continuity.previous.is_documentation_shared):
         continuity = None  # the clinic reads the previous dialogue's conclusions once they were shared
+    history = dialogue_status_history(dialogue)
     return DetailPage(
         agenda=dialogue_agenda(dialogue),
         team_members=list(TeamMember.objects.filter(dialogue=dialogue).select_related("user")),
         participants=list(ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position", "pk")),
         preparations=party_preparations(dialogue, dialogue_preparations(dialogue), access.parties_for_user(user, dialogue)),
         continuity=continuity,
-        status_history=dialogue_status_history(dialogue),
+        status_history=history,
         follow_up_meeting=follow_up_meeting_of(dialogue),
         can_edit=can_edit,
+        can_delete=access.can_delete_dialogue(user, dialogue) and not dialogue.is_held,
         can_read_documentation=access.can_read_documentation(user, dialogue),
-        statuses=list(DialogueStatus.choices),
+        statuses=course_status_choices(),
         next_statuses=dialogue.next_statuses,
+        cancellation=cancellation_of(dialogue, history),
     )
 
 
@@ -486,7 +509,7 @@ class SummaryPage:
     can_edit: bool
     next_statuses: list
     status_history: list[DialogueStatusChange]
-    statuses: list = field(default_factory=lambda: list(DialogueStatus.choices))
+    statuses: list = field(default_factory=course_status_choices)
 
     def by_kind(self, kind: str) -> list[DocumentedQuestion]:
         return [row for row in self.rows if row.section.kind == kind]

@@ -47,7 +47,7 @@ class QuestionItem:
 
     @property
     def saved_by(self) -> str:
-        return (person_name(self.answer.updated_by) if self.answer else "") or _("okänd användare")
+        return (self.answer.updated_by_name if self.answer else "") or _("okänd användare")
 
     @property
     def revision(self) -> int:
@@ -252,9 +252,22 @@ def _ordered_sections(tree: GuideTree, dialogue: Dialogue) -> list[tuple[Section
     return ordered[:closing_at] + unplaced + ordered[closing_at:]
 
 
-def onsite_page(*, dialogue: Dialogue, section_key: str | None, drafts: dict | None = None) -> OnsitePage:
+def first_screen_key(dialogue: Dialogue) -> str:
+    """The section key of the day's first screen, read from the guide alone (no answers, focus areas or
+    indicators); 404 when the guide has no screen."""
+    ordered = _ordered_sections(guide_version_tree(dialogue.guide_version), dialogue)
+    if not ordered:
+        raise Http404
+    return ordered[0][0].key
+
+
+def onsite_page(
+    *, dialogue: Dialogue, section_key: str | None, drafts: dict | None = None, with_indicators: bool = True
+) -> OnsitePage:
     """The on-site form of ``dialogue`` at the screen of ``section_key`` (the first screen when None); 404 for a
-    key that is not a screen of this dialogue. ``drafts`` maps question ids to drafts kept by the server."""
+    key that is not a screen of this dialogue. ``drafts`` maps question ids to drafts kept by the server.
+    ``with_indicators=False`` leaves out the indicator summaries beside the questions (a post that only saves
+    and redirects does not show them)."""
     tree = guide_version_tree(dialogue.guide_version)
     answers = {answer.question_id: answer for answer in Answer.objects.filter(dialogue=dialogue).select_related("updated_by")}
     focus_sections, focus_questions = _focus_areas(dialogue)
@@ -278,8 +291,9 @@ def onsite_page(*, dialogue: Dialogue, section_key: str | None, drafts: dict | N
         else None
     )
     for number, (section, block) in enumerate(ordered, start=1):
-        groups = [QuestionGroup(section, [item(q) for q in section.questions.all()], [])]
-        parties = set(focus_sections.get(section.pk, set()))
+        own_parties = focus_sections.get(section.pk, set())
+        groups = [QuestionGroup(section, [item(q) for q in section.questions.all()], _party_labels(own_parties))]
+        parties = set(own_parties)
         for subsection in section.subsections.all():
             chosen = focus_sections.get(subsection.pk, set())
             parties |= chosen
@@ -287,7 +301,6 @@ def onsite_page(*, dialogue: Dialogue, section_key: str | None, drafts: dict | N
         for group in groups:
             for question_item in group.items:
                 parties |= focus_questions.get(question_item.question.pk, set())
-        groups[0].focus_parties = _party_labels(focus_sections.get(section.pk, set()))
         screen = Screen(section=section, groups=groups, focus_parties=_party_labels(parties), number=number)
         screens.append(screen)
         if not nav or block is None or block.pk != last_block_pk:
@@ -305,7 +318,8 @@ def onsite_page(*, dialogue: Dialogue, section_key: str | None, drafts: dict | N
     index = 0 if section_key is None else next((i for i, s in enumerate(screens) if s.section.key == section_key), None)
     if index is None:
         raise Http404
-    attach_indicator_summaries(dialogue, screens[index].items)
+    if with_indicators:
+        attach_indicator_summaries(dialogue, screens[index].items)
     return OnsitePage(
         dialogue=dialogue,
         tree=tree,

@@ -8,7 +8,8 @@ whose content equals the revision it started from changed nothing. Every saved c
 ``AnswerRevision`` (who, when, before → after).
 
 An autosave is at most six queries, including the transaction's savepoint pair when called inside one: the
-role lookup (cached per request), the locked read, the write and the history row.
+role lookup (cached per request, and none at all for a dialogue read through ``access.with_editor_flag``, as the
+views read it), the locked read, the write and the history row.
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from dialogs.models import AnswerKind, Question
 from dialogs.models.answers import ANSWER_TEXT_MAX_LENGTH, Answer, AnswerRevision, YesNo
-from dialogs.access import can_document
+from dialogs.access import can_edit_dialogue
 from dialogs.models.dialogue import Dialogue
 
 EMPTY_CONTENT = {"text": "", "yes_no": "", "choice_values": {}, "prompt_answers": []}
@@ -34,6 +35,32 @@ class AnswerConflict(Exception):
     def __init__(self, current: Answer):
         super().__init__(f"answer {current.pk} is at revision {current.revision}")
         self.current = current
+
+
+class DocumentationClosed(Exception):
+    """The dialogue is closed (avslutad) or cancelled: its documentation is read-only until the team moves the
+    status one step back. The message is meant for the person who tried to save."""
+
+    def __init__(self, dialogue: Dialogue):
+        if dialogue.is_cancelled:
+            message = _("Dialogen är inställd, så dokumentationen kan inte ändras.")
+        else:
+            message = _(
+                "Dialogen är avslutad, så dokumentationen kan inte längre ändras. Behöver något rättas kan "
+                "uppföljningsteamet öppna dialogen igen genom att ändra statusen ett steg tillbaka."
+            )
+        super().__init__(message)
+        self.message = message
+
+
+def ensure_documentation_open(dialogue: Dialogue) -> None:
+    """Raise DocumentationClosed for a closed or cancelled dialogue.
+
+    Judged on the dialogue as the request read it, without a lock: a save that passes began before the status
+    changed, and is ordered before the change (the transition does not read answers), so nothing is written
+    after a close that the saving request could have known about."""
+    if dialogue.is_documentation_closed:
+        raise DocumentationClosed(dialogue)
 
 
 class AnswerInvalid(ValidationError):
@@ -138,12 +165,14 @@ def answer_save(
     prompt_answers: list | None = None,
 ) -> Answer:
     """Save one answer edited from ``base_revision``. Raises Http404 for a question outside the dialogue's
-    pinned guide version, PermissionDenied for someone who may not document it, AnswerInvalid for content that
-    breaks a rule, and AnswerConflict when someone else saved in between."""
+    pinned guide version, PermissionDenied for someone who may not document it, DocumentationClosed for a
+    closed or cancelled dialogue, AnswerInvalid for content that breaks a rule, and AnswerConflict when someone
+    else saved in between."""
     if question.version_id != dialogue.guide_version_id:
         raise Http404
-    if not can_document(user, dialogue):
+    if not can_edit_dialogue(user, dialogue):
         raise PermissionDenied
+    ensure_documentation_open(dialogue)
     content = answer_content(
         question=question, text=text, yes_no=yes_no, choice_values=choice_values, prompt_answers=prompt_answers
     )
@@ -232,9 +261,11 @@ class SectionSaveResult:
 
 def section_answers_save(*, dialogue: Dialogue, user, submissions: list[tuple[Question, dict]]) -> SectionSaveResult:
     """Save the answers of one posted section, each on its own, so one conflict does not hold back the rest.
-    ``submissions`` pairs each question with ``answer_save`` keyword arguments (base_revision and content)."""
-    if not can_document(user, dialogue):
+    ``submissions`` pairs each question with ``answer_save`` keyword arguments (base_revision and content).
+    Raises DocumentationClosed, saving nothing, for a closed or cancelled dialogue."""
+    if not can_edit_dialogue(user, dialogue):
         raise PermissionDenied
+    ensure_documentation_open(dialogue)
     result = SectionSaveResult()
     for question, submitted in submissions:
         mine = {name: submitted.get(name, EMPTY_CONTENT[name]) for name in EMPTY_CONTENT}

@@ -1,10 +1,12 @@
-"""Writes of dialogues: planning, preparation, status transitions, the follow-up meeting and sharing.
+"""Writes of dialogues: planning, preparation, status transitions (cancelling among them), deleting a dialogue
+planned by mistake, the follow-up meeting and sharing.
 
 Every function is keyword-only and atomic. Forms check what a person typed; these functions check the rules
 again against the database (a clinic of the region, a published version, a date not in the past …) because a
 service may also be called from elsewhere (the demo, the feedback app, a bench script).
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -30,6 +32,8 @@ from dialogs.models.dialogue import (
 )
 from dialogs.models.guide import GuideVersion, GuideVersionStatus, Question, Section
 from organisations.models import Clinic, Membership, Party, Region, Role
+
+logger = logging.getLogger(__name__)
 
 
 class DialogueError(Exception):
@@ -210,6 +214,7 @@ def dialogue_transition(*, dialogue: Dialogue, to_status: str, user, note: str =
         to_status,
         has_follow_up_meeting=FollowUpMeeting.objects.filter(dialogue_id=locked.pk).exists(),
         today=today or timezone.localdate(),
+        note=note,
     )
     if blocker:
         raise TransitionError(blocker)
@@ -219,6 +224,52 @@ def dialogue_transition(*, dialogue: Dialogue, to_status: str, user, note: str =
     _record(locked, from_status, to_status, user, note)
     dialogue.status, dialogue.updated_at = locked.status, locked.updated_at
     return dialogue
+
+
+@transaction.atomic
+def dialogue_cancel(*, dialogue: Dialogue, user, reason: str) -> Dialogue:
+    """Call off a dialogue that has not taken place (planerad or förberedelse). The reason is required; it is
+    kept in the status history, where the team and the clinic read it. Raises ValidationError for a missing
+    reason and TransitionError for a dialogue that has already taken place."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv varför dialogen ställs in.")})
+    return dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.INSTALLD, user=user, note=reason)
+
+
+# What a dialogue's plan consists of. Any other row that points at a dialogue (answers, preparations, the
+# follow-up meeting, the feedback app's report, …) is something written in it, which deleting would destroy.
+# Asked through the model's relations, so dialogs needs no import of the apps to its right.
+PLAN_RELATIONS = frozenset({"team_members", "clinic_participants", "status_changes"})
+
+
+def dialogue_deletion_blocker(dialogue: Dialogue) -> str:
+    """Why this dialogue may not be deleted, or "" when it may: only a dialogue that has not taken place, and
+    only while nothing has been written in it (one query per kind of content)."""
+    if dialogue.is_held:
+        return _("En dialog som har genomförts kan inte tas bort.")
+    for relation in Dialogue._meta.related_objects:
+        if relation.get_accessor_name() in PLAN_RELATIONS:
+            continue
+        if relation.related_model._base_manager.filter(**{relation.field.name: dialogue.pk}).exists():
+            return _(
+                "Dialogen kan inte tas bort eftersom något redan är skrivet i den (svar, förberedelser eller "
+                "återkoppling). Ställ in den i stället."
+            )
+    return ""
+
+
+@transaction.atomic
+def dialogue_delete(*, dialogue: Dialogue, user) -> None:
+    """Delete a dialogue planned by mistake, with its team, participants and status history. Refused with
+    DialogueError once it has taken place or anything has been written in it (see dialogue_deletion_blocker)."""
+    locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+    blocker = dialogue_deletion_blocker(locked)
+    if blocker:
+        raise DialogueError(blocker)
+    # Deleting leaves no row behind, so the log keeps who removed what.
+    logger.info("Dialogue %s (%s) deleted by user %s", locked.pk, locked, getattr(user, "pk", None))
+    locked.delete()
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dialogs.models.answers import YesNo
-from dialogs.models.dialogue import person_name
 from dialogs.models.guide import AnswerKind
 from dialogs.selectors.dialogue import Documentation, DocumentedQuestion
 
@@ -48,7 +47,7 @@ def answer_parts(row: DocumentedQuestion) -> dict[str, str]:
             f"{number}. {prompt}: {prompt_answers[number - 1] if number <= len(prompt_answers) else ''}".rstrip()
             for number, prompt in enumerate(question.prompts, 1)
         )
-    updated_by = person_name(answer.updated_by)
+    updated_by = answer.updated_by_name
     return {
         "text": answer.text,
         "yes_no": _yes_no_label(answer.yes_no),

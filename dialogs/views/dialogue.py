@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from dialogs import access
 from dialogs.forms.dialogue import (
     ClinicOverviewForm,
+    DialogueCancelForm,
     DialogueDayForm,
     FollowUpMeetingForm,
     FollowUpWaiveForm,
@@ -170,6 +171,38 @@ def dialogue_transition(request, pk: int):
     return redirect(reverse("dialogs:dialogue_detail", args=[dialogue.pk]) + "#status")
 
 
+def dialogue_cancel(request, pk: int):
+    dialogue = access.get_dialogue_for_user_rw(request.user, pk)
+    form = DialogueCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dialogue_cancel(dialogue=dialogue, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            show_service_errors([form], error)
+        except services.DialogueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Dialogen är inställd."))
+            return redirect("dialogs:dialogue_detail", pk=dialogue.pk)
+    status = 200 if dialogue.can_be_cancelled else 409
+    return render(request, "dialogs/dialogue/cancel_form.html", {"dialogue": dialogue, "form": form}, status=status)
+
+
+def dialogue_delete(request, pk: int):
+    dialogue = access.get_dialogue_for_delete_rw(request.user, pk)
+    blocker = services.dialogue_deletion_blocker(dialogue)
+    if request.method == "POST" and not blocker:
+        try:
+            services.dialogue_delete(dialogue=dialogue, user=request.user)
+        except services.DialogueError as error:
+            blocker = str(error)
+        else:
+            messages.success(request, _("Dialogen med %(clinic)s är borttagen.") % {"clinic": dialogue.clinic.name})
+            return redirect("dialogs:dialogue_list")
+    context = {"dialogue": dialogue, "blocker": blocker}
+    return render(request, "dialogs/dialogue/delete_confirm.html", context, status=409 if blocker else 200)
+
+
 @require_POST
 def dialogue_share(request, pk: int):
     dialogue = access.get_dialogue_for_user_rw(request.user, pk)
@@ -193,6 +226,7 @@ def dialogue_ics(request, pk: int):
         participants=letter.participants,
         url=request.build_absolute_uri(reverse("dialogs:dialogue_detail", args=[dialogue.pk])),
         domain=_domain(),
+        cancelled=dialogue.is_cancelled,
     )
     content = calendar_bytes([event], stamp=dialogue.updated_at)
     return file_response(content, "text/calendar; charset=utf-8", f"uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.ics")

@@ -2,13 +2,14 @@
 form post without JavaScript and by a JSON autosave per answer with it, plus each answer's history.
 
 Who: the region's follow-up team documents; clinic staff read their clinic's documentation once it is shared
-(403 before that, and 403 on every write); anyone else gets 404.
+(403 before that, and 403 on every write); anyone else gets 404. Once the dialogue is closed or cancelled the
+documentation is read-only: the page says so, and a save answers 409 with the reason, writing nothing.
 """
 
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +21,14 @@ from django.views.decorators.http import require_GET, require_POST
 from dialogs import access
 from dialogs.forms.onsite import AnswerForm, question_prefix
 from dialogs.models.answers import Answer
-from dialogs.models.dialogue import Dialogue, person_name
-from dialogs.selectors.onsite import answer_history, answer_parts, dialogue_question, onsite_page
+from dialogs.models.dialogue import Dialogue
+from dialogs.selectors.onsite import answer_history, answer_parts, dialogue_question, first_screen_key, onsite_page
 from dialogs.services.answers import (
     AnswerConflict,
     AnswerInvalid,
+    DocumentationClosed,
     answer_save,
+    same_content,
     section_answers_save,
     too_long_message,
 )
@@ -97,33 +100,35 @@ def autosave_messages() -> dict:
 @require_GET
 def onsite_start(request, pk: int):
     dialogue = access.get_dialogue_for_documentation(request.user, pk)
-    page = onsite_page(dialogue=dialogue, section_key=None)
-    return redirect("dialogs:onsite_section", pk=dialogue.pk, section_key=page.current.section.key)
+    return redirect("dialogs:onsite_section", pk=dialogue.pk, section_key=first_screen_key(dialogue))
 
 
 def onsite_section(request, pk: int, section_key: str):
-    dialogue = access.get_dialogue_for_documentation(request.user, pk)
-    can_edit = access.can_document(request.user, dialogue)
-    page = onsite_page(dialogue=dialogue, section_key=section_key, drafts=_kept_drafts(request.session, dialogue) if can_edit else None)
     if request.method == "POST":
-        return _section_post(request, dialogue, page, can_edit)
+        return _section_post(request, access.get_dialogue_for_documentation_rw(request.user, pk), section_key)
+    dialogue = access.get_dialogue_for_documentation(request.user, pk)
+    is_team = access.can_edit_dialogue(request.user, dialogue)
+    can_edit = is_team and not dialogue.is_documentation_closed
+    page = onsite_page(dialogue=dialogue, section_key=section_key, drafts=_kept_drafts(request.session, dialogue) if can_edit else None)
     return render(
         request,
         "dialogs/onsite/section.html",
-        {"dialogue": dialogue, "page": page, "can_edit": can_edit, "autosave_messages": autosave_messages()},
+        {"dialogue": dialogue, "page": page, "can_edit": can_edit, "is_team": is_team, "autosave_messages": autosave_messages()},
     )
 
 
-def _section_post(request, dialogue: Dialogue, page, can_edit: bool):
-    if not can_edit:
-        raise PermissionDenied
+def _section_post(request, dialogue: Dialogue, section_key: str):
+    page = onsite_page(dialogue=dialogue, section_key=section_key, with_indicators=False)
     forms = [
         AnswerForm(request.POST, prefix=question_prefix(item.question), question=item.question) for item in page.current.items
     ]
     posted = [form for form in forms if form.is_posted]
-    result = section_answers_save(
-        dialogue=dialogue, user=request.user, submissions=[(form.question, form.answer()) for form in posted if form.is_valid()]
-    )
+    try:
+        result = section_answers_save(
+            dialogue=dialogue, user=request.user, submissions=[(form.question, form.answer()) for form in posted if form.is_valid()]
+        )
+    except DocumentationClosed as closed:
+        return _refused_as_closed(request, dialogue, page, posted, closed)
     for form in posted:
         if not form.is_valid():
             result.kept[str(form.question.pk)] = form.kept_draft()
@@ -141,11 +146,24 @@ def _section_post(request, dialogue: Dialogue, page, can_edit: bool):
     return redirect(url)
 
 
+def _refused_as_closed(request, dialogue: Dialogue, page, posted: list[AnswerForm], closed: DocumentationClosed):
+    """409 for a section posted after the dialogue was closed: nothing is saved, and every answer the user
+    posted that differs from what is saved is shown back, so no word is lost."""
+    saved = {item.question.pk: item.saved for item in page.current.items}
+    unsent = []
+    for form in posted:
+        mine = form.answer() if form.is_valid() else form.kept_draft()["mine"]
+        if not same_content(mine, saved[form.question.pk]):
+            unsent.append((form.question, answer_parts(form.question, mine)))
+    context = {"dialogue": dialogue, "page": page, "message": closed.message, "unsent": unsent}
+    return render(request, "dialogs/onsite/closed.html", context, status=409)
+
+
 def _answer_json(answer: Answer) -> dict:
     return {
         **answer.snapshot(),
         "revision": answer.revision,
-        "updated_by": person_name(answer.updated_by),
+        "updated_by": answer.updated_by_name,
         "updated_at": answer.updated_at.isoformat() if answer.revision else "",
         "updated_at_display": _clock(answer.updated_at) if answer.revision else "",
     }
@@ -168,6 +186,8 @@ def answer_autosave(request, pk: int, question_pk: int):
         return JsonResponse({"error": _("Svaret kunde inte läsas. Ladda om sidan och försök igen.")}, status=400)
     try:
         answer = answer_save(dialogue=dialogue, question=question, user=request.user, **form.answer())
+    except DocumentationClosed as closed:
+        return JsonResponse({"error": closed.message, "closed": True}, status=409)
     except AnswerConflict as conflict:
         return JsonResponse(
             {"error": _("Någon annan har sparat ett annat svar under tiden."), "server": _answer_json(conflict.current)},

@@ -13,15 +13,20 @@
 //     [data-answer-panel]                        where restore and conflict panels appear
 //   script#onsite-messages (json_script)         the translated texts this module shows
 //
+//   form[data-user]                              the signed-in user's id: drafts are kept per user
+//
 // Rules: a save names the revision it started from; the server refuses a stale one (409) and we show both
 // texts until the user chooses. Every edit is written to localStorage before it is sent, keyed by
-// dialogue + question + base revision, and removed only once the server has it, so a failed request, a lost
-// connection or a crashed tab never loses text: pending edits are retried when the connection returns, and
-// after a reload they are offered back instead of overwriting what is saved.
+// user + dialogue + question + base revision (see onsite-drafts.js), and removed only once the server has it,
+// so a failed request, a lost connection or a crashed tab never loses text: pending edits are retried when the
+// connection returns, and after a reload they are offered back instead of overwriting what is saved. Only the
+// user who wrote a draft is ever offered it; signing out removes it (signout.js). A closed dialogue refuses
+// saves (409 with a reason, no server copy): the text stays in the browser and the reason is shown.
+
+import { questionPrefix } from "./onsite-drafts.js";
 
 const DEBOUNCE_MS = 800;
 const RETRY_MS = 5000;
-const STORAGE_PREFIX = "pu-onsite";
 
 const messages = readMessages();
 
@@ -81,12 +86,11 @@ const storage = {
 // --- one question ----------------------------------------------------------------------------------------
 
 class AnswerField {
-  constructor(element, { dialogue, csrfToken, registry }) {
+  constructor(element, { user, dialogue, csrfToken, registry }) {
     this.element = element;
-    this.dialogue = dialogue;
+    this.draftPrefix = questionPrefix(user, dialogue, element.dataset.question);
     this.csrfToken = csrfToken;
     this.registry = registry;
-    this.questionId = element.dataset.question;
     this.url = element.dataset.autosaveUrl;
     this.label = element.dataset.questionText || "";
     this.revisionInput = element.querySelector("[data-answer-revision]");
@@ -163,7 +167,7 @@ class AnswerField {
   // --- drafts in localStorage ---
 
   keyFor(revision) {
-    return `${STORAGE_PREFIX}:${this.dialogue}:${this.questionId}:${revision}`;
+    return `${this.draftPrefix}${revision}`;
   }
 
   keepDraft() {
@@ -174,7 +178,7 @@ class AnswerField {
   }
 
   dropDrafts() {
-    for (const [key] of storage.entries(`${STORAGE_PREFIX}:${this.dialogue}:${this.questionId}:`)) {
+    for (const [key] of storage.entries(this.draftPrefix)) {
       storage.remove(key);
     }
     this.draftKey = null;
@@ -182,7 +186,7 @@ class AnswerField {
 
   storedDrafts() {
     return storage
-      .entries(`${STORAGE_PREFIX}:${this.dialogue}:${this.questionId}:`)
+      .entries(this.draftPrefix)
       .map(([key, draft]) => ({ key, revision: Number(key.split(":").pop()), ...draft }))
       .filter((draft) => draft.content)
       .sort((first, second) => second.at - first.at);
@@ -300,6 +304,12 @@ class AnswerField {
     }
     if (response.status === 409 && body && body.server) {
       this.showConflict(body.server);
+      return;
+    }
+    if (response.status === 409 && body && body.closed) {
+      // Closed or cancelled meanwhile: retrying will not help until the team reopens it.
+      this.blocked = true;
+      this.show("error", `${t("not_saved")} – ${body.error} ${t("kept_locally")}`);
       return;
     }
     if (response.status === 413 || response.status === 400) {
@@ -557,9 +567,9 @@ class OnsiteForm {
     this.announcer = document.querySelector("[data-onsite-announcer]");
     this.retryTimer = null;
     const csrfToken = form.querySelector('input[name="csrfmiddlewaretoken"]')?.value || "";
-    const dialogue = form.dataset.dialogue;
+    const { dialogue, user } = form.dataset;
     this.fields = [...form.querySelectorAll("[data-answer]")].map(
-      (element) => new AnswerField(element, { dialogue, csrfToken, registry: this }),
+      (element) => new AnswerField(element, { user, dialogue, csrfToken, registry: this }),
     );
     for (const field of this.fields) field.offerStoredDraft();
     window.addEventListener("online", () => this.retryNow());

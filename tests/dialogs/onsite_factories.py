@@ -77,3 +77,16 @@ def answer_everything(dialogue: Dialogue, user, label: str = "Svar") -> int:
     for question in questions:
         answer_save(dialogue=dialogue, question=question, user=user, base_revision=0, **full_answer(question, label))
     return len(questions)
+
+
+def close(world, dialogue: Dialogue) -> Dialogue:
+    """Take a dialogue planned for today through the normal course to "avslutad" (no follow-up meeting needed),
+    through the services, with its documentation shared."""
+    user = world.user("bestallare")
+    if dialogue.status != DialogueStatus.GENOMFORD:
+        dialogue_services.dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.GENOMFORD, user=user)
+    dialogue_services.dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.ATERKOPPLING_DELAD, user=user)
+    dialogue_services.dialogue_share_documentation(dialogue=dialogue, user=user)
+    dialogue_services.follow_up_waive(dialogue=dialogue, user=user, reason="Allt följs upp i nästa dialog.")
+    dialogue_services.dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.AVSLUTAD, user=user)
+    return Dialogue.objects.select_related("clinic__region", "guide_version").get(pk=dialogue.pk)

@@ -183,6 +183,13 @@ ROUTES += [
     Route("dialogs:dialogue_update", TEAM_OF_A_ON_A1, kwargs=_planned),
     Route("dialogs:dialogue_update", statuses(403, staff_a2=404, outsider=404), kwargs=_held),
     Route("dialogs:dialogue_transition", POST_ONLY, kwargs=_planned),
+    # Cancelling: the follow-up team, before the day (409 once held). Deleting a dialogue planned by mistake:
+    # the region's administrators and the person who planned it (the beställare in _planned); not the rest of
+    # the team, never the clinic (409 once held, with the reason).
+    Route("dialogs:dialogue_cancel", TEAM_OF_A_ON_A1, kwargs=_planned),
+    Route("dialogs:dialogue_cancel", statuses(409, staff_a1=403, staff_a2=404, outsider=404), kwargs=_held),
+    Route("dialogs:dialogue_delete", statuses(403, admin=200, bestallare=200, staff_a2=404, outsider=404), kwargs=_planned),
+    Route("dialogs:dialogue_delete", statuses(403, admin=409, bestallare=409, staff_a2=404, outsider=404), kwargs=_held),
     Route("dialogs:dialogue_ics", SEEN_WITH_CLINIC_A1, kwargs=_planned),
     Route("dialogs:dialogue_letter", SEEN_WITH_CLINIC_A1, kwargs=_planned),
     Route("dialogs:dialogue_letter_pdf", SEEN_WITH_CLINIC_A1, kwargs=_planned),

@@ -228,3 +228,45 @@ def test_two_simultaneous_saves_from_the_same_revision_never_lose_a_word(world, 
     answer = Answer.objects.get(question=target)
     assert loser_saw == winner == answer.text
     assert answer.revision == base_revision + 1 == answer.revisions.count()
+
+
+# --- A closed or cancelled dialogue ---------------------------------------------------------------------
+
+
+def test_nothing_is_saved_once_the_dialogue_is_closed_until_it_is_reopened(world, dialogue):
+    from dialogs.models.dialogue import DialogueStatus
+    from dialogs.services.answers import DocumentationClosed
+    from dialogs.services.dialogue import dialogue_transition
+    from tests.dialogs.onsite_factories import close
+
+    bo = world.user("bestallare")
+    save(dialogue, bo, text="Före stängning")
+    dialogue = close(world, dialogue)
+    with pytest.raises(DocumentationClosed, match="avslutad"):
+        save(dialogue, bo, base_revision=1, text="Efteråt")
+    with pytest.raises(DocumentationClosed):
+        section_answers_save(dialogue=dialogue, user=bo, submissions=[(question(dialogue, "p1-q03"), {"base_revision": 0, "text": "Ny"})])
+    assert [(a.text, a.revision) for a in Answer.objects.all()] == [("Före stängning", 1)]
+    assert AnswerRevision.objects.count() == 1
+
+    dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.ATERKOPPLING_DELAD, user=bo)  # one step back
+    assert save(dialogue, bo, base_revision=1, text="Rättat").revision == 2
+
+
+def test_nothing_is_saved_in_a_cancelled_dialogue(world, dialogue):
+    from dialogs.services.answers import DocumentationClosed
+    from dialogs.services.dialogue import dialogue_cancel
+
+    dialogue_cancel(dialogue=dialogue, user=world.user("bestallare"), reason="Sjukdom")
+    with pytest.raises(DocumentationClosed, match="inställd"):
+        save(dialogue, world.user("bestallare"), text="Ändå")
+    assert not Answer.objects.exists()
+
+
+def test_clinic_staff_are_refused_by_role_not_by_status(world, dialogue):
+    """Who comes before when: clinic staff meet 403 whatever the status, never the closed-dialogue message."""
+    from tests.dialogs.onsite_factories import close
+
+    dialogue = close(world, dialogue)
+    with pytest.raises(PermissionDenied):
+        save(dialogue, world.user("staff_a1"), text="Nej")

@@ -335,3 +335,120 @@ def test_preparation_is_closed_once_the_dialogue_is_held(world):
     dialogue = held(world)
     with pytest.raises(services.DialogueError):
         _prepare(dialogue, Party.BESTALLARE, world.user("bestallare"), questions=list(dialogue.guide_version.questions.all()[:2]))
+
+
+# --- Cancelling and deleting ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prepared", [False, True])
+def test_a_dialogue_that_has_not_taken_place_is_cancelled_with_its_reason_in_the_history(world, prepared):
+    dialogue = plan(world)
+    if prepared:
+        Dialogue.objects.filter(pk=dialogue.pk).update(status=DialogueStatus.FORBEREDELSE)
+        dialogue.refresh_from_db()
+    user = world.user("utveckling")
+    services.dialogue_cancel(dialogue=dialogue, user=user, reason="  Verksamhetschefen är sjuk.  ")
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.INSTALLD and dialogue.is_cancelled
+    last = dialogue.status_changes.order_by("-changed_at", "-pk").first()
+    assert (last.from_status, last.to_status, last.changed_by, last.note) == (
+        "forberedelse" if prepared else "planerad", "installd", user, "Verksamhetschefen är sjuk."
+    )
+
+
+def test_cancelling_needs_a_reason_also_through_the_plain_transition(world):
+    dialogue = plan(world)
+    user = world.user("bestallare")
+    with pytest.raises(ValidationError):
+        services.dialogue_cancel(dialogue=dialogue, user=user, reason="   ")
+    with pytest.raises(services.TransitionError, match="Skriv varför"):
+        services.dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.INSTALLD, user=user)
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.PLANERAD and dialogue.status_changes.count() == 1
+
+
+@pytest.mark.parametrize("status", [DialogueStatus.GENOMFORD, DialogueStatus.AVSLUTAD])
+def test_a_dialogue_that_has_taken_place_cannot_be_cancelled(world, status):
+    dialogue = held(world, status=status)
+    with pytest.raises(services.TransitionError, match="inte har genomförts"):
+        services.dialogue_cancel(dialogue=dialogue, user=world.user("bestallare"), reason="För sent")
+    dialogue.refresh_from_db()
+    assert dialogue.status == status
+
+
+def test_a_cancellation_made_by_mistake_is_undone_by_planning_it_again(world):
+    dialogue = plan(world)
+    user = world.user("bestallare")
+    services.dialogue_cancel(dialogue=dialogue, user=user, reason="Fel vårdcentral")
+    assert dialogue.next_statuses == [DialogueStatus.PLANERAD] and not dialogue.can_be_cancelled
+    services.dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.PLANERAD, user=user)
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.PLANERAD and dialogue.status_step == 1
+
+
+def test_a_cancelled_dialogue_is_off_the_progress_steps_and_can_no_longer_be_prepared_or_replanned(world):
+    dialogue = plan(world)
+    services.dialogue_cancel(dialogue=dialogue, user=world.user("bestallare"), reason="Flyttad")
+    assert dialogue.status_step == 0 and dialogue.is_documentation_closed
+    assert not dialogue.is_planning and not dialogue.is_held
+    with pytest.raises(services.DialogueError):
+        _write_preparation(world, dialogue)
+
+
+def test_a_dialogue_planned_by_mistake_is_deleted_with_its_team_participants_and_history(world):
+    dialogue = plan(world, participants=[services.ParticipantData("Vera", "verksamhetschef")])
+    assert services.dialogue_deletion_blocker(dialogue) == ""
+    services.dialogue_delete(dialogue=dialogue, user=world.user("bestallare"))
+    assert not Dialogue.objects.filter(pk=dialogue.pk).exists()
+    assert not TeamMember.objects.exists() and not ClinicParticipant.objects.exists()
+    assert not DialogueStatusChange.objects.exists()
+
+
+def test_a_cancelled_dialogue_with_nothing_written_may_still_be_deleted(world):
+    dialogue = plan(world)
+    services.dialogue_cancel(dialogue=dialogue, user=world.user("bestallare"), reason="Dubblett")
+    services.dialogue_delete(dialogue=dialogue, user=world.user("bestallare"))
+    assert not Dialogue.objects.exists()
+
+
+def _write_preparation(world, dialogue):
+    sections = list(dialogue.guide_version.sections.filter(parent=None).order_by("position")[:2])
+    services.preparation_save(
+        dialogue=dialogue, party=Party.BESTALLARE, user=world.user("bestallare"),
+        focus_section_ids=[section.pk for section in sections], focus_question_ids=[], overview_notes="",
+        data_sources=[], data_sources_other="", responsibility="",
+    )
+
+
+def _write_answer(world, dialogue):
+    from tests.dialogs.dialogue_factories import write_answer
+
+    write_answer(dialogue, "p1-q01", "Ett svar")
+
+
+def _write_feedback(world, dialogue):
+    from feedback.services import feedback_create
+
+    Dialogue.objects.filter(pk=dialogue.pk).update(status=DialogueStatus.GENOMFORD)
+    dialogue.refresh_from_db()
+    feedback_create(dialogue=dialogue, user=world.user("bestallare"))
+    Dialogue.objects.filter(pk=dialogue.pk).update(status=DialogueStatus.PLANERAD)  # moved back by mistake
+    dialogue.refresh_from_db()
+
+
+@pytest.mark.parametrize("write", [_write_preparation, _write_answer, _write_feedback])
+def test_a_dialogue_with_anything_written_in_it_is_not_deleted(world, write):
+    dialogue = plan(world)
+    write(world, dialogue)
+    dialogue.refresh_from_db()
+    assert "något redan är skrivet" in services.dialogue_deletion_blocker(dialogue)
+    with pytest.raises(services.DialogueError, match="Ställ in den i stället"):
+        services.dialogue_delete(dialogue=dialogue, user=world.user("admin"))
+    assert Dialogue.objects.filter(pk=dialogue.pk).exists()
+
+
+def test_a_held_dialogue_is_not_deleted_even_when_empty(world):
+    dialogue = held(world)
+    with pytest.raises(services.DialogueError, match="genomförts"):
+        services.dialogue_delete(dialogue=dialogue, user=world.user("admin"))
+    assert Dialogue.objects.filter(pk=dialogue.pk).exists()

@@ -220,6 +220,15 @@ def test_detail_page_runs_a_constant_number_of_queries(world, client_for, django
         client.get(url)
 
 
+
+def test_detail_page_names_the_agenda_by_its_heading_so_it_is_read_once(world, client_for):
+    dialogue = plan(world)
+    content = client_for("bestallare").get(reverse("dialogs:dialogue_detail", args=[dialogue.pk])).content.decode()
+    assert content.count("Dagens program") == 1
+    assert '<h2 id="agenda-heading" class="h5">Dagens program</h2>' in content
+    assert '<table class="table table-sm bg-white agenda-table" aria-labelledby="agenda-heading">' in content
+    assert "<caption>" not in content.split('id="agenda-heading"', 1)[1].split("</table>", 1)[0]
+
 # --- Preparation ------------------------------------------------------------------------------------------
 
 
@@ -482,3 +491,132 @@ def test_the_dialogue_page_links_the_clinics_indicators_and_presentation_mode(cl
     page = client_for(persona).get(reverse("dialogs:dialogue_detail", args=[dialogue.pk])).content.decode()
     assert reverse("indicators:clinic_indicators", args=[world.clinic_a1.pk]) in page
     assert reverse("indicators:clinic_presentation", args=[world.clinic_a1.pk]) in page
+
+
+# --- Cancelling and deleting ------------------------------------------------------------------------------
+
+
+def _cancel(client, dialogue, reason="Verksamhetschefen är sjuk; ny tid bokas."):
+    return client.post(reverse("dialogs:dialogue_cancel", args=[dialogue.pk]), {"reason": reason})
+
+
+def test_the_team_cancels_a_planned_dialogue_with_a_reason_the_clinic_reads(world, client_for):
+    dialogue = plan(world)
+    detail = reverse("dialogs:dialogue_detail", args=[dialogue.pk])
+    page = client_for("utveckling").get(detail).content.decode()
+    assert reverse("dialogs:dialogue_cancel", args=[dialogue.pk]) in page
+    response = _cancel(client_for("utveckling"), dialogue)
+    assert response.status_code == 302 and response["Location"] == detail
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.INSTALLD
+    for persona in ("utveckling", "staff_a1"):
+        page = client_for(persona).get(detail).content.decode()
+        assert 'data-testid="cancellation"' in page and "Verksamhetschefen är sjuk; ny tid bokas." in page
+        assert "Inställd av Uma Utveckling" in page and ">inställd</span>" in page
+        assert 'class="status-steps"' not in page
+
+
+def test_cancelling_without_a_reason_shows_the_error_and_changes_nothing(world, client_for):
+    dialogue = plan(world)
+    response = _cancel(client_for("bestallare"), dialogue, reason="   ")
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.PLANERAD
+
+
+@pytest.mark.parametrize("persona,status", [("staff_a1", 403), ("staff_a2", 404), ("outsider", 404)])
+def test_only_the_team_cancels(world, client_for, persona, status):
+    dialogue = plan(world)
+    assert _cancel(client_for(persona), dialogue).status_code == status
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.PLANERAD
+
+
+def test_a_held_dialogue_cannot_be_cancelled_through_the_page(world, client_for):
+    dialogue = held(world)
+    response = _cancel(client_for("bestallare"), dialogue)
+    assert response.status_code == 409 and "inte har genomförts" in response.content.decode()
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.GENOMFORD
+    page = client_for("bestallare").get(reverse("dialogs:dialogue_detail", args=[dialogue.pk])).content.decode()
+    assert reverse("dialogs:dialogue_cancel", args=[dialogue.pk]) not in page
+
+
+def test_cancelled_dialogues_leave_the_upcoming_lists_but_the_status_filter_finds_them(world, client_for):
+    from dialogs.selectors.dialogue import upcoming_dialogues_for_user
+
+    kept = plan(world, day=TODAY() + datetime.timedelta(days=3))
+    cancelled = plan(world, clinic=world.clinic_a2, day=TODAY() + datetime.timedelta(days=5))
+    services.dialogue_cancel(dialogue=cancelled, user=world.user("bestallare"), reason="Sammanslagning")
+    assert upcoming_dialogues_for_user(world.user("bestallare"), 5) == [kept]
+    assert client_for("bestallare").get(reverse("home")).context["upcoming_dialogues"] == [kept]
+    client = client_for("admin")
+    url = reverse("dialogs:dialogue_list")
+    assert list(client.get(url).context["page"].object_list) == [kept]
+    response = client.get(url + "?status=installd")
+    assert list(response.context["page"].object_list) == [cancelled]
+    assert '<option value="installd" selected>inställd</option>' in response.content.decode()
+    clinics = {clinic.name: clinic for clinic in client.get(reverse("dialogs:dialogue_clinics")).context["clinics"]}
+    assert clinics["Vårdcentral A2"].next_dialogue_date is None and clinics["Vårdcentral A2"].dialogue_count == 0
+
+
+def test_a_cancelled_dialogues_invitation_cancels_the_calendar_event(world, client_for):
+    import icalendar
+
+    dialogue = plan(world)
+    services.dialogue_cancel(dialogue=dialogue, user=world.user("bestallare"), reason="Inställd")
+    response = client_for("staff_a1").get(reverse("dialogs:dialogue_ics", args=[dialogue.pk]))
+    event = icalendar.Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["STATUS"]) == "CANCELLED" and str(event["UID"]) == f"dialogue-{dialogue.pk}@127.0.0.1:8000"
+    assert str(event["SUMMARY"]).startswith("Inställd: ")
+
+
+def test_the_planner_deletes_a_dialogue_planned_by_mistake_after_confirming(world, client_for):
+    dialogue = plan(world)
+    url = reverse("dialogs:dialogue_delete", args=[dialogue.pk])
+    client = client_for("bestallare")
+    assert url in client.get(reverse("dialogs:dialogue_detail", args=[dialogue.pk])).content.decode()
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and "Ja, ta bort dialogen" in confirm.content.decode()
+    assert Dialogue.objects.filter(pk=dialogue.pk).exists()
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == reverse("dialogs:dialogue_list")
+    assert not Dialogue.objects.filter(pk=dialogue.pk).exists()
+
+
+def test_an_administrator_may_delete_any_dialogue_of_the_region(world, client_for):
+    dialogue = plan(world, user=world.user("utveckling"))
+    assert client_for("admin").post(reverse("dialogs:dialogue_delete", args=[dialogue.pk])).status_code == 302
+    assert not Dialogue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "persona,status", [("utveckling", 403), ("staff_a1", 403), ("staff_a2", 404), ("outsider", 404)]
+)
+def test_nobody_else_deletes_and_the_rest_of_the_team_is_not_offered_it(world, client_for, persona, status):
+    dialogue = plan(world)
+    assert client_for(persona).post(reverse("dialogs:dialogue_delete", args=[dialogue.pk])).status_code == status
+    assert Dialogue.objects.filter(pk=dialogue.pk).exists()
+    if status == 403:
+        page = client_for(persona).get(reverse("dialogs:dialogue_detail", args=[dialogue.pk])).content.decode()
+        assert reverse("dialogs:dialogue_delete", args=[dialogue.pk]) not in page
+
+
+def test_a_planner_who_left_the_follow_up_team_no_longer_deletes(world, client_for):
+    from organisations.models import Membership, Role
+
+    dialogue = plan(world)
+    Membership.objects.filter(user=world.user("bestallare")).update(role=Role.VARDCENTRAL, clinic=world.clinic_a1, party="vardcentral")
+    assert client_for("bestallare").post(reverse("dialogs:dialogue_delete", args=[dialogue.pk])).status_code == 403
+    assert Dialogue.objects.filter(pk=dialogue.pk).exists()
+
+
+def test_deleting_a_dialogue_with_a_preparation_is_refused_with_the_reason(world, client_for):
+    dialogue = plan(world)
+    client = client_for("staff_a1")
+    client.post(reverse("dialogs:preparation_update", args=[dialogue.pk, "vardcentral"]), _preparation_post(dialogue, "p1", "p4"))
+    assert Preparation.objects.filter(dialogue=dialogue).exists()
+    response = client_for("bestallare").post(reverse("dialogs:dialogue_delete", args=[dialogue.pk]))
+    assert response.status_code == 409
+    assert "något redan är skrivet" in response.content.decode() and "Ja, ta bort" not in response.content.decode()
+    assert Dialogue.objects.filter(pk=dialogue.pk).exists()

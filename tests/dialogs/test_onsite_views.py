@@ -323,3 +323,114 @@ def test_an_answer_by_a_deleted_user_names_them_unknown(client_for, world, dialo
     assert "av okänd användare" in html(client.get(section_url(dialogue)))
     history = html(client.get(reverse("dialogs:answer_history", args=[dialogue.pk, question.pk])))
     assert "Ändring 1: okänd användare" in history
+
+
+# --- A closed or cancelled dialogue: read-only ------------------------------------------------------------
+
+
+def test_a_closed_dialogues_documentation_is_shown_read_only_with_how_to_reopen_it(client_for, world, dialogue):
+    from tests.dialogs.onsite_factories import close
+
+    answer_save(dialogue=dialogue, question=q(dialogue, "p1-q01"), user=world.user("bestallare"), base_revision=0, text="Sparad text")
+    dialogue = close(world, dialogue)
+    page = html(client_for("bestallare").get(section_url(dialogue)))
+    assert "Sparad text" in page and "Dialogen är avslutad." in page and "ändra statusen ett steg tillbaka" in page
+    assert "<textarea" not in page and "data-onsite-form" not in page and "onsite-autosave.js" not in page
+    clinic_page = html(client_for("staff_a1").get(section_url(dialogue)))
+    assert "Dialogen är avslutad." in clinic_page and "ett steg tillbaka" not in clinic_page
+
+
+def test_autosave_to_a_closed_dialogue_is_refused_with_the_reason_and_writes_nothing(client_for, world, dialogue):
+    from tests.dialogs.onsite_factories import close
+
+    target = q(dialogue, "p1-q01")
+    answer_save(dialogue=dialogue, question=target, user=world.user("bestallare"), base_revision=0, text="Sparad text")
+    dialogue = close(world, dialogue)
+    response = post_json(client_for("utveckling"), autosave_url(dialogue, target), {"base_revision": 1, "text": "Sent tillägg"})
+    assert response.status_code == 409
+    assert response.json()["closed"] is True and "avslutad" in response.json()["error"]
+    assert Answer.objects.get().text == "Sparad text" and Answer.objects.get().revision == 1
+
+
+def test_a_plain_post_to_a_closed_dialogue_saves_nothing_and_shows_the_text_back(client_for, world, dialogue):
+    from tests.dialogs.onsite_factories import close
+
+    dialogue = close(world, dialogue)
+    first, third = q(dialogue, "p1-q01"), q(dialogue, "p1-q03")
+    response = client_for("bestallare").post(
+        section_url(dialogue),
+        {f"q{first.pk}-base_revision": "0", f"q{first.pk}-text": "Skrivet för sent",
+         f"q{third.pk}-base_revision": "0", f"q{third.pk}-text": ""},
+    )
+    assert response.status_code == 409
+    page = html(response)
+    assert "inget har sparats" in page and "avslutad" in page and "Skrivet för sent" in page
+    assert third.text not in page  # an empty, unchanged answer is not repeated
+    assert not Answer.objects.exists()
+
+
+def test_reopening_one_step_back_makes_the_documentation_editable_again(client_for, world, dialogue):
+    from dialogs.models.dialogue import DialogueStatus
+    from tests.dialogs.onsite_factories import close
+
+    dialogue = close(world, dialogue)
+    client = client_for("bestallare")
+    client.post(reverse("dialogs:dialogue_transition", args=[dialogue.pk]), {"status": DialogueStatus.ATERKOPPLING_DELAD})
+    assert "<textarea" in html(client.get(section_url(dialogue)))
+    response = post_json(client, autosave_url(dialogue, q(dialogue, "p1-q01")), {"base_revision": 0, "text": "Rättat"})
+    assert response.status_code == 200 and Answer.objects.get().text == "Rättat"
+
+
+def test_a_cancelled_dialogues_documentation_is_read_only(client_for, world, dialogue):
+    from dialogs.services.dialogue import dialogue_cancel
+
+    dialogue_cancel(dialogue=dialogue, user=world.user("bestallare"), reason="Sjukdom")
+    client = client_for("bestallare")
+    page = html(client.get(section_url(dialogue)))
+    assert "Dialogen är inställd." in page and "<textarea" not in page
+    response = post_json(client, autosave_url(dialogue, q(dialogue, "p1-q01")), {"base_revision": 0, "text": "Ändå"})
+    assert response.status_code == 409 and "inställd" in response.json()["error"]
+    assert not Answer.objects.exists()
+
+
+# --- One rule for who changes a dialogue ------------------------------------------------------------------
+
+
+def test_a_team_member_who_lost_their_region_role_loses_access(client_for, world, dialogue):
+    from dialogs import access
+    from organisations.models import Membership
+
+    Membership.objects.filter(user=world.user("utveckling")).delete()
+    assert dialogue.team_members.filter(user=world.user("utveckling")).exists()
+    client = client_for("utveckling")
+    assert client.get(section_url(dialogue)).status_code == 404
+    assert post_json(client, autosave_url(dialogue, q(dialogue, "p1-q01")), {"base_revision": 0, "text": "Nej"}).status_code == 404
+    assert not access.can_edit_dialogue(world.user("utveckling"), dialogue)
+    assert not Answer.objects.exists()
+
+
+def test_a_team_member_who_became_clinic_staff_reads_but_no_longer_writes(client_for, world):
+    from dialogs import access
+    from organisations.models import Membership, Party, Role
+
+    dialogue = onsite_dialogue(world, shared=True)
+    Membership.objects.filter(user=world.user("utveckling")).update(role=Role.VARDCENTRAL, party=Party.VARDCENTRAL, clinic=world.clinic_a1)
+    client = client_for("utveckling")
+    assert "<textarea" not in html(client.get(section_url(dialogue)))
+    assert post_json(client, autosave_url(dialogue, q(dialogue, "p1-q01")), {"base_revision": 0, "text": "Nej"}).status_code == 403
+    assert not access.can_edit_dialogue(world.user("utveckling"), dialogue)
+
+
+@pytest.mark.parametrize(
+    "persona, allowed",
+    [("admin", True), ("bestallare", True), ("utveckling", True), ("staff_a1", False), ("staff_a2", False), ("outsider", False)],
+)
+def test_the_annotated_and_the_plain_rule_agree(world, dialogue, persona, allowed):
+    from dialogs import access
+    from dialogs.models.dialogue import Dialogue
+
+    user = world.user(persona)
+    annotated = access.with_editor_flag(Dialogue.objects.select_related("clinic__region"), user).get(pk=dialogue.pk)
+    plain = Dialogue.objects.select_related("clinic__region").get(pk=dialogue.pk)
+    assert access.can_edit_dialogue(user, annotated) is allowed
+    assert access.can_edit_dialogue(user, plain) is allowed
