@@ -78,7 +78,10 @@ def version_with_review(version: SharedVersion) -> tuple[DeckContent, list[Revie
     for comment in comments:
         by_section.setdefault(comment.section_key, []).append(comment)
     blocks = [
-        ReviewBlock(chart=block, image=svg_data_uri(block.svg or chart_svg(block, palette=palette, font=theme.font)))
+        ReviewBlock(
+            chart=block,
+            image=svg_data_uri(block.screen_svg or block.svg or chart_svg(block, palette=palette, font=theme.font)),
+        )
         if isinstance(block, ChartBlock)
         else ReviewBlock(section=block, comments=by_section.get(block.key, []))
         for block in content.outline()

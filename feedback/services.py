@@ -104,8 +104,9 @@ def prefill(dialogue: Dialogue) -> dict[str, tuple[list[str], list[dict]]]:
     content: dict[str, tuple[list[str], list[dict]]] = {key: ([], []) for key in bilaga3.SECTION_KEYS}
     for section_key, (kind, keys, positions) in PREFILL_QUESTIONS.items():
         answers = [by_key[key] for key in keys if key in by_key]
-        if not answers and not any(key in by_key for key in keys):
-            answers = [by_kind.get(kind, [])[i] for i in positions if i < len(by_kind.get(kind, []))]
+        if not answers:
+            of_kind = by_kind.get(kind, [])
+            answers = [of_kind[i] for i in positions if i < len(of_kind)]
         content[section_key] = ([line for answer in answers for line in text_lines(answer.text)], [])
     content[bilaga3.FIVE_P] = ([_("Plats: %(place)s") % {"place": dialogue.place}] if dialogue.place else [], [])
     content[bilaga3.FOLLOW_UP_MEETING] = _meeting_prefill(dialogue, by_key.get(BOOKING_QUESTION))
@@ -265,7 +266,7 @@ def chart_blocks(report: FeedbackReport) -> list[ChartBlock]:
     indicators = [chart.indicator for chart in report.charts.select_related("indicator__source")]
     if not indicators:
         return []
-    from indicators.charts import clinic_indicator_charts, to_pptx, to_svg
+    from indicators.charts import SCREEN_SVG, clinic_indicator_charts, to_pptx, to_svg
 
     blocks = []
     for indicator_chart in clinic_indicator_charts(report.dialogue.clinic, indicators):
@@ -297,6 +298,7 @@ def chart_blocks(report: FeedbackReport) -> list[ChartBlock]:
                 comparison=comparison,
                 kind="bar" if data.chart_type == "COLUMN_CLUSTERED" else "line",
                 svg=to_svg(spec),
+                screen_svg=to_svg(spec, **SCREEN_SVG),
                 notes="\n".join([spec.summary, *spec.notes]),
                 axis_min=data.value_axis_range[0] if data.value_axis_range else None,
                 axis_max=data.value_axis_range[1] if data.value_axis_range else None,

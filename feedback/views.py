@@ -62,7 +62,7 @@ def report_create(request, dialogue_pk: int):
 
 def report_detail(request, pk: int):
     report = access.get_report_for_user(request.user, pk)
-    versions = report.versions.select_related("shared_by").order_by("-number")
+    versions = list(report.versions.select_related("shared_by").order_by("-number"))
     return render(
         request,
         "feedback/report_detail.html",
@@ -72,7 +72,7 @@ def report_detail(request, pk: int):
             "sections": report.sections.all(),
             "charts": report.charts.select_related("indicator__source"),
             "versions": versions,
-            "latest": versions.first(),
+            "latest": versions[0] if versions else None,
         },
     )
 

@@ -1,6 +1,6 @@
 """The deck's content as plain, typed data: what both renderers (PPTX and PDF) draw from.
 
-A ``DeckContent`` is built from a feedback report (``feedback.services.deck_content_for_report``) or read back
+A ``DeckContent`` is built from a feedback report (``feedback.services.deck_content``) or read back
 from a shared version's snapshot (``DeckContent.from_dict``); the renderers never touch the database. Keeping
 one structure for both formats is what makes the PowerPoint and the PDF say the same thing.
 
@@ -123,10 +123,13 @@ class ChartBlock:
     interval: str = ""
     comparison: str = ""
     kind: ChartKind = "line"
-    svg: str = ""
+    svg: str = ""  # for the PDF
     notes: str = ""
     axis_min: float | None = None
     axis_max: float | None = None
+    # The same chart drawn for the page: narrower, with larger type (versions shared before it existed have
+    # only ``svg``).
+    screen_svg: str = ""
 
 
 @dataclass(frozen=True)

@@ -41,5 +41,15 @@ STAIRCASE_STEPS = [
 ]
 # The first step is what the follow-up dialogue supports; the clinic climbs the rest itself.
 STAIRCASE_DIALOGUE_STEPS = 1
+
+
+def staircase() -> list[dict]:
+    """The steps as the page and the PDF draw them: numbered, the dialogue's own step(s) marked."""
+    return [
+        {"number": index + 1, "label": label, "dialogue": index < STAIRCASE_DIALOGUE_STEPS}
+        for index, label in enumerate(STAIRCASE_STEPS)
+    ]
+
+
 STAIRCASE_CAPTION = _("Uppföljningsdialogen är första steget; vårdcentralen tar de följande.")
 FIGURE_ATTRIBUTION = _("Efter Nelson, Batalden & Godfrey, Quality by Design (2007).")

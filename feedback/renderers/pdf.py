@@ -9,7 +9,6 @@ makes, so no user text can make the renderer fetch a file or an address.
 from __future__ import annotations
 
 import base64
-import logging
 import math
 
 from django.template.loader import render_to_string
@@ -22,9 +21,6 @@ from feedback.renderers.content import THEME_FONTS, ChartBlock, DeckContent
 from feedback.renderers.svg import chart_svg
 
 TEMPLATE = "feedback/deck/pdf.html"
-
-# WeasyPrint logs every layout step at INFO; one deck would fill the log.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def render_pdf(content: DeckContent) -> bytes:
@@ -55,10 +51,7 @@ def render_pdf_html(content: DeckContent) -> str:
             "logo": _data_uri(theme.logo, _image_type(theme.logo)) if theme.logo else "",
             "blocks": blocks,
             "five_p": _five_p_layout(),
-            "staircase": [
-                {"number": index + 1, "label": label, "dialogue": index < figures.STAIRCASE_DIALOGUE_STEPS}
-                for index, label in enumerate(figures.STAIRCASE_STEPS)
-            ],
+            "staircase": figures.staircase(),
             "staircase_caption": figures.STAIRCASE_CAPTION,
             "attribution": figures.FIGURE_ATTRIBUTION,
         },

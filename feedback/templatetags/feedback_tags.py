@@ -14,10 +14,7 @@ def five_p_domains():
 
 @register.simple_tag
 def staircase_steps():
-    return [
-        {"number": index + 1, "label": label, "dialogue": index < figures.STAIRCASE_DIALOGUE_STEPS}
-        for index, label in enumerate(figures.STAIRCASE_STEPS)
-    ]
+    return figures.staircase()
 
 
 @register.simple_tag

@@ -1,7 +1,9 @@
 """Feedback pages and actions per persona: the team writes and shares, the clinic reads what was shared,
 comments and acknowledges, the team replies; downloads are authorized like the pages."""
 
+import base64
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -139,6 +141,26 @@ def test_the_clinic_reads_exactly_what_was_shared(world, client_for):
     assert download.content == services.file_of(version, "pptx")[0]
     assert client_for("staff_a1").get(report.get_absolute_url()).status_code == 403
 
+
+
+def _chart_images(page: str) -> list[str]:
+    return [base64.b64decode(uri).decode() for uri in re.findall(r'class="feedback-chart" src="data:image/svg\+xml;base64,([^"]+)"', page)]
+
+
+def test_the_page_shows_charts_drawn_for_the_screen_and_the_pdf_keeps_its_own(world, client_for):
+    version = services.feedback_share(report=factories.report(world, charts=1), user=world.user("bestallare"))
+    chart = version.snapshot["charts"][0]
+    assert 'width="800"' in chart["svg"] and 'width="640"' in chart["screen_svg"]
+    (image,) = _chart_images(client_for("staff_a1").get(version.get_absolute_url()).content.decode())
+    assert image == chart["screen_svg"]
+
+
+def test_a_version_shared_before_screen_charts_shows_its_pdf_chart(world, client_for):
+    version = services.feedback_share(report=factories.report(world, charts=1), user=world.user("bestallare"))
+    del version.snapshot["charts"][0]["screen_svg"]
+    version.save(update_fields=["snapshot"])
+    (image,) = _chart_images(client_for("staff_a1").get(version.get_absolute_url()).content.decode())
+    assert image == version.snapshot["charts"][0]["svg"]
 
 def test_a_newer_version_is_pointed_out_and_old_ones_stay(world, client_for):
     report = factories.report(world)
