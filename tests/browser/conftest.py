@@ -116,6 +116,27 @@ def page(browser_context):
     assert not unchecked, f"Pages visited without an axe-core check: {sorted(unchecked)}"
 
 
+@pytest.fixture
+def tablet_page(_browser, live_server):
+    """A page on a touch-screen tablet in portrait (768 × 1024, ``(pointer: coarse)`` matches), with the same
+    accessibility ledger rules as ``page``."""
+    context = _browser.new_context(
+        base_url=live_server.url, locale="sv-SE", viewport={"width": 768, "height": 1024}, has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    page = new_page(context)
+
+    def on_navigated(frame):
+        if frame == page.main_frame and frame.url.startswith("http"):
+            page._ledger.visited.add(_strip(frame.url))
+
+    page.on("framenavigated", on_navigated)
+    yield page
+    unchecked = page._ledger.visited - page._ledger.checked
+    context.close()
+    assert not unchecked, f"Pages visited without an axe-core check: {sorted(unchecked)}"
+
+
 def new_page(context):
     """A second page (e.g. in another browser context) with the same accessibility ledger rules."""
     page = context.new_page()

@@ -74,7 +74,9 @@ def test_planning_a_dialogue(page, world):
     dialogue = Dialogue.objects.get()
     assert page.url.endswith(f"/dialoger/{dialogue.pk}/")
     expect(page.get_by_test_id("dialogue-status")).to_have_text("planerad")
-    agenda = page.get_by_role("table", name="Dagens program")
+    # Named by its heading: "Dagens program" is read once, not again as a caption.
+    agenda = page.get_by_role("table", name="Dagens program", exact=True)
+    expect(page.get_by_text("Dagens program")).to_have_count(1)
     expect(agenda).to_contain_text("09:00–10:00")  # the guide's 08:30 block, moved to the chosen start
     expect(agenda).to_contain_text("14:30–15:00")
     expect(page.get_by_test_id("participants")).to_contain_text("Dana Distrikt, distriktssköterska")
@@ -233,3 +235,69 @@ def test_the_other_dialogue_pages_are_accessible(page, world):
     page.wait_for_load_state("load")
     assert_accessible(page, context="waiver without a reason")
     expect(page.locator(".invalid-feedback")).to_be_visible()
+
+
+def _press(page, control, context: str) -> None:
+    """Click a link or button that loads a page, and check the page that comes back with axe-core."""
+    control.click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context=context)
+
+
+def test_cancelling_a_planned_dialogue_and_the_clinic_sees_it_cancelled(page, second_context, world):
+    from tests.browser.conftest import new_page
+
+    dialogue = plan(world)
+    login(page, world.user("utveckling"))
+    visit(page, f"/dialoger/{dialogue.pk}/")
+    _press(page, page.get_by_role("link", name="Ställ in dialogen"), "cancel form")
+    _press(page, page.get_by_role("button", name="Ställ in dialogen"), "cancel without a reason")
+    expect(page.get_by_text("Detta fält måste fyllas i.")).to_be_visible()
+    page.get_by_label("Varför ställs dialogen in?").fill("Verksamhetschefen är sjuk; ny tid bokas i höst.")
+    _press(page, page.get_by_role("button", name="Ställ in dialogen"), "cancelled")
+    expect(page.get_by_test_id("dialogue-status")).to_have_text("inställd")
+    expect(page.get_by_test_id("cancellation")).to_contain_text("Verksamhetschefen är sjuk; ny tid bokas i höst.")
+    assert Dialogue.objects.get(pk=dialogue.pk).status == DialogueStatus.INSTALLD
+
+    visit(page, "/dialoger/oversikt/")
+    expect(page.get_by_test_id("dialogue-table").locator(".status-installd")).to_have_count(0)
+    visit(page, "/dialoger/oversikt/?status=installd")
+    expect(page.get_by_test_id("dialogue-table").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("dialogue-table").locator(".status-installd")).to_have_text("inställd")
+
+    clinic = new_page(second_context)
+    login(clinic, world.user("staff_a1"))
+    visit(clinic, f"/dialoger/{dialogue.pk}/")
+    expect(clinic.get_by_test_id("dialogue-status")).to_have_text("inställd")
+    expect(clinic.get_by_test_id("cancellation")).to_contain_text("ny tid bokas i höst")
+    expect(clinic.get_by_role("link", name="Ställ in dialogen")).to_have_count(0)
+    assert clinic._ledger.visited <= clinic._ledger.checked
+
+
+def test_deleting_a_dialogue_planned_by_mistake(page, world):
+    dialogue = plan(world)
+    login(page, world.user("bestallare"))
+    visit(page, f"/dialoger/{dialogue.pk}/")
+    _press(page, page.get_by_role("link", name="Ta bort dialogen"), "confirm delete")
+    _press(page, page.get_by_role("button", name="Ja, ta bort dialogen"), "deleted")
+    expect(page.get_by_text(f"Dialogen med {dialogue.clinic.name} är borttagen.")).to_be_visible()
+    assert not Dialogue.objects.filter(pk=dialogue.pk).exists()
+
+
+def test_a_section_posted_after_the_dialogue_closed_is_refused_on_an_accessible_page(page, world):
+    """The on-site page answers 409 with the posted text shown back when the dialogue was closed meanwhile
+    (dialogs/onsite/closed.html); axe-core checks that page too. The form is posted natively (no script
+    handlers), as a browser without JavaScript would."""
+    from tests.dialogs.onsite_factories import close, onsite_dialogue
+
+    dialogue = onsite_dialogue(world)
+    login(page, world.user("bestallare"))
+    visit(page, f"/dialoger/{dialogue.pk}/dokumentation/p1/")
+    close(world, dialogue)  # a colleague closes the dialogue while the page is open
+    page.locator('#fraga-p1-q01 [data-field="text"]').fill("Skrivet efter stängningen.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara avsnittet").evaluate("button => button.form.submit()")
+    assert_accessible(page, context="refused: closed")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentationen är låst – inget har sparats")
+    expect(page.get_by_test_id("documentation-closed")).to_contain_text("Dialogen är avslutad")
+    expect(page.get_by_text("Skrivet efter stängningen.")).to_be_visible()

@@ -129,3 +129,56 @@ def test_the_administrator_sets_the_theme_and_the_team_chooses_charts(page, worl
     page.wait_for_load_state("load")
     assert_accessible(page, context="charts chosen")
     expect(page.locator("#charts")).to_contain_text("Indikator 2")
+
+
+def _heights(page, locator) -> list[float]:
+    return [box["height"] for box in (element.bounding_box() for element in locator.all()) if box]
+
+
+def test_buttons_are_44_px_tall_on_a_touch_screen_and_compact_with_a_mouse(tablet_page, page, world):
+    from tests.feedback.factories import report, shared_version
+
+    version = shared_version(world)
+    login(tablet_page, world.user("bestallare"))
+    visit(tablet_page, f"/aterkoppling/{report(world).pk}/")
+    edit = tablet_page.get_by_role("link", name="Redigera Ett urval av styrkorna i verksamheten")
+    expect(edit).to_be_visible()
+    assert edit.bounding_box()["height"] >= 44
+    assert min(_heights(tablet_page, tablet_page.locator("main .btn"))) >= 44
+    assert tablet_page.evaluate("document.documentElement.scrollWidth") <= 768
+
+    tablet_page.context.clear_cookies()
+    login(tablet_page, world.user("staff_a1"))
+    visit(tablet_page, f"/aterkoppling/version/{version.pk}/")
+    send = tablet_page.locator("#section-strengths").get_by_role("button", name="Skicka kommentar")
+    assert send.bounding_box()["height"] >= 44
+    assert min(_heights(tablet_page, tablet_page.locator("main .btn"))) >= 44
+
+    # With a mouse the small buttons stay small.
+    login(page, world.user("staff_a1"))
+    visit(page, f"/aterkoppling/version/{version.pk}/")
+    assert page.locator("#section-strengths").get_by_role("button", name="Skicka kommentar").bounding_box()["height"] < 36
+
+
+SMALLEST_CHART_TEXT = """async image => {
+    const svg = new DOMParser().parseFromString(await (await fetch(image.src)).text(), "image/svg+xml").documentElement;
+    const base = Number(svg.getAttribute("font-size"));
+    const sizes = [...svg.querySelectorAll("text")].map(text => Number(text.getAttribute("font-size") || base));
+    return Math.min(...sizes) * image.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+}"""
+
+
+def test_chart_text_on_a_tablet_is_at_least_12_px(tablet_page, world):
+    from feedback import services
+    from tests.feedback.factories import report
+
+    version = services.feedback_share(report=report(world, charts=2), user=world.user("bestallare"))
+    login(tablet_page, world.user("staff_a1"))
+    visit(tablet_page, f"/aterkoppling/version/{version.pk}/")
+    images = tablet_page.locator("img.feedback-chart")
+    expect(images).to_have_count(2)
+    for image in images.all():
+        image.scroll_into_view_if_needed()
+        assert image.evaluate(SMALLEST_CHART_TEXT) >= 12
+        assert image.bounding_box()["x"] + image.bounding_box()["width"] <= 768
+    assert tablet_page.evaluate("document.documentElement.scrollWidth") <= 768

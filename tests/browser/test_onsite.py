@@ -80,6 +80,7 @@ def test_text_typed_offline_is_kept_and_sent_when_the_connection_returns(page, b
     expect(status_of(page, "p1-q03")).to_contain_text("finns kvar i webbläsaren")
     stored = page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:'))")
     assert len(stored) == 1 and stored[0].endswith(":0")
+    assert stored[0].startswith(f"pu-onsite:u{world.user('utveckling').pk}:{dialogue.pk}:")  # bound to the user
     assert_accessible(page, context="offline, pending")
     assert answer_text(dialogue, "p1-q03") == ""
 
@@ -263,3 +264,81 @@ def test_tablet_width_fits_and_stays_accessible(page, world, dialogue):
     notes(page, "p4-organisation-q01").fill("På surfplattan.")
     expect(status_of(page, "p4-organisation-q01")).to_have_text(SAVED)
     assert_accessible(page, context="tablet")
+
+
+def stored_drafts(page) -> list[str]:
+    return page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:'))")
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name=re.compile("Bo Beställare|Uma Utveckling")).click()
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_load_state("load")
+    assert "/konto/logga-in/" in page.url
+    assert_accessible(page, context="signed out")
+
+
+def test_unsent_text_on_a_shared_tablet_is_never_offered_to_the_next_person_and_goes_at_sign_out(page, world, dialogue):
+    bo, uma = world.user("bestallare"), world.user("utveckling")
+    login(page, bo)
+    visit(page, section_path(dialogue))
+    page.route("**/dokumentation/fragor/**", lambda route: route.abort("internetdisconnected"))
+    notes(page, "p1-q01").fill("Bos osända anteckning.")
+    expect(status_of(page, "p1-q01")).to_have_text(NOT_SAVED)
+    page.unroute("**/dokumentation/fragor/**")
+    assert stored_drafts(page) == [f"pu-onsite:u{bo.pk}:{dialogue.pk}:{dialogue.guide_version.questions.get(key='p1-q01').pk}:0"]
+
+    # Bo's session ends without signing out (the tablet is handed over); Uma signs in on the same browser.
+    page.context.clear_cookies()
+    login(page, uma)
+    visit(page, section_path(dialogue))
+    expect(question_box(page, "p1-q01").locator('[data-panel="restore"]')).to_have_count(0)
+    expect(notes(page, "p1-q01")).to_have_value("")
+    notes(page, "p1-q01").fill("Umas egen text.")
+    expect(status_of(page, "p1-q01")).to_have_text(SAVED)
+    assert answer_text(dialogue, "p1-q01") == "Umas egen text."  # Bo's text was never sent in Uma's name
+    sign_out(page)
+    assert len(stored_drafts(page)) == 1  # Uma's sign-out leaves Bo's text alone
+
+    login(page, bo)
+    visit(page, section_path(dialogue))
+    expect(question_box(page, "p1-q01").locator('[data-panel="restore"]')).to_contain_text("Bos osända anteckning.")
+    assert_accessible(page, context="Bo's own draft offered")
+    sign_out(page)
+    assert stored_drafts(page) == []
+
+
+def test_a_closed_dialogues_documentation_is_read_only(page, world, dialogue):
+    from tests.dialogs.onsite_factories import close
+
+    answer_save(dialogue=dialogue, question=dialogue.guide_version.questions.get(key="p1-q01"),
+                user=world.user("bestallare"), base_revision=0, text="Sparad före stängning.")
+    close(world, dialogue)
+    login(page, world.user("bestallare"))
+    visit(page, section_path(dialogue))
+    expect(page.get_by_test_id("documentation-closed")).to_contain_text("Dialogen är avslutad.")
+    expect(question_box(page, "p1-q01")).to_contain_text("Sparad före stängning.")
+    expect(page.locator("textarea")).to_have_count(0)
+    expect(page.get_by_role("button", name="Spara avsnittet")).to_have_count(0)
+    page.get_by_role("link", name="ändra statusen ett steg tillbaka").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="dialogue status")
+    page.get_by_role("button", name="Ändra till ”återkoppling delad”").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="reopened")
+    visit(page, section_path(dialogue))
+    expect(notes(page, "p1-q01")).to_have_value("Sparad före stängning.")
+
+
+def test_autosave_meeting_a_close_keeps_the_text_and_says_why(page, world, dialogue):
+    from tests.dialogs.onsite_factories import close
+
+    login(page, world.user("bestallare"))
+    visit(page, section_path(dialogue))
+    close(world, dialogue)  # a colleague closes the dialogue while the page is open
+    notes(page, "p1-q01").fill("Skrivet efter stängningen.")
+    expect(status_of(page, "p1-q01")).to_contain_text("Dialogen är avslutad")
+    expect(status_of(page, "p1-q01")).to_contain_text("finns kvar i webbläsaren")
+    assert_accessible(page, context="refused: closed")
+    assert answer_text(dialogue, "p1-q01") == ""
+    assert len(stored_drafts(page)) == 1

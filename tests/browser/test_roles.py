@@ -1,5 +1,7 @@
 """Each role signs in through the real login form and sees what it may, and only that."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible, login, visit
 
 
@@ -78,3 +80,27 @@ def test_skip_link_moves_keyboard_focus_to_the_main_content(page, world):
     assert skip.evaluate("element => element === document.activeElement")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_account_pages_are_accessible(page, world):
+    """The password pages a person reaches from the login page or the user menu (axe-core on each)."""
+    for path in ["/konto/aterstall/", "/konto/aterstall/skickat/", "/konto/aterstall/MQ/fel-kod/", "/konto/aterstall/klart/"]:
+        visit(page, path)
+    login(page, world.user("staff_a1"))
+    visit(page, "/konto/losenord/")
+    expect(page.get_by_role("heading", name="Byt lösenord")).to_be_visible()
+    visit(page, "/konto/losenord/klart/")
+
+
+def test_the_administrators_clinic_and_member_forms_are_accessible(page, world):
+    login(page, world.user("admin"))
+    membership = world.user("bestallare").memberships.get()
+    for path in [
+        "/vardcentraler/importera/",
+        f"/vardcentraler/{world.clinic_a1.pk}/redigera/",
+        "/medlemmar/ny/",
+        f"/medlemmar/{membership.pk}/redigera/",
+        f"/medlemmar/{membership.pk}/ta-bort/",
+    ]:
+        visit(page, path)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
