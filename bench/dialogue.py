@@ -32,13 +32,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from pagetiming import time_pages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 REGIONS = 21
 
 
 def _onsite_hooks():
-    """bench/onsite.py (the on-site documentation's benchmark and the shared ``summary`` of timings), loaded by
-    path: bench/ is not a package."""
+    """bench/onsite.py (the on-site documentation's benchmark), loaded by path: bench/ is not a package."""
     path = Path(__file__).with_name("onsite.py")
     spec = importlib.util.spec_from_file_location("bench_onsite", path)
     module = importlib.util.module_from_spec(spec)
@@ -173,26 +174,13 @@ def build(*, clinics: int, per_clinic: int, answers: bool, seed: int = 4) -> dic
 # --- Timings ---------------------------------------------------------------------------------------------
 
 
-def measure_pages(*, user, pages: dict[str, str], repeat: int, summary) -> dict:
-    """Median and p95 server time of each page (``summary`` turns timings into those figures)."""
-    from django.db import connection
+def measure_pages(*, user, pages: dict[str, str], repeat: int) -> dict:
+    """Median and p95 server time, queries and size of each page, as ``user`` sees it."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client()
     client.force_login(user)
-    results = {}
-    for name, url in pages.items():
-        client.get(url)  # warm up templates and the session
-        timings = []
-        for _run in range(repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (name, url, response.status_code)
-        results[name] = {**summary(timings), "queries": len(queries), "bytes": len(response.content)}
-    return results
+    return time_pages(client, pages, repeat=repeat)
 
 
 def main() -> None:
@@ -256,12 +244,15 @@ def main() -> None:
         in_region = [d for d in data["dialogues"] if d.clinic.region_id == region.pk]
         held = next(d for d in reversed(in_region) if d.status == DialogueStatus.AVSLUTAD)
         planned = next((d for d in in_region if d.status == DialogueStatus.PLANERAD), in_region[-1])
+        # A closed dialogue's documentation is read-only (autosaves answer 409), so the on-site timings use a
+        # fully answered dialogue that is still open.
+        open_held = (DialogueStatus.GENOMFORD, DialogueStatus.ATERKOPPLING_DELAD, DialogueStatus.UPPFOLJNING_BOKAD)
+        documented = next((d for d in reversed(in_region) if d.status in open_held), None)
         year = timezone.localdate().year - 1
         result["dialogues_in_measured_region"] = len(in_region)
         onsite = _onsite_hooks()
         result["pages"] = measure_pages(
             user=user,
-            summary=onsite.summary,
             repeat=args.repeat,
             pages={
                 "overview_list": reverse("dialogs:dialogue_list"),
@@ -274,14 +265,18 @@ def main() -> None:
 
         # Hooks for the on-site documentation's timings (bench/onsite.py): the on-site page of a fully answered
         # dialogue, one autosave, and autosave throughput against gunicorn.
-        if not args.skip_onsite and data["answers"]:
-            result.update(onsite.measure_onsite(dialogue=held, user=user, repeat=args.repeat))
+        if not args.skip_onsite and data["answers"] and documented is None:
+            result["onsite"] = "skipped: no answered dialogue open for documentation in the measured region"
+        elif not args.skip_onsite and data["answers"]:
+            result.update(onsite.measure_onsite(dialogue=documented, user=user, repeat=args.repeat))
             if not args.skip_throughput:
                 from dialogs.models import Question
 
                 team = data["team_by_region"][region.pk]
-                questions = list(Question.objects.filter(version_id=held.guide_version_id).order_by("pk")[: args.clients])
-                targets = [(team[n % len(team)], held, questions[n]) for n in range(args.clients)]
+                questions = list(
+                    Question.objects.filter(version_id=documented.guide_version_id).order_by("pk")[: args.clients]
+                )
+                targets = [(team[n % len(team)], documented, questions[n]) for n in range(args.clients)]
                 connections.close_all()
                 result["autosave_throughput"] = onsite.autosave_throughput(
                     targets=targets, database_url=database_url, clients=args.clients, requests_per_client=args.requests

@@ -19,37 +19,20 @@ import json
 import os
 import secrets
 import socket
-import statistics
 import string
 import subprocess
 import threading
 import time
 from pathlib import Path
 
+from pagetiming import summary, time_requests
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile (values need not be sorted)."""
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def summary(timings_ms: list[float]) -> dict:
-    return {
-        "runs": len(timings_ms),
-        "median_ms": round(statistics.median(timings_ms), 1),
-        "p95_ms": round(percentile(timings_ms, 0.95), 1),
-        "max_ms": round(max(timings_ms), 1),
-    }
 
 
 def measure_onsite(*, dialogue, user, repeat: int = 30) -> dict:
     """Median and p95 server time of the on-site page (its largest screen) and of one autosave."""
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from dialogs.selectors.onsite import onsite_page
@@ -60,37 +43,31 @@ def measure_onsite(*, dialogue, user, repeat: int = 30) -> dict:
     largest = max(page.screens, key=lambda screen: screen.total)
     url = reverse("dialogs:onsite_section", args=[dialogue.pk, largest.section.key])
     client.get(url)  # warm up templates
-    timings = []
-    for _run in range(repeat):
-        with CaptureQueriesContext(connection) as page_queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
+    timed = time_requests(lambda _run: client.get(url), repeat=repeat, what=url)
     result = {
         "onsite_page": {
-            **summary(timings),
-            "queries": len(page_queries),
+            **summary(timed.timings_ms),
+            "queries": timed.queries,
             "questions_on_screen": largest.total,
             "questions_in_dialogue": page.total,
             "answered": page.answered,
-            "bytes": len(response.content),
+            "bytes": len(timed.response.content),
         }
     }
 
     question = largest.items[0].question
     autosave_url = reverse("dialogs:answer_autosave", args=[dialogue.pk, question.pk])
-    revision = largest.items[0].revision
-    timings = []
-    for run in range(repeat):
-        body = json.dumps({"base_revision": revision, "text": f"Bänkmätning {run}: " + "text " * 200})
-        with CaptureQueriesContext(connection) as save_queries:
-            started = time.perf_counter()
-            response = client.post(autosave_url, body, content_type="application/json")
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (autosave_url, response.status_code, response.content[:200])
-        revision = response.json()["revision"]
-    result["autosave"] = {**summary(timings), "queries": len(save_queries)}
+    # Each autosave starts from the revision the previous one returned, as the page's script does.
+    revisions = [largest.items[0].revision]
+
+    def save(run: int):
+        body = json.dumps({"base_revision": revisions[-1], "text": f"Bänkmätning {run}: " + "text " * 200})
+        return client.post(autosave_url, body, content_type="application/json")
+
+    timed = time_requests(
+        save, repeat=repeat, what=autosave_url, after=lambda response: revisions.append(response.json()["revision"])
+    )
+    result["autosave"] = {**summary(timed.timings_ms), "queries": timed.queries}
     return result
 
 
