@@ -9,6 +9,7 @@ through the dialogs app's own transition service (see ``dialogue_mark_feedback_s
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ MAX_LINKS = 30
 MAX_CHARTS = 12
 COMMENT_MAX_LENGTH = 5_000
 
+logger = logging.getLogger(__name__)
+
 
 class FeedbackError(Exception):
     """A rule of the feedback's life was broken; the message is meant for the person who tried."""
@@ -65,6 +68,16 @@ class SectionConflict(FeedbackError):
     def __init__(self, section: FeedbackSection):
         super().__init__(_("Någon annan har sparat avsnittet medan du skrev. Jämför texterna och spara igen."))
         self.section = section
+
+
+class SharedFileMissing(FeedbackError):
+    """A shared version has no stored file of the format asked for. Sharing stores both files with the version in
+    one transaction, so this is a fault in the data (a file removed by hand, a restore gone wrong), not in the
+    request: it is logged, and the person who asked is told the file is not there."""
+
+    def __init__(self, version: SharedVersion, deck_format: str):
+        super().__init__(_("Filen saknas."))
+        self.version, self.deck_format = version, deck_format
 
 
 # --- Prefill from the dialogue ------------------------------------------------------------------------------
@@ -532,6 +545,10 @@ def file_of(version: SharedVersion, deck_format: str) -> tuple[bytes, str]:
     """A shared version's stored file and its content type."""
     data = SharedFile.objects.filter(version=version, format=deck_format).values_list("data", flat=True).first()
     if data is None:
-        raise FeedbackError(_("Filen saknas."))
+        logger.error(
+            "Shared version %s (number %s of feedback report %s) has no stored %s file",
+            version.pk, version.number, version.report_id, deck_format,
+        )
+        raise SharedFileMissing(version, deck_format)
     return bytes(data), CONTENT_TYPES[deck_format]
 

@@ -166,7 +166,12 @@ def version_detail(request, pk: int):
 
 def version_download(request, pk: int, fmt: str):
     version = access.get_version_for_user(request.user, pk)
-    data, _content_type = services.file_of(version, _deck_format(fmt))
+    try:
+        data, _content_type = services.file_of(version, _deck_format(fmt))
+    except services.SharedFileMissing:
+        context = {"version": version, "report": version.report, "file_format": DeckFormat(fmt).label,
+                   "team": access.can_edit_dialogue(request.user, version.report.dialogue)}
+        return render(request, "feedback/file_missing.html", context, status=404)
     return _attachment(data, fmt, _file_name(version.report, f"version-{version.number}"))
 
 

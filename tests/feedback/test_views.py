@@ -3,6 +3,7 @@ comments and acknowledges, the team replies; downloads are authorized like the p
 
 import base64
 import io
+import logging
 import re
 
 import pytest
@@ -10,7 +11,15 @@ from django.urls import reverse
 from PIL import Image
 
 from feedback import services
-from feedback.models import Acknowledgement, ClinicComment, FeedbackReport, RegionTheme, SharedVersion, TeamReply
+from feedback.models import (
+    Acknowledgement,
+    ClinicComment,
+    FeedbackReport,
+    RegionTheme,
+    SharedFile,
+    SharedVersion,
+    TeamReply,
+)
 from tests.feedback import factories
 from tests.feedback.conftest import HOSTILE, SCRIPT
 
@@ -170,6 +179,33 @@ def test_a_newer_version_is_pointed_out_and_old_ones_stay(world, client_for):
     assert second.get_absolute_url() in page
     old_pdf = client_for("staff_a1").get(reverse("feedback:version_download", kwargs={"pk": first.pk, "fmt": "pdf"}))
     assert old_pdf.status_code == 200 and old_pdf.content[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize("persona", ["staff_a1", "bestallare"])
+def test_a_shared_file_that_is_missing_answers_a_page_in_swedish_and_is_logged(world, client_for, caplog, persona):
+    version = factories.shared_version(world)
+    SharedFile.objects.filter(version=version, format="pdf").delete()
+    url = reverse("feedback:version_download", kwargs={"pk": version.pk, "fmt": "pdf"})
+    with caplog.at_level(logging.ERROR, logger="feedback.services"):
+        response = client_for(persona).get(url)
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert '<html lang="sv">' in page and "Filen saknas" in page
+    assert "PDF-filen för version 1 av återkopplingen till Vårdcentral A1 finns inte på servern." in page
+    assert f'href="{version.get_absolute_url()}"' in page
+    (record,) = [record for record in caplog.records if record.name == "feedback.services"]
+    assert record.levelno == logging.ERROR
+    assert f"Shared version {version.pk} " in record.getMessage() and "no stored pdf file" in record.getMessage()
+    pptx = client_for(persona).get(reverse("feedback:version_download", kwargs={"pk": version.pk, "fmt": "pptx"}))
+    assert pptx.status_code == 200 and pptx.content[:2] == b"PK"  # the other file is still there
+
+
+def test_a_missing_shared_file_is_still_hidden_from_other_clinics(world, client_for):
+    version = factories.shared_version(world)
+    SharedFile.objects.filter(version=version).delete()
+    url = reverse("feedback:version_download", kwargs={"pk": version.pk, "fmt": "pdf"})
+    response = client_for("staff_a2").get(url)
+    assert response.status_code == 404 and "Vårdcentral A1" not in response.content.decode()
 
 
 def test_the_clinic_comments_and_acknowledges_and_the_team_replies(world, client_for):
