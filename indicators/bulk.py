@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -155,11 +156,12 @@ _FIXED = {"int8": ">i8", "int2": ">i2", "float8": ">f8", "date": ">i4"}
 _BLOCK_ROWS = 200_000
 
 
-def _pg_binary(fields: list[_Field]):
+def _pg_binary(fields: list[_Field], sent: Callable[[int], None] | None = None):
     """The rows in PostgreSQL's binary COPY format, as blocks of bytes to send one after the other (the
     server works on one block while the next is built). A row's width depends only on which of its fields
     are NULL and which text each text field holds, so the rows are grouped by that and each block is one
-    fixed-width numpy record array. Row order within a group is kept; COPY does not care about the rest."""
+    fixed-width numpy record array. Row order within a group is kept; COPY does not care about the rest.
+    ``sent(rows)`` is called after each block has been handed to COPY, with the number of rows in it."""
     n = len(fields[0].values)
     group = np.zeros(n, dtype=np.int64)
     field_codes, shapes = [], []  # per field: code per row, and numpy type per code (None = NULL)
@@ -200,6 +202,8 @@ def _pg_binary(fields: list[_Field]):
                 else:
                     records[f"f{index}"] = field.values[rows]
             yield records.tobytes()
+            if sent is not None:
+                sent(len(rows))
     yield (-1).to_bytes(2, "big", signed=True)
 
 
@@ -217,10 +221,12 @@ _OBSERVATION_COLUMNS = [*OBSERVATION_FIELDS, "batch_id", "owner_id"]
 SQLITE_CHUNK = 50_000
 
 
-def insert_observations(cursor, rows: pd.DataFrame, *, batch_id: int, owner_id: int) -> None:
+def insert_observations(
+    cursor, rows: pd.DataFrame, *, batch_id: int, owner_id: int, sent: Callable[[int], None] | None = None
+) -> None:
     """Insert ``rows`` (a frame of codes with :data:`KEY`, ``granularity``, the numbers and ``status``) as
     new observations of the batch, owned by its region. The unique indexes still guard against a row that
-    exists already."""
+    exists already. ``sent(rows)`` is told each time another part of the rows has gone to the database."""
     if not len(rows):
         return
     table = Observation._meta.db_table
@@ -244,7 +250,7 @@ def insert_observations(cursor, rows: pd.DataFrame, *, batch_id: int, owner_id: 
             _Field("int8", np.full(len(rows), batch_id, dtype=np.int64)),
             _Field("int8", np.full(len(rows), owner_id, dtype=np.int64)),
         ]
-        _copy_in(cursor, table, _OBSERVATION_COLUMNS, _pg_binary(fields))
+        _copy_in(cursor, table, _OBSERVATION_COLUMNS, _pg_binary(fields, sent))
         return
 
     def text(name: str, vocabulary: tuple[str, ...]) -> list[str]:
@@ -267,7 +273,10 @@ def insert_observations(cursor, rows: pd.DataFrame, *, batch_id: int, owner_id: 
     sql = f"INSERT INTO {table} ({', '.join(_OBSERVATION_COLUMNS)}) VALUES ({', '.join(['%s'] * len(columns))})"
     values = list(zip(*columns))
     for start in range(0, len(values), SQLITE_CHUNK):
-        cursor.executemany(sql, values[start : start + SQLITE_CHUNK])
+        chunk = values[start : start + SQLITE_CHUNK]
+        cursor.executemany(sql, chunk)
+        if sent is not None:
+            sent(len(chunk))
 
 
 def apply_changes(cursor, changes: pd.DataFrame, *, batch_id: int) -> None:

@@ -20,7 +20,6 @@ same file twice finds every row unchanged and writes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +33,7 @@ from indicators import bulk, parsers
 from indicators.models import (
     BatchStatus,
     ImportBatch,
+    ImportStage,
     Indicator,
     Observation,
     ObservationChange,
@@ -42,6 +42,7 @@ from indicators.models import (
     UnitKind,
 )
 from indicators.parsers import RowError
+from indicators.progress import ImportProgress
 from organisations.models import Clinic, Region
 
 ERROR_REPORT_LIMIT = 5000
@@ -446,15 +447,6 @@ def _serialize_imports() -> None:
 # --- the service -----------------------------------------------------------------------------------------------
 
 
-def _progress(batch: ImportBatch, percent: int, **fields) -> None:
-    """Progress is saved in its own small write outside the import's transaction, so the page that polls
-    can see it while the import runs."""
-    batch.progress = percent
-    for name, value in fields.items():
-        setattr(batch, name, value)
-    ImportBatch.objects.filter(pk=batch.pk).update(progress=percent, **fields)
-
-
 def _batch_content(batch: ImportBatch) -> bytes:
     if not batch.file:
         raise ImportFileError(_("Filen till import #%(pk)s finns inte kvar.") % {"pk": batch.pk})
@@ -465,64 +457,93 @@ def _batch_content(batch: ImportBatch) -> bytes:
     return content
 
 
+# Progress (percent) at the start of each stage; the write stage moves from WRITE_FROM to WRITE_TO as the
+# rows go to the database.
+MATCH_FROM, COMPARE_FROM, WRITE_FROM, WRITE_TO = 40, 55, 70, 98
+
+
 def observations_import(
-    *,
-    batch: ImportBatch,
-    valid_rows_only: bool,
-    dry_run: bool,
-    content: bytes | None = None,
-    progress: Callable[[int], None] | None = None,
+    *, batch: ImportBatch, valid_rows_only: bool, dry_run: bool, content: bytes | None = None
 ) -> ImportReport:
     """Import the batch's file (or ``content``) into the region of the batch, or only report what would
     happen (``dry_run``). Rows with errors stop the whole import unless ``valid_rows_only``.
 
     Not one ``@transaction.atomic`` around everything, on purpose: parsing and matching only read, and
     the progress they report must be visible to the page that polls; every write to observations happens
-    in the single atomic block at the end, so nothing partial is ever written.
+    in the single atomic block at the end, so nothing partial is ever written. A dry run writes nothing,
+    so it compares without that block and without waiting for another import's lock.
     """
-    report_progress = progress or (lambda percent: _progress(batch, percent))
-    _progress(batch, 2, status=BatchStatus.RUNNING, started_at=timezone.now(), message="")
-    if content is None:
-        content = _batch_content(batch)
-    parsed = parsers.parse_file(filename=batch.file_name, content=content, max_bytes=settings.MAX_IMPORT_BYTES)
-    del content
-    report_progress(40)
-    report = ImportReport(format=parsed.format, total_rows=parsed.total_rows, dry_run=dry_run)
-    frame, resolve_errors = _resolve(parsed.frame, resolver=_Resolver(batch.region), fmt=parsed.format)
-    errors = sorted(parsed.errors + resolve_errors, key=lambda error: (error.line or 0))
-    report.errors = errors
-    report.rejected = max(report.total_rows - len(frame), 0) if not parsed.file_errors else report.total_rows
-    report_progress(55)
+    progress = ImportProgress(batch)
+    try:
+        progress.report(2, ImportStage.READ, status=BatchStatus.RUNNING, started_at=timezone.now(), message="")
+        if content is None:
+            content = _batch_content(batch)
+        parsed = parsers.parse_file(filename=batch.file_name, content=content, max_bytes=settings.MAX_IMPORT_BYTES)
+        del content
+        progress.report(MATCH_FROM, ImportStage.MATCH)
+        report = ImportReport(format=parsed.format, total_rows=parsed.total_rows, dry_run=dry_run)
+        frame, resolve_errors = _resolve(parsed.frame, resolver=_Resolver(batch.region), fmt=parsed.format)
+        report.errors = sorted(parsed.errors + resolve_errors, key=lambda error: (error.line or 0))
+        report.rejected = max(report.total_rows - len(frame), 0) if not parsed.file_errors else report.total_rows
 
-    file_level = bool(parsed.file_errors) or report.total_rows == 0
-    refuse = file_level or (bool(errors) and not valid_rows_only and not dry_run)
-    if not refuse:
-        rows = _rows(frame)
-        del frame
-        try:
-            with transaction.atomic():
-                _serialize_imports()
-                plan = _plan(rows, owner_id=batch.region_id)
-                del rows
-                report.added, report.changed = plan.counts["added"], plan.counts["changed"]
-                report.unchanged, report.removed = plan.counts["unchanged"], plan.counts["removed"]
-                report_progress(75)
-                if not dry_run:
-                    with connection.cursor() as cursor:
-                        bulk.apply_changes(cursor, plan.changes, batch_id=batch.pk)
-                        bulk.insert_observations(cursor, plan.added, batch_id=batch.pk, owner_id=batch.region_id)
-                        if plan.counts["added"] + plan.counts["removed"] >= ANALYZE_AFTER_ROWS:
-                            # Fresh statistics, so later queries are planned for the table's real size.
-                            cursor.execute(f"ANALYZE {Observation._meta.db_table}")
-                    report.written = True
-        except IntegrityError as error:
-            if not _is_unique_violation(error):
-                raise  # a broken rule of the table is a bug, not something the user can fix
-            raise ImportFileError(
-                _("En annan import skrev samma värden samtidigt. Ingenting har importerats; kör importen igen.")
-            ) from error
-    _finish(batch, report=report, refused=refuse, file_level=file_level, valid_rows_only=valid_rows_only)
+        file_level = bool(parsed.file_errors) or report.total_rows == 0
+        refuse = file_level or (bool(report.errors) and not valid_rows_only and not dry_run)
+        if not refuse:
+            rows = _rows(frame)
+            del frame
+            if dry_run:
+                progress.report(COMPARE_FROM, ImportStage.COMPARE)
+                _count(report, _plan(rows, owner_id=batch.region_id))
+            else:
+                _write(rows, batch=batch, report=report, progress=progress)
+        _finish(batch, report=report, refused=refuse, file_level=file_level, valid_rows_only=valid_rows_only)
+    finally:
+        progress.close()
     return report
+
+
+def _count(report: ImportReport, plan: _Plan) -> None:
+    report.added, report.changed = plan.counts["added"], plan.counts["changed"]
+    report.unchanged, report.removed = plan.counts["unchanged"], plan.counts["removed"]
+
+
+def _write(rows: pd.DataFrame, *, batch: ImportBatch, report: ImportReport, progress: ImportProgress) -> None:
+    """Plan and write under the import lock, in one transaction, reporting the write as it goes where the
+    polling page can see it (``progress.live``), else naming the whole stage up front."""
+    progress.report(COMPARE_FROM, ImportStage.COMPARE if progress.live else ImportStage.COMPARE_WRITE)
+    try:
+        with progress.writing(), transaction.atomic():
+            _serialize_imports()
+            plan = _plan(rows, owner_id=batch.region_id)
+            del rows
+            _count(report, plan)
+            total = max(len(plan.changes) + len(plan.added), 1)
+            written = 0
+
+            def sent(count: int) -> None:
+                nonlocal written
+                written += count
+                progress.report(WRITE_FROM + (WRITE_TO - WRITE_FROM) * written // total)
+
+            progress.report(
+                WRITE_FROM,
+                ImportStage.WRITE if progress.live else None,
+                added_count=report.added, changed_count=report.changed, removed_count=report.removed,
+            )
+            with connection.cursor() as cursor:
+                bulk.apply_changes(cursor, plan.changes, batch_id=batch.pk)
+                sent(len(plan.changes))
+                bulk.insert_observations(cursor, plan.added, batch_id=batch.pk, owner_id=batch.region_id, sent=sent)
+                if plan.counts["added"] + plan.counts["removed"] >= ANALYZE_AFTER_ROWS:
+                    # Fresh statistics, so later queries are planned for the table's real size.
+                    cursor.execute(f"ANALYZE {Observation._meta.db_table}")
+            report.written = True
+    except IntegrityError as error:
+        if not _is_unique_violation(error):
+            raise  # a broken rule of the table is a bug, not something the user can fix
+        raise ImportFileError(
+            _("En annan import skrev samma värden samtidigt. Ingenting har importerats; kör importen igen.")
+        ) from error
 
 
 def _finish(batch: ImportBatch, *, report: ImportReport, refused: bool, file_level: bool, valid_rows_only: bool) -> None:
@@ -558,11 +579,13 @@ def _finish(batch: ImportBatch, *, report: ImportReport, refused: bool, file_lev
     ]
     batch.message = message
     batch.progress = 100
+    batch.stage = ""
     batch.finished_at = timezone.now()
     batch.save(
         update_fields=[
             "format", "status", "valid_rows_only", "total_rows", "added_count", "changed_count", "unchanged_count",
-            "removed_count", "rejected_count", "error_count", "error_report", "message", "progress", "finished_at",
+            "removed_count", "rejected_count", "error_count", "error_report", "message", "progress", "stage",
+            "finished_at",
         ]
     )
 
@@ -570,7 +593,7 @@ def _finish(batch: ImportBatch, *, report: ImportReport, refused: bool, file_lev
 def import_batch_fail(*, batch: ImportBatch, message: str) -> None:
     """Mark a batch that stopped on an unexpected problem; its writes were rolled back with its transaction."""
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.FAILED, message=message[:2000], finished_at=timezone.now(), progress=100
+        status=BatchStatus.FAILED, message=message[:2000], finished_at=timezone.now(), progress=100, stage=""
     )
 
 

@@ -18,7 +18,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from organisations.models import Clinic, Region
 
@@ -147,6 +149,22 @@ class BatchStatus(models.TextChoices):
     ROLLED_BACK = "rolled_back", _("återställd")
 
 
+class ImportStage(models.TextChoices):
+    """The step a running import (or rollback) is on, named on the batch page while it works."""
+
+    READ = "read", _("Läser filen…")
+    MATCH = "match", _("Matchar indikatorer och enheter…")
+    COMPARE = "compare", _("Jämför med lagrade värden…")
+    WRITE = "write", _("Skriver värdena…")
+    # Where nothing can be reported from inside the import's transaction (SQLite has one writer), comparing
+    # and writing are one stage of unknown length.
+    COMPARE_WRITE = "compare_write", _("Jämför med lagrade värden och skriver ändringarna…")
+
+
+# Stages whose length cannot be measured: the page shows an indeterminate bar rather than one standing still.
+UNMEASURED_STAGES = {ImportStage.COMPARE_WRITE}
+
+
 class ImportBatch(models.Model):
     """One uploaded file and what importing it did: provenance for every observation it wrote.
 
@@ -172,6 +190,7 @@ class ImportBatch(models.Model):
     valid_rows_only = models.BooleanField(_("bara giltiga rader"), default=False)
     confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("förlopp (%)"), default=0)
+    stage = models.CharField(_("steg"), max_length=16, choices=ImportStage.choices, blank=True)
     total_rows = models.PositiveIntegerField(_("rader i filen"), default=0)
     added_count = models.PositiveIntegerField(_("nya"), default=0)
     changed_count = models.PositiveIntegerField(_("ändrade"), default=0)
@@ -211,6 +230,23 @@ class ImportBatch(models.Model):
     def is_active(self) -> bool:
         """Work is pending or under way: the page polls for progress."""
         return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+
+    @property
+    def progress_is_measured(self) -> bool:
+        """False while the batch is on a stage whose progress cannot be told (see UNMEASURED_STAGES)."""
+        return self.stage not in UNMEASURED_STAGES
+
+    @property
+    def stage_label(self) -> str:
+        """What the running batch is doing, in words ("Skriver 12 000 värden…")."""
+        if not self.is_active or not self.stage:
+            return ""
+        if self.stage == ImportStage.WRITE:
+            count = self.added_count + self.changed_count + self.removed_count
+            return ngettext("Skriver %(count)s värde…", "Skriver %(count)s värden…", count) % {
+                "count": number_format(count, force_grouping=True)
+            }
+        return str(ImportStage(self.stage).label)
 
     @property
     def can_confirm(self) -> bool:

@@ -99,5 +99,6 @@ def import_batch_confirm(*, batch: ImportBatch, valid_rows_only: bool) -> Import
     batch.valid_rows_only = valid_rows_only
     batch.status = BatchStatus.QUEUED
     batch.progress = 0
-    batch.save(update_fields=["confirmed_at", "valid_rows_only", "status", "progress"])
+    batch.stage = ""
+    batch.save(update_fields=["confirmed_at", "valid_rows_only", "status", "progress", "stage"])
     return batch

@@ -198,6 +198,8 @@ def batch_status(request, pk: int):
             "label": batch.get_status_display(),
             "progress": batch.progress,
             "active": batch.is_active,
+            "stage": batch.stage_label,
+            "measured": batch.progress_is_measured,
         }
     )
 

@@ -1,6 +1,8 @@
-// Import progress: polls the batch's small JSON status URL and moves the progress bar; reloads the page
-// (which then shows the preview or the result) when the work is done. Without JavaScript the page still
-// works: it shows the progress at load time and a link to refresh.
+// Import progress: polls the batch's small JSON status URL, names the stage the import is on and moves the
+// progress bar; a stage whose length cannot be measured (``measured: false``) gets an indeterminate bar –
+// full width, moving stripes, no value – rather than one standing still. Reloads the page (which then shows
+// the preview or the result) when the work is done. Without JavaScript the page still works: it shows the
+// stage and progress at load time and a link to refresh.
 (function () {
   "use strict";
   var box = document.querySelector("[data-import-progress]");
@@ -11,10 +13,21 @@
   var url = box.getAttribute("data-status-url");
   var delay = 1000;
 
+  function capitalised(words) {
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
   function show(state) {
-    bar.style.width = state.progress + "%";
-    meter.setAttribute("aria-valuenow", String(state.progress));
-    text.textContent = state.label + " – " + state.progress + " %";
+    var words = capitalised(state.stage || state.label);
+    if (state.measured) {
+      bar.style.width = state.progress + "%";
+      meter.setAttribute("aria-valuenow", String(state.progress));
+      words += " – " + state.progress + " %";
+    } else {
+      bar.style.width = "100%";
+      meter.removeAttribute("aria-valuenow");
+    }
+    if (text.textContent !== words) text.textContent = words;
   }
 
   function poll() {

@@ -68,7 +68,8 @@ def test_large_files_run_in_the_worker_with_progress(world, client_for, library,
         page = admin.get(batch.get_absolute_url()).content.decode()
         assert "data-import-progress" in page and "js/import-progress.js" in page and 'role="status"' in page
         status = admin.get(reverse("indicators:batch_status", args=[batch.pk])).json()
-        assert status == {"status": "queued", "label": "i kö", "progress": 0, "active": True}
+        assert status == {"status": "queued", "label": "i kö", "progress": 0, "active": True, "stage": "",
+                          "measured": True}
         callbacks[0]()  # the worker picks the task up (ImmediateBackend in tests)
         status = admin.get(reverse("indicators:batch_status", args=[batch.pk])).json()
         assert status["status"] == "previewed" and status["progress"] == 100 and not status["active"]
