@@ -438,7 +438,8 @@ def _is_unique_violation(error: IntegrityError) -> bool:
 def _serialize_imports() -> None:
     """One import writes at a time (PostgreSQL: a transaction-level advisory lock), so two imports never
     both plan to add the same observation. SQLite serializes writers by itself; a clash there surfaces as
-    an IntegrityError, which the caller reports."""
+    an IntegrityError, which the caller reports. A dry run takes no lock: it writes no observation (only
+    its own batch's counts), so it may compare while another import writes."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])

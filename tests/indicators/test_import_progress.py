@@ -2,7 +2,7 @@
 progress as it happens (through a second connection, while the import's transaction is still open)."""
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from indicators import bulk, imports
@@ -113,3 +113,26 @@ def test_a_stage_of_unknown_length_shows_an_indeterminate_bar_not_a_number(world
     page = admin.get(batch.get_absolute_url()).content.decode()
     assert "Jämför med lagrade värden och skriver ändringarna…<" in page
     assert "aria-valuenow" not in page and "width: 100%" in page and "55 %" not in page
+
+
+# --- the import lock ------------------------------------------------------------------------------------------
+
+
+@postgresql_only
+def test_a_dry_run_does_not_wait_for_an_import_that_is_writing(world, run_import):
+    """A dry run only reads, so it previews while another import holds the import lock; a real import waits
+    for it (here: gives up after the lock timeout, which proves the lock was held)."""
+    other_import = connection.copy()
+    try:
+        with other_import.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [imports.IMPORT_LOCK_KEY])
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        data = generic_file(*_rows(2))
+        batch, report = run_import(data, dry_run=True)
+        assert (batch.status, report.added) == (BatchStatus.PREVIEWED, 2)
+        with pytest.raises(OperationalError, match="lock timeout"):
+            run_import(data)
+    finally:
+        other_import.close()
+    assert not Observation.objects.exists()
