@@ -23,7 +23,7 @@
 // user who wrote a draft is ever offered it; signing out removes it (signout.js). A closed dialogue refuses
 // saves (409 with a reason, no server copy): the text stays in the browser and the reason is shown.
 
-import { questionPrefix } from "./onsite-drafts.js";
+import { draftEntries, questionPrefix, removeDraft, storeDraft } from "./onsite-drafts.js";
 
 const DEBOUNCE_MS = 800;
 const RETRY_MS = 5000;
@@ -44,44 +44,6 @@ function t(key, values = {}) {
 function clockTime(date) {
   return date.toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit" });
 }
-
-// --- localStorage, tolerant of private mode and full quotas --------------------------------------------
-
-const storage = {
-  set(key, value) {
-    try {
-      window.localStorage.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (error) {
-      return false;
-    }
-  },
-  remove(key) {
-    try {
-      window.localStorage.removeItem(key);
-    } catch (error) {
-      /* nothing to clean up */
-    }
-  },
-  entries(prefix) {
-    const found = [];
-    try {
-      for (let index = 0; index < window.localStorage.length; index += 1) {
-        const key = window.localStorage.key(index);
-        if (key && key.startsWith(prefix)) {
-          try {
-            found.push([key, JSON.parse(window.localStorage.getItem(key))]);
-          } catch (error) {
-            /* a foreign or broken entry: leave it alone */
-          }
-        }
-      }
-    } catch (error) {
-      /* storage unavailable */
-    }
-    return found;
-  },
-};
 
 // --- one question ----------------------------------------------------------------------------------------
 
@@ -172,21 +134,20 @@ class AnswerField {
 
   keepDraft() {
     const key = this.keyFor(this.revision);
-    if (this.draftKey && this.draftKey !== key) storage.remove(this.draftKey);
+    if (this.draftKey && this.draftKey !== key) removeDraft(this.draftKey);
     this.draftKey = key;
-    storage.set(key, { content: this.read(), at: Date.now(), pending: true, label: this.label });
+    storeDraft(key, { content: this.read(), at: Date.now(), pending: true, label: this.label });
   }
 
   dropDrafts() {
-    for (const [key] of storage.entries(this.draftPrefix)) {
-      storage.remove(key);
+    for (const [key] of draftEntries(this.draftPrefix)) {
+      removeDraft(key);
     }
     this.draftKey = null;
   }
 
   storedDrafts() {
-    return storage
-      .entries(this.draftPrefix)
+    return draftEntries(this.draftPrefix)
       .map(([key, draft]) => ({ key, revision: Number(key.split(":").pop()), ...draft }))
       .filter((draft) => draft.content)
       .sort((first, second) => second.at - first.at);
@@ -288,7 +249,7 @@ class AnswerField {
       this.savedSnapshot = sent;
       this.pending = false;
       this.savedText = t("saved", { time: body.saved_at_display });
-      if (previousKey) storage.remove(previousKey);
+      if (previousKey) removeDraft(previousKey);
       this.draftKey = null;
       if (snapshot(this.read()) !== sent) {
         // The user went on typing while we were saving: keep that too.
@@ -342,9 +303,9 @@ class AnswerField {
     const drafts = this.storedDrafts();
     if (!drafts.length) return;
     const [newest, ...older] = drafts;
-    for (const draft of older) storage.remove(draft.key);
+    for (const draft of older) removeDraft(draft.key);
     if (snapshot(newest.content) === this.savedSnapshot) {
-      storage.remove(newest.key);
+      removeDraft(newest.key);
       return;
     }
     const panel = buildPanel("restore", t("restore_heading"));
@@ -365,7 +326,7 @@ class AnswerField {
         this.focusFirstField();
       }),
       button(t("discard_button"), "btn-outline-secondary", () => {
-        storage.remove(newest.key);
+        removeDraft(newest.key);
         this.clearPanel();
         this.focusFirstField();
       }),
