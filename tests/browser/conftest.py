@@ -2,8 +2,9 @@
 
 Every page a browser test visits is checked with axe-core for WCAG 2.1 A/AA rules, and any violation fails
 the test. Use ``visit(page, path)`` to open a page, and ``assert_accessible(page)`` after anything that
-changes what is on screen (a form post, an opened panel). At the end of each test, every URL the page
-navigated to must have been checked.
+changes what is on screen (a form post, an opened panel). At the end of each test, every URL that any page
+navigated to must have been checked: ``page``, ``tablet_page`` and every page opened in ``browser_context`` or
+``second_context`` (``new_page``, popups) alike.
 
 Without Chromium the tests skip with a message, unless REQUIRE_BROWSER=1, when they fail.
 """
@@ -78,10 +79,56 @@ def _strip(url: str) -> str:
     return url.split("#", 1)[0]
 
 
-def _new_context(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
+# The pages of the running test, in every browser context the harness opened; emptied between tests.
+_tracked_pages: list = []
+
+
+def _track(page) -> None:
+    """Give the page a ledger that records every URL its main frame navigates to (once per page)."""
+    if hasattr(page, "_ledger"):
+        return
+    ledger = AccessibilityLedger()
+    page._ledger = ledger
+
+    def on_navigated(frame):
+        if frame == page.main_frame and frame.url.startswith("http"):
+            ledger.visited.add(_strip(frame.url))
+
+    page.on("framenavigated", on_navigated)
+    _tracked_pages.append(page)
+
+
+def _new_context(browser, live_server, **options):
+    """A browser context whose every page (opened by the test, or a popup) is tracked by the ledger."""
+    options = {"locale": "sv-SE", "viewport": {"width": 1280, "height": 900}, **options}
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(10_000)
+    context.on("page", _track)
     return context
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item._call_failed = report.failed  # read by the ledger check below
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _every_visited_page_is_checked(request):
+    """At the end of each test, every URL that any tracked page navigated to must have been checked. A test
+    that already failed stopped before its checks; its own failure is the one to read."""
+    _tracked_pages.clear()
+    yield
+    if getattr(request.node, "_call_failed", True):
+        _tracked_pages.clear()
+        return
+    unchecked = set()
+    for page in _tracked_pages:
+        unchecked |= page._ledger.visited - page._ledger.checked
+    _tracked_pages.clear()
+    assert not unchecked, f"Pages visited without an axe-core check: {sorted(unchecked)}"
 
 
 @pytest.fixture
@@ -94,7 +141,7 @@ def browser_context(_browser, live_server):
 @pytest.fixture
 def second_context(_browser, live_server):
     """Another browser (its own cookies): a second person, e.g. a colleague on another device. Open its pages
-    with ``new_page``."""
+    with ``new_page``; they follow the same accessibility ledger rules as ``page``."""
     context = _new_context(_browser, live_server)
     yield context
     context.close()
@@ -102,45 +149,23 @@ def second_context(_browser, live_server):
 
 @pytest.fixture
 def page(browser_context):
-    page = browser_context.new_page()
-    ledger = AccessibilityLedger()
-    page._ledger = ledger
-
-    def on_navigated(frame):
-        if frame == page.main_frame and frame.url.startswith("http"):
-            ledger.visited.add(_strip(frame.url))
-
-    page.on("framenavigated", on_navigated)
-    yield page
-    unchecked = ledger.visited - ledger.checked
-    assert not unchecked, f"Pages visited without an axe-core check: {sorted(unchecked)}"
+    return new_page(browser_context)
 
 
 @pytest.fixture
 def tablet_page(_browser, live_server):
     """A page on a touch-screen tablet in portrait (768 × 1024, ``(pointer: coarse)`` matches), with the same
     accessibility ledger rules as ``page``."""
-    context = _browser.new_context(
-        base_url=live_server.url, locale="sv-SE", viewport={"width": 768, "height": 1024}, has_touch=True
-    )
-    context.set_default_timeout(10_000)
-    page = new_page(context)
-
-    def on_navigated(frame):
-        if frame == page.main_frame and frame.url.startswith("http"):
-            page._ledger.visited.add(_strip(frame.url))
-
-    page.on("framenavigated", on_navigated)
-    yield page
-    unchecked = page._ledger.visited - page._ledger.checked
+    context = _new_context(_browser, live_server, viewport={"width": 768, "height": 1024}, has_touch=True)
+    yield new_page(context)
     context.close()
-    assert not unchecked, f"Pages visited without an axe-core check: {sorted(unchecked)}"
 
 
 def new_page(context):
-    """A second page (e.g. in another browser context) with the same accessibility ledger rules."""
+    """A page in a context the harness opened (``browser_context``, ``second_context``), with the same
+    accessibility ledger rules as ``page``."""
     page = context.new_page()
-    page._ledger = AccessibilityLedger()
+    _track(page)  # the context's "page" event has usually tracked it already
     return page
 
 

@@ -15,15 +15,7 @@ def dialogue(world):
     return held_dialogue(world)
 
 
-@pytest.fixture
-def other_context(_browser, live_server):
-    context = _browser.new_context(base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
-def test_team_shares_and_the_clinic_comments_and_acknowledges(page, other_context, world, dialogue):
+def test_team_shares_and_the_clinic_comments_and_acknowledges(page, second_context, world, dialogue):
     # The team starts the feedback from the overview; it is prefilled from the dialogue's summary.
     login(page, world.user("bestallare"))
     visit(page, "/aterkoppling/")
@@ -63,7 +55,7 @@ def test_team_shares_and_the_clinic_comments_and_acknowledges(page, other_contex
     assert page.url.endswith(f"/aterkoppling/version/{version.pk}/")
 
     # The clinic opens it, comments on a section and acknowledges.
-    clinic = new_page(other_context)
+    clinic = new_page(second_context)
     login(clinic, world.user("staff_a1"))
     visit(clinic, "/aterkoppling/")
     clinic.get_by_role("link", name="Version 1, delad").click()
@@ -93,8 +85,8 @@ def test_team_shares_and_the_clinic_comments_and_acknowledges(page, other_contex
     expect(page.get_by_test_id("reply")).to_contain_text("Tack, vi ses på videomötet.")
 
     # Another clinic's user gets 404, for the page and the file.
-    outsider = new_page(other_context)
-    other_context.clear_cookies()
+    outsider = new_page(second_context)
+    second_context.clear_cookies()
     login(outsider, world.user("staff_a2"))
     response = outsider.goto(f"/aterkoppling/version/{version.pk}/")
     assert response.status == 404
