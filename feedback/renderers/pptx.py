@@ -29,6 +29,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from feedback.renderers import figures
+from feedback.renderers.axis import label_step, label_width
 from feedback.renderers.colours import HEX_COLOUR, INK, rgb, series_palette, text_colour_on
 from feedback.renderers.content import ChartBlock, DeckContent, Section, clean_text
 
@@ -49,6 +50,11 @@ GREY = "#595959"
 GLYPH_EM = 0.56
 LINE_SPACING = 1.2
 PARAGRAPH_GAP_LINES = 0.35
+
+CHART_WIDTH, CHART_HEIGHT = Inches(8.3), Inches(5.1)
+CHART_PT = 12
+# What of the chart's width the category axis gets: less the value axis' numbers ("60,0 %") and its title.
+CATEGORY_AXIS_WIDTH = Inches(7.0)
 
 LAYOUT_TITLE = 0
 LAYOUT_TITLE_ONLY = 5
@@ -222,7 +228,7 @@ class _Deck:
         for series in chart.series:
             data.add_series(clean_text(series.name), list(series.values), number_format=chart.number_format)
         kind = XL_CHART_TYPE.LINE_MARKERS if chart.kind == "line" else XL_CHART_TYPE.COLUMN_CLUSTERED
-        frame = slide.shapes.add_chart(kind, MARGIN, BODY_TOP, Inches(8.3), Inches(5.1), data)
+        frame = slide.shapes.add_chart(kind, MARGIN, BODY_TOP, CHART_WIDTH, CHART_HEIGHT, data)
         frame.name = f"Chart {chart.key}"
         self._style_chart(frame.chart, chart)
         facts = [
@@ -250,7 +256,7 @@ class _Deck:
 
     def _style_chart(self, chart, block: ChartBlock) -> None:
         chart.font.name = self.theme.font
-        chart.font.size = Pt(12)
+        chart.font.size = Pt(CHART_PT)
         chart.has_legend = len(block.series) > 1
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -264,6 +270,7 @@ class _Deck:
             value_axis.axis_title.text_frame.text = clean_text(block.unit)
         if block.axis_min is not None and block.axis_max is not None:
             value_axis.minimum_scale, value_axis.maximum_scale = block.axis_min, block.axis_max
+        _thin_period_labels(chart, [clean_text(category) for category in block.categories])
         palette = series_palette(self.theme.primary, self.theme.secondary)
         for index, (series, data) in enumerate(zip(chart.plots[0].series, block.series, strict=True)):
             colour = RGBColor(*rgb(data.colour if HEX_COLOUR.match(data.colour) else palette[index % len(palette)]))
@@ -456,6 +463,21 @@ def _title_size(title: str) -> int:
     if len(title) <= 55:
         return TITLE_PT
     return 22 if len(title) <= 110 else 16
+
+
+def _thin_period_labels(chart, categories: list[str]) -> None:
+    """Name every k-th period on the category axis when the names would not fit side by side (16 half-years,
+    36 months), so that PowerPoint writes them upright instead of tilting and crowding all of them. A step that
+    ends on the latest period is preferred (feedback.renderers.axis). LibreOffice (7.4) ignores the setting and
+    keeps tilting every name, which stays readable there."""
+    slot = Emu(CATEGORY_AXIS_WIDTH).pt / max(1, len(categories))
+    step = label_step(len(categories), slot, label_width(categories, CHART_PT))
+    if step < 2:
+        return
+    axis = chart.category_axis._element
+    for old in axis.findall(qn("c:tickLblSkip")):
+        axis.remove(old)
+    axis.insert_element_before(etree.Element(qn("c:tickLblSkip"), val=str(step)), "c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")
 
 
 def _naive_utc(moment: datetime) -> datetime:

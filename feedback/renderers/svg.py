@@ -7,11 +7,13 @@ Built with ElementTree, so every label is escaped as XML text.
 import math
 import xml.etree.ElementTree as ET
 
+from feedback.renderers.axis import GLYPH_EM, label_step, label_width, named_periods
 from feedback.renderers.colours import HEX_COLOUR, INK
 from feedback.renderers.content import ChartBlock, clean_text
 
 WIDTH, HEIGHT = 760, 420
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 70, 740, 20, 340
+FONT_SIZE = 13
 GRID = "#D9D9D9"
 
 
@@ -57,7 +59,7 @@ def chart_svg(chart: ChartBlock, *, palette: list[str], font: str) -> str:
         height=str(HEIGHT),
         viewBox=f"0 0 {WIDTH} {HEIGHT}",
         role="img",
-        style=f"font-family: {font}; font-size: 13px",
+        style=f"font-family: {font}; font-size: {FONT_SIZE}px",
     )
     ET.SubElement(svg, "title").text = clean_text(chart.title)
     tick = axis_min
@@ -73,10 +75,10 @@ def chart_svg(chart: ChartBlock, *, palette: list[str], font: str) -> str:
         unit.text = clean_text(chart.unit)
     categories = chart.categories or [""]
     slot = (PLOT_RIGHT - PLOT_LEFT) / len(categories)
-    for index, category in enumerate(categories):
-        label = ET.SubElement(svg, "text", x=f"{PLOT_LEFT + slot * (index + 0.5):.1f}", y=str(PLOT_BOTTOM + 20), fill=INK)
+    for x, category in _period_labels([clean_text(category) for category in categories], slot):
+        label = ET.SubElement(svg, "text", x=f"{x:.1f}", y=str(PLOT_BOTTOM + 20), fill=INK)
         label.set("text-anchor", "middle")
-        label.text = clean_text(category)
+        label.text = category
     for series_index, series in enumerate(chart.series):
         colour = series.colour if HEX_COLOUR.match(series.colour) else palette[series_index % len(palette)]
         if chart.kind == "bar":
@@ -85,6 +87,22 @@ def chart_svg(chart: ChartBlock, *, palette: list[str], font: str) -> str:
             _line(svg, series.values, slot, colour, y_of)
     _legend(svg, chart.series, palette)
     return ET.tostring(svg, encoding="unicode")
+
+
+def _period_labels(categories: list[str], slot: float) -> list[tuple[float, str]]:
+    """The period names to write under the axis and where: every k-th and the latest (feedback.renderers.axis),
+    each kept inside the drawing, and none closer to the next than the longest name needs."""
+    width = label_width(categories, FONT_SIZE)
+    placed = []
+    for index in named_periods(len(categories), label_step(len(categories), slot, width)):
+        half = len(categories[index]) * GLYPH_EM * FONT_SIZE / 2
+        x = min(max(PLOT_LEFT + slot * (index + 0.5), half + 2), WIDTH - half - 2)
+        placed.append((x, categories[index]))
+    kept: list[tuple[float, str]] = []
+    for x, category in reversed(placed):  # the latest period keeps its name if pulling it inside crowds another
+        if not kept or kept[-1][0] - x >= width:
+            kept.append((x, category))
+    return kept[::-1]
 
 
 def _line(svg, values, slot, colour, y_of) -> None:

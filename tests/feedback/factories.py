@@ -9,7 +9,8 @@ from dialogs.services.dialogue import follow_up_book
 from feedback import services
 from feedback.models import FeedbackReport
 from tests.dialogs.dialogue_factories import held, write_answer
-from tests.indicators.factories import add_proportions, add_values, make_batch, make_indicator
+from indicators.models import Granularity, Observation
+from tests.indicators.factories import add_proportions, add_values, make_batch, make_indicator, observation
 
 STRENGTHS = "Stabilt läkarlag\n- Öppet klimat i ledningsgruppen"
 IMPROVEMENTS = "Telefontillgänglighet på förmiddagarna"
@@ -49,6 +50,39 @@ def indicators_with_data(world, count: int = 2, *, clinic=None) -> list:
         add_values(indicator, batch, [32.0, 33.0, 34.0, 35.0, 36.0], first_year=2020)
         indicators.append(indicator)
     return indicators
+
+
+def _periods(granularity: str, count: int) -> list[tuple[datetime.date, datetime.date, str]]:
+    """``count`` consecutive half-years or months ending with the last one of 2024."""
+    months = 6 if granularity == Granularity.HALF else 1
+    periods = []
+    for number in range(count):
+        first_month = 2024 * 12 + 12 - months * (count - number)  # months since year 0, zero-based
+        start = datetime.date(first_month // 12, first_month % 12 + 1, 1)
+        end_month = first_month + months
+        end = datetime.date(end_month // 12, end_month % 12 + 1, 1) - datetime.timedelta(days=1)
+        periods.append((start, end, granularity))
+    return periods
+
+
+def indicator_over_periods(world, granularity: str, count: int, *, clinic=None):
+    """A percentage indicator with ``count`` half-years or months of the clinic (A1 by default), the region and
+    the country: an axis with many period names."""
+    clinic = clinic or world.clinic_a1
+    batch = make_batch(world.region_a)
+    name = "Besök per halvår" if granularity == Granularity.HALF else "Besök per månad"
+    indicator = make_indicator(name, code=f"FB-{granularity}-{count}")
+    periods = _periods(granularity, count)
+    Observation.objects.bulk_create(
+        [
+            *(observation(indicator, batch, period, clinic=clinic, numerator=40 + number % 7, denominator=100)
+              for number, period in enumerate(periods)),
+            *(observation(indicator, batch, period, region=world.region_a, value=44.0 + number % 3)
+              for number, period in enumerate(periods)),
+            *(observation(indicator, batch, period, value=45.0) for period in periods),
+        ]
+    )
+    return indicator
 
 
 def report(world, *, clinic=None, charts: int = 0) -> FeedbackReport:

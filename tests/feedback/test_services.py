@@ -2,7 +2,9 @@
 their files and e-mail, the dialogue's status, and the review with the clinic."""
 
 import io
+import re
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from feedback import services
 from feedback.models import Acknowledgement, DeckFormat, FeedbackReport, SharedFile
 from feedback.renderers.content import Link
 from feedback.sections import SECTIONS
+from indicators.models import Granularity
 from tests.dialogs.dialogue_factories import held, plan
 from tests.feedback import factories
 from tests.indicators.factories import make_indicator
@@ -136,6 +139,70 @@ def test_the_pdf_holds_every_heading(world, tmp_path):
     for definition in SECTIONS:
         assert str(definition.title) in text
     assert "Indikator 1" in text and "Vårdcentral A1" in text
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+MANY_PERIODS = [(Granularity.HALF, 16), (Granularity.MONTH, 36), (Granularity.HALF, 24)]
+
+
+def _period_report(world, *periods: tuple[str, int]):
+    report = factories.report(world)
+    indicators = [factories.indicator_over_periods(world, granularity, count) for granularity, count in periods]
+    services.feedback_charts_save(report=report, user=world.user("bestallare"), indicators=indicators)
+    return report
+
+
+def _named_periods(svg: str, categories: list[str]) -> tuple[list[tuple[float, str]], int]:
+    """The period names on the axis of an indicators.charts drawing, with their x, and their font size."""
+    root = ET.fromstring(svg)
+    axis = root.find(f"{SVG}g[@class='axes']")
+    named = [(float(text.get("x")), text.text) for text in axis.iter(f"{SVG}text") if text.text in categories]
+    return named, int(root.get("font-size"))
+
+
+@pytest.mark.parametrize("granularity, count", MANY_PERIODS)
+def test_the_pdf_and_screen_charts_name_periods_that_never_run_into_each_other(world, granularity, count):
+    """The names' x positions stand at least the longest name's width apart (0.62 em a character, generous
+    for the charts' fonts), and the latest period is always named."""
+    report = _period_report(world, (granularity, count))
+    (chart,) = services.deck_content(report=report, version_label="", author="").charts
+    assert len(chart.categories) == count
+    for svg in (chart.svg, chart.screen_svg):
+        named, font_size = _named_periods(svg, chart.categories)
+        width = max(len(category) for category in chart.categories) * font_size * 0.62
+        gaps = [right[0] - left[0] for left, right in zip(named, named[1:])]
+        assert len(named) >= 3 and min(gaps) >= width, (named, width)
+        assert named[-1][1] == chart.categories[-1]
+
+
+def _words(pdf: bytes, tmp_path) -> list[tuple[int, float, float, float, str]]:
+    """Every word of the PDF as pdftotext places it: (page, top, left, right, text)."""
+    path = tmp_path / "deck.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    words, page = [], 0
+    for line in html.splitlines():
+        page += "<page " in line
+        match = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', line)
+        if match:
+            words.append((page, round(float(match[2]), 1), float(match[1]), float(match[3]), match[4]))
+    return words
+
+
+def test_period_names_in_the_rendered_pdf_do_not_overlap(world, tmp_path):
+    """Measured on the PDF itself: on the line of a chart's period names, no word reaches into the next."""
+    report = _period_report(world, (Granularity.HALF, 16), (Granularity.MONTH, 36))
+    words = _words(services.deck_build_pdf(report=report, user=world.user("bestallare")), tmp_path)
+    period = re.compile(r"^(\d{4}(-\d\d)?|jan-jun|jul-dec)$")
+    lines: dict[tuple[int, float], list[tuple[float, float, str]]] = {}
+    for page, top, left, right, text in words:
+        if period.match(text):
+            lines.setdefault((page, top), []).append((left, right, text))
+    axes = [sorted(line) for line in lines.values() if len(line) >= 4]
+    assert len(axes) == 2  # the half-years' axis and the months'
+    for axis in axes:
+        for (_left, right, text), (next_left, _right, next_text) in zip(axis, axis[1:]):
+            assert right <= next_left, f"{text} runs into {next_text}: {axis}"
 
 
 def test_sharing_makes_an_immutable_version_with_its_files(world, django_capture_on_commit_callbacks, mailoutbox):

@@ -2,12 +2,14 @@
 and user text rendered as text without running off the page."""
 
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
 
-from feedback.renderers.content import Theme
+from feedback.renderers.content import ChartSeries, Theme
 from feedback.renderers.pdf import render_pdf, render_pdf_html
-from feedback.renderers.svg import chart_svg, decimals_of, format_number
+from feedback.renderers.axis import label_width
+from feedback.renderers.svg import WIDTH, chart_svg, decimals_of, format_number
 from feedback.sections import SECTIONS
 from tests.feedback.conftest import LONG_WORD, SCRIPT, make_chart, make_content, pdf_text
 
@@ -89,3 +91,22 @@ def test_the_chart_svg_holds_the_series_and_escapes_labels():
 def test_numbers_are_written_the_swedish_way():
     assert decimals_of('0.0"%"') == 1 and decimals_of("0") == 0
     assert format_number(1234.5, 1) == "1\u202f234,5"
+
+
+def _halves(count: int) -> list[str]:
+    return [f"{2025 - count // 2 + number // 2} {'jan-jun' if number % 2 == 0 else 'jul-dec'}" for number in range(count)]
+
+
+@pytest.mark.parametrize("count", [16, 24, 36])
+def test_the_chart_svg_names_periods_that_never_run_into_each_other(count):
+    """Names at least the longest name's width apart, the first and the latest named, and each inside the drawing."""
+    categories = _halves(count)
+    chart = make_chart(0, categories=categories, series=[ChartSeries("Vårdcentral", [50.0] * count)])
+    root = ET.fromstring(chart_svg(chart, palette=["#000000"], font="Arial"))
+    named = [(float(text.get("x")), text.text) for text in root.iter("{http://www.w3.org/2000/svg}text")
+             if text.text in categories]
+    assert named[0][1] == categories[0] and named[-1][1] == categories[-1]
+    width = label_width(categories, 13)
+    assert all(right[0] - left[0] >= width for left, right in zip(named, named[1:]))
+    half = len(categories[0]) * 13 * 0.62 / 2
+    assert all(0 <= x - half and x + half <= WIDTH for x, _text in named)

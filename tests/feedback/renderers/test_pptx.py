@@ -8,12 +8,23 @@ import zipfile
 import pytest
 from PIL import Image
 from pptx import Presentation
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches
 
-from feedback.renderers.content import Theme
-from feedback.renderers.pptx import Entry, chars_per_line, line_starts, lines_per_box, paginate, render_pptx
+from feedback.renderers.axis import label_width
+from feedback.renderers.content import ChartSeries, Theme
+from feedback.renderers.pptx import (
+    CATEGORY_AXIS_WIDTH,
+    CHART_PT,
+    Entry,
+    chars_per_line,
+    line_starts,
+    lines_per_box,
+    paginate,
+    render_pptx,
+)
 from feedback.sections import SECTIONS
-from tests.feedback.conftest import HOSTILE, OBSERVATIONS, SCRIPT, make_content, pdf_text
+from tests.feedback.conftest import HOSTILE, OBSERVATIONS, SCRIPT, make_chart, make_content, pdf_text
 
 ALLOWED_TAIL = " (forts.)"
 
@@ -231,3 +242,28 @@ def test_a_long_chart_title_gets_smaller_type(content):
     deck = _open(dataclasses.replace(content, charts=[make_chart(0, title=long_title)]))
     slide = next(slide for slide in deck.slides if slide.shapes.title.text == long_title)
     assert slide.shapes.title.text_frame.paragraphs[0].runs[0].font.size.pt == 16
+
+
+def _label_skip(chart) -> int | None:
+    skip = chart._chartSpace.find(".//" + qn("c:catAx") + "/" + qn("c:tickLblSkip"))
+    return None if skip is None else int(skip.get("val"))
+
+
+@pytest.mark.parametrize(
+    "categories, skip",
+    [
+        ([f"{2017 + number // 2} {('jan-jun', 'jul-dec')[number % 2]}" for number in range(16)], 5),
+        ([f"{2022 + number // 12}-{number % 12 + 1:02d}" for number in range(36)], 5),
+        (["2021", "2022", "2023", "2024"], None),  # room for every name: PowerPoint's own choice stands
+    ],
+)
+def test_a_chart_with_many_periods_names_every_kth_so_the_names_fit(categories, skip):
+    """Every skip-th name from the first, ending on the latest, with the room of `skip` periods for each name."""
+    chart_block = make_chart(0, categories=categories, series=[ChartSeries("Vårdcentral", [50.0] * len(categories))])
+    deck = _open(dataclasses.replace(make_content(charts=0), charts=[chart_block]))
+    (chart,) = [shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart]
+    assert _label_skip(chart) == skip
+    if skip:
+        slot = Emu(CATEGORY_AXIS_WIDTH).pt / len(categories)
+        assert skip * slot >= label_width(categories, CHART_PT)
+        assert (len(categories) - 1) % skip == 0  # the latest period is named
