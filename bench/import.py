@@ -100,7 +100,7 @@ def measure_import(path: Path, clinics: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from indicators import imports
+    from indicators import imports, rollback
     from indicators.models import DataSource, ImportBatch, Indicator, Observation
     from organisations.models import Clinic, Region
 
@@ -133,7 +133,7 @@ def measure_import(path: Path, clinics: int) -> dict:
     )
     again_seconds, _batch, again = run("again")
     started = time.perf_counter()
-    imports.import_batch_rollback(batch=first_batch, user=None)
+    rollback.import_batch_rollback(batch=first_batch, user=None)
     rollback_seconds = time.perf_counter() - started
     left = Observation.objects.count()
     return {

@@ -1,5 +1,5 @@
 """Importing observations: match the parsed rows to the library and the region's units, then write them
-set-based, and roll a batch back.
+set-based (rolling a batch back is ``indicators.rollback``).
 
 Reading the file is ``indicators.parsers`` (one pandas frame of valid rows plus row errors). This module:
 
@@ -36,7 +36,6 @@ from indicators.models import (
     ImportStage,
     Indicator,
     Observation,
-    ObservationChange,
     ObservationStatus,
     Unit,
     UnitKind,
@@ -54,10 +53,6 @@ IMPORT_LOCK_KEY = 5_000_001  # pg_advisory_xact_lock key held by the import that
 
 class ImportFileError(Exception):
     """A problem that stops an import as a whole (the file is gone, a rollback conflicts…)."""
-
-
-class RollbackError(Exception):
-    pass
 
 
 @dataclass
@@ -435,7 +430,7 @@ def _is_unique_violation(error: IntegrityError) -> bool:
     return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error)
 
 
-def _serialize_imports() -> None:
+def lock_observation_writes() -> None:
     """One import writes at a time (PostgreSQL: a transaction-level advisory lock), so two imports never
     both plan to add the same observation. SQLite serializes writers by itself; a clash there surfaces as
     an IntegrityError, which the caller reports. A dry run takes no lock: it writes no observation (only
@@ -514,7 +509,7 @@ def _write(rows: pd.DataFrame, *, batch: ImportBatch, report: ImportReport, prog
     progress.report(COMPARE_FROM, ImportStage.COMPARE if progress.live else ImportStage.COMPARE_WRITE)
     try:
         with progress.writing(), transaction.atomic():
-            _serialize_imports()
+            lock_observation_writes()
             plan = _plan(rows, owner_id=batch.region_id)
             del rows
             _count(report, plan)
@@ -596,43 +591,3 @@ def import_batch_fail(*, batch: ImportBatch, message: str) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.FAILED, message=message[:2000], finished_at=timezone.now(), progress=100, stage=""
     )
-
-
-@transaction.atomic
-def import_batch_rollback(*, batch: ImportBatch, user) -> ImportBatch:
-    """Undo a done import exactly: remove what it wrote and restore what it changed or removed. Refused when a
-    later import has since changed the same values (roll that one back first)."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != BatchStatus.DONE:
-        raise RollbackError(_("Bara genomförda importer kan återställas."))
-    later = list(
-        ImportBatch.objects.filter(
-            pk__in=ObservationChange.objects.filter(previous_batch=batch).exclude(batch=batch).values("batch")
-        )
-        .exclude(status=BatchStatus.ROLLED_BACK)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if later:
-        raise RollbackError(
-            _("Senare importer (%(batches)s) har ändrat samma värden. Återställ dem först.")
-            % {"batches": ", ".join(f"#{pk}" for pk in later)}
-        )
-    Observation.objects.filter(batch=batch).delete()
-    fields = ", ".join(bulk.OBSERVATION_FIELDS)
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"""INSERT INTO {Observation._meta.db_table} ({fields}, batch_id, owner_id)
-                    SELECT {fields}, previous_batch_id, %s FROM {ObservationChange._meta.db_table} WHERE batch_id = %s""",
-                [batch.region_id, batch.pk],
-            )
-    except IntegrityError as error:
-        raise RollbackError(
-            _("En senare import har lagt till värden som den här importen tog bort. Återställ den först.")
-        ) from error
-    batch.status = BatchStatus.ROLLED_BACK
-    batch.rolled_back_at = timezone.now()
-    batch.rolled_back_by = user
-    batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
-    return batch

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from organisations.models import Clinic, Region
 
@@ -147,6 +147,7 @@ class BatchStatus(models.TextChoices):
     DONE = "done", _("klar")
     FAILED = "failed", _("misslyckades")
     ROLLED_BACK = "rolled_back", _("återställd")
+    ROLLING_BACK = "rolling_back", _("återställs")
 
 
 class ImportStage(models.TextChoices):
@@ -170,7 +171,7 @@ class ImportBatch(models.Model):
 
     Life cycle: an upload is *queued* for a dry run; the dry run (*running*) ends *previewed* with counts
     and row errors; the administrator confirms and it is *queued*/*running* again, ending *done* or
-    *failed*; a done batch can be *rolled back*.
+    *failed*; a done batch can be *rolled back* (a large one is *rolling back* in the worker first).
     """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="import_batches", verbose_name=_("region"))
@@ -229,16 +230,19 @@ class ImportBatch(models.Model):
     @property
     def is_active(self) -> bool:
         """Work is pending or under way: the page polls for progress."""
-        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.ROLLING_BACK)
 
     @property
     def progress_is_measured(self) -> bool:
-        """False while the batch is on a stage whose progress cannot be told (see UNMEASURED_STAGES)."""
-        return self.stage not in UNMEASURED_STAGES
+        """False while the batch is on a stage whose progress cannot be told (see UNMEASURED_STAGES) or
+        rolling back (one statement after another in one transaction, nothing to count)."""
+        return self.status != BatchStatus.ROLLING_BACK and self.stage not in UNMEASURED_STAGES
 
     @property
     def stage_label(self) -> str:
         """What the running batch is doing, in words ("Skriver 12 000 värden…")."""
+        if self.status == BatchStatus.ROLLING_BACK:
+            return gettext("Återställer värdena…")
         if not self.is_active or not self.stage:
             return ""
         if self.stage == ImportStage.WRITE:
@@ -255,6 +259,11 @@ class ImportBatch(models.Model):
     @property
     def can_roll_back(self) -> bool:
         return self.status == BatchStatus.DONE
+
+    @property
+    def rollback_rows(self) -> int:
+        """How many observations a rollback of the batch deletes or restores."""
+        return self.added_count + self.changed_count + self.removed_count
 
     @property
     def has_errors(self) -> bool:

@@ -14,16 +14,23 @@ from django.utils.translation import gettext as _
 from indicators.imports import (  # noqa: F401 - the import services are part of this module's API
     ImportFileError,
     ImportReport,
-    RollbackError,
     import_batch_fail,
-    import_batch_rollback,
     observations_import,
+)
+from indicators.rollback import (  # noqa: F401 - and so are the rollback services
+    RollbackError,
+    import_batch_rollback,
+    import_batch_rollback_fail,
+    import_batch_rollback_queue,
 )
 from indicators.models import BatchStatus, DataSource, ImportBatch, Indicator
 from organisations.models import Region
 
 # Files up to this size are previewed and imported during the request; larger ones go to the worker.
 IMPORT_INLINE_MAX_BYTES = getattr(settings, "IMPORT_INLINE_MAX_BYTES", 2 * 1024 * 1024)
+# Batches that wrote up to this many values are rolled back during the request (well under a second);
+# larger ones in the worker (a national import's rollback takes seconds).
+ROLLBACK_INLINE_MAX_ROWS = getattr(settings, "ROLLBACK_INLINE_MAX_ROWS", 100_000)
 
 
 class UploadTooLarge(Exception):
@@ -101,4 +108,21 @@ def import_batch_confirm(*, batch: ImportBatch, valid_rows_only: bool) -> Import
     batch.progress = 0
     batch.stage = ""
     batch.save(update_fields=["confirmed_at", "valid_rows_only", "status", "progress", "stage"])
+    return batch
+
+
+def import_batch_rollback_in_worker(batch: ImportBatch) -> bool:
+    return batch.rollback_rows > ROLLBACK_INLINE_MAX_ROWS
+
+
+def import_batch_rollback_schedule(*, batch: ImportBatch, user) -> ImportBatch:
+    """Roll a small batch back now, so the page answers with the result; mark a large one as rolling back and
+    let the worker undo it (its page then shows the rollback under way). Either way the rollback is one
+    transaction, refused as a whole when a later import has changed the same values."""
+    from indicators.tasks import import_batch_rollback_process
+
+    if not import_batch_rollback_in_worker(batch):
+        return import_batch_rollback(batch=batch, user=user)
+    batch = import_batch_rollback_queue(batch=batch, user=user)
+    transaction.on_commit(lambda: import_batch_rollback_process.enqueue(batch.pk))
     return batch

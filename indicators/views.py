@@ -9,7 +9,7 @@ from indicators import access as indicator_access
 from indicators import selectors, services
 from indicators.exports import batch_errors_csv
 from indicators.forms import DataSourceForm, ImportConfirmForm, ImportUploadForm, IndicatorForm
-from indicators.models import DataSource, Indicator
+from indicators.models import BatchStatus, DataSource, Indicator
 from organisations import access
 
 ERRORS_SHOWN = 200
@@ -181,13 +181,18 @@ def batch_rollback(request, pk: int):
     batch = indicator_access.get_batch_for_user_rw(request.user, pk)
     if request.method == "POST":
         try:
-            services.import_batch_rollback(batch=batch, user=request.user)
+            batch = services.import_batch_rollback_schedule(batch=batch, user=request.user)
         except services.RollbackError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Importen är återställd."))
+            if batch.status == BatchStatus.ROLLED_BACK:  # else the batch page shows it rolling back
+                messages.success(request, _("Importen är återställd."))
         return redirect(batch)
-    return render(request, "indicators/batch_rollback.html", {"batch": batch, "region": batch.region})
+    return render(
+        request,
+        "indicators/batch_rollback.html",
+        {"batch": batch, "region": batch.region, "in_worker": services.import_batch_rollback_in_worker(batch)},
+    )
 
 
 def batch_status(request, pk: int):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from indicators import imports
+from indicators import rollback
 from indicators.models import BatchStatus, Indicator, Observation, ObservationChange
 from organisations.models import Clinic, Region
 from tests.indicators.import_fixtures import (  # noqa: F401 - fixtures
@@ -124,8 +124,8 @@ def test_each_region_keeps_its_own_benchmarks_so_another_regions_import_or_rollb
     assert sorted(Observation.objects.filter(unit_kind="nation").values_list("owner__code", "value")) == sorted(
         [(world.region_a.code, 72.0), (world.region_b.code, 98.0)]
     )
-    imports.import_batch_rollback(batch=again_b, user=None)
-    imports.import_batch_rollback(batch=first_b, user=None)
+    rollback.import_batch_rollback(batch=again_b, user=None)
+    rollback.import_batch_rollback(batch=first_b, user=None)
     assert list(Observation.objects.filter(unit_kind="nation").values_list("owner", "value", "batch")) == [
         (world.region_a.pk, 72.0, first_a.pk)
     ]
@@ -140,7 +140,7 @@ def test_kolada_v3_deletion_removes_the_observation_and_rollback_restores_it(wor
     batch, report = run_import(kolada_file([deleted]), name="kolada.json")
     assert (report.removed, report.added, report.changed) == (1, 0, 0)
     assert not Observation.objects.exists()
-    imports.import_batch_rollback(batch=batch, user=world.user("admin"))
+    rollback.import_batch_rollback(batch=batch, user=world.user("admin"))
     restored = Observation.objects.get()
     assert (restored.value, restored.batch_id) == (88.0, first.pk)
 
@@ -247,25 +247,25 @@ def test_rollback_restores_changed_values_exactly_and_removes_added_ones(world, 
     second, report = run_import(generic_file("PVK-01;SE-A1;2023;T;42,0;1260;3000", "PVK-01;SE-A1;2022;K;12,5;5;40",
                                              "PVK-01;SE-A2;2023;T;50,0;;"))
     assert (report.added, report.changed) == (1, 2)
-    imports.import_batch_rollback(batch=second, user=world.user("admin"))
+    rollback.import_batch_rollback(batch=second, user=world.user("admin"))
     after = sorted(Observation.objects.values_list("period_start", "sex", "value", "numerator", "denominator", "status", "batch_id"))
     assert after == before
     second.refresh_from_db()
     assert second.status == BatchStatus.ROLLED_BACK and second.rolled_back_by == world.user("admin")
-    imports.import_batch_rollback(batch=first, user=world.user("admin"))
+    rollback.import_batch_rollback(batch=first, user=world.user("admin"))
     assert not Observation.objects.exists()
 
 
 def test_rollback_is_refused_while_a_later_import_changed_the_same_values(world, run_import):
     first, _ = run_import(generic_file("PVK-01;SE-A1;2023;T;41,7;;"))
     second, _ = run_import(generic_file("PVK-01;SE-A1;2023;T;43,0;;"))
-    with pytest.raises(imports.RollbackError, match=f"#{second.pk}"):
-        imports.import_batch_rollback(batch=first, user=None)
+    with pytest.raises(rollback.RollbackError, match=f"#{second.pk}"):
+        rollback.import_batch_rollback(batch=first, user=None)
     assert Observation.objects.get().value == 43.0
-    imports.import_batch_rollback(batch=second, user=None)
-    with pytest.raises(imports.RollbackError, match="Bara genomförda"):
-        imports.import_batch_rollback(batch=second, user=None)
-    imports.import_batch_rollback(batch=first, user=None)
+    rollback.import_batch_rollback(batch=second, user=None)
+    with pytest.raises(rollback.RollbackError, match="Bara genomförda"):
+        rollback.import_batch_rollback(batch=second, user=None)
+    rollback.import_batch_rollback(batch=first, user=None)
     assert not Observation.objects.exists()
 
 
