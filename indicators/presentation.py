@@ -224,25 +224,27 @@ class IndicatorSeries:
         return None
 
 
+def _benchmark_lookup(points: Iterable[Point], granularity: str | None) -> dict[tuple[date, str], Point]:
+    """A benchmark's points in one granularity by (period start, sex), as ``IndicatorSeries`` reads them."""
+    return {(point.period_start, point.sex): point for point in points if point.granularity == granularity}
+
+
 def _build_series(
     indicator: Indicator,
     clinic_points: list[Point],
-    region_points: list[Point],
-    nation_points: list[Point],
-    granularity: str | None = None,
+    region_lookup: dict[tuple[date, str], Point],
+    nation_lookup: dict[tuple[date, str], Point],
+    granularity: str | None,
 ) -> IndicatorSeries:
-    granularity = granularity or choose_granularity(clinic_points)
-    series = IndicatorSeries(indicator, granularity)
+    """One clinic's series in ``granularity``, beside benchmark lookups made by ``_benchmark_lookup`` for
+    the same granularity (the indicator page makes them once and its clinics share them: a series is
+    never changed once built)."""
     by_sex: dict[str, list[Point]] = defaultdict(list)
     for point in clinic_points:
         if point.granularity == granularity:
             by_sex[point.sex].append(point)
-    series.clinic_points = {sex: sorted(points, key=lambda p: p.period_start) for sex, points in by_sex.items()}
-    for target, points in ((series.region_points, region_points), (series.nation_points, nation_points)):
-        for point in points:
-            if point.granularity == granularity:
-                target[(point.period_start, point.sex)] = point
-    return series
+    clinic_series = {sex: sorted(points, key=lambda p: p.period_start) for sex, points in by_sex.items()}
+    return IndicatorSeries(indicator, granularity, clinic_series, region_lookup, nation_lookup)
 
 
 def clinic_indicators(clinic: Clinic) -> list[Indicator]:
@@ -271,10 +273,17 @@ def load_series(
     buckets = {UnitKind.CLINIC: clinic_points, UnitKind.REGION: region_points, UnitKind.NATION: nation_points}
     for indicator_id, unit_kind, _clinic_id, point in _rows(queryset):
         buckets[unit_kind][indicator_id].append(point)
-    return {
-        pk: _build_series(indicator, clinic_points[pk], region_points[pk], nation_points[pk], granularity)
-        for pk, indicator in by_indicator.items()
-    }
+    series = {}
+    for pk, indicator in by_indicator.items():
+        chosen = granularity or choose_granularity(clinic_points[pk])
+        series[pk] = _build_series(
+            indicator,
+            clinic_points[pk],
+            _benchmark_lookup(region_points[pk], chosen),
+            _benchmark_lookup(nation_points[pk], chosen),
+            chosen,
+        )
+    return series
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -488,10 +497,11 @@ def region_indicator(
             benchmarks[unit_kind].append(point)
     granularity = choose_granularity(point for points in clinic_points.values() for point in points)
     result = RegionIndicator(indicator, region, granularity, periods=[], period=None)
+    # The same region and country values stand beside every clinic: looked up once for the page.
+    region_lookup = _benchmark_lookup(benchmarks[UnitKind.REGION], granularity)
+    nation_lookup = _benchmark_lookup(benchmarks[UnitKind.NATION], granularity)
     for clinic in clinics:
-        series = _build_series(
-            indicator, clinic_points[clinic.pk], benchmarks[UnitKind.REGION], benchmarks[UnitKind.NATION], granularity
-        )
+        series = _build_series(indicator, clinic_points[clinic.pk], region_lookup, nation_lookup, granularity)
         if series.points():
             result.clinic_series.append((clinic, series))
     periods = {point.period_start: point for _clinic, series in result.clinic_series for point in series.points()}

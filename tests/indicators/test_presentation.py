@@ -207,6 +207,14 @@ def test_region_indicator_reads_every_clinic_in_one_query(world, django_assert_n
     assert [clinic for clinic, _series in data.clinic_series] == [world.clinic_a1, *clinics]
     assert {entry.clinic: entry.estimate.value for entry in data.funnel}[clinics[3]] == 43.0
     assert len(data.funnel) == 31 and data.centre == 48.0
+    # The region's and the country's values stand beside every clinic, looked up once for the page.
+    for _clinic, series in data.clinic_series:
+        latest = series.latest()
+        assert (series.benchmark(UnitKind.REGION, latest).value, series.benchmark(UnitKind.NATION, latest).value) == (
+            48.0, 47.0,
+        )
+    assert len({id(series.region_points) for _clinic, series in data.clinic_series}) == 1
+    assert len({id(series.nation_points) for _clinic, series in data.clinic_series}) == 1
 
 
 def test_clinic_runs_put_flagged_clinics_first_and_find_them_by_name(world):
