@@ -3,8 +3,9 @@
 A ``ChartSpec`` holds everything a chart says: its series (with 95 % intervals), the source and period it
 must name, a one-paragraph text alternative, a table of the same numbers, and notes such as run-chart
 signals. Builders make specs from indicators.presentation objects (``run_chart_spec``,
-``sex_split_spec``, ``funnel_spec``, or ``clinic_chart``/``region_funnel_chart``, which also load the data
-in one query). Three renderers turn a spec into
+``sex_split_spec``, ``funnel_spec``; ``clinic_indicator_charts`` also loads a clinic's series, in one
+query, with their words). The pages read their data through indicators.presentation and build the specs
+from it, so a chart shows exactly the clinics and periods its page does. Three renderers turn a spec into
 
 * ``to_plotly(spec)``: a plotly figure (data, layout, config) as plain JSON-ready dicts for plotly.js;
 * ``to_svg(spec)``: a standalone SVG string for WeasyPrint, drawn here (no browser or kaleido), with
@@ -25,10 +26,8 @@ presentation objects), and one ``render_*`` module per output.
 from indicators.charts.builders import (
     FUNNEL_POSITION_LABELS,
     IndicatorChart,
-    clinic_chart,
     clinic_indicator_charts,
     funnel_spec,
-    region_funnel_chart,
     run_chart_spec,
     sex_split_spec,
 )
@@ -64,7 +63,6 @@ __all__ = [
     "RunChartText",
     "Series",
     "Style",
-    "clinic_chart",
     "clinic_indicator_charts",
     "comparison_in_words",
     "format_estimate",
@@ -73,7 +71,6 @@ __all__ = [
     "format_point",
     "format_value",
     "funnel_spec",
-    "region_funnel_chart",
     "run_chart_in_words",
     "run_chart_spec",
     "sex_split_spec",

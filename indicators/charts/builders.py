@@ -25,7 +25,7 @@ from indicators.charts.words import (
 )
 from indicators.models import Granularity, Indicator, Sex, Unit, UnitKind
 from indicators.presentation import IndicatorSeries, Point, RegionIndicator
-from organisations.models import Clinic, Region
+from organisations.models import Clinic
 
 
 def _hover(label: str, estimate_text: str) -> str:
@@ -372,25 +372,6 @@ def funnel_spec(data: RegionIndicator) -> ChartSpec:
         y_range=value_range(spec_values(series), unit),
         interval_note=_("Kontrollgränser 95 % och 99,8 % (Spiegelhalter)"),
     )
-
-
-def clinic_chart(
-    clinic: Clinic,
-    indicator: Indicator,
-    *,
-    sexes: Sequence[str] = (Sex.TOTAL,),
-    periods: int | None = None,
-    granularity: str | None = None,
-) -> ChartSpec:
-    """The run chart (one sex) or the women/men chart (several) of one clinic's indicator (1 query)."""
-    series = presentation.load_series(clinic, [indicator], granularity=granularity)[indicator.pk]
-    return run_chart_spec(series, clinic_name=clinic.name, sexes=sexes, periods=periods)
-
-
-def region_funnel_chart(indicator: Indicator, region: Region, *, period_key: str | None = None) -> ChartSpec:
-    """The funnel plot of the region's active clinics for one indicator (2 queries)."""
-    clinics = list(region.clinics.filter(active=True).order_by("name"))
-    return funnel_spec(presentation.region_indicator(indicator, region, clinics, period_key=period_key))
 
 
 @dataclass(frozen=True)

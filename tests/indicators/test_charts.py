@@ -10,6 +10,7 @@ from django.utils import translation
 from indicators import charts, presentation, stats
 from indicators.models import Granularity, Indicator, Observation, Polarity, Sex, Unit, UnitKind
 from indicators.presentation import BenchmarkComparison, NotCompared, Point
+from organisations import access
 from tests.indicators.factories import add_proportions, continuity_example, make_batch, make_indicator, observation
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -22,6 +23,17 @@ def point(value, numerator=None, denominator=None, status="ok", year=2024, sex=S
 @pytest.fixture
 def continuity(world):
     return continuity_example(world)
+
+
+def clinic_spec(clinic, indicator):
+    """A clinic's run chart as presentation mode and the feedback deck draw it."""
+    return charts.clinic_indicator_charts(clinic, [indicator])[0].spec
+
+
+def page_funnel(world, indicator, persona="bestallare"):
+    """The funnel the indicator page draws: the clinics of the region that the user may see."""
+    clinics = list(access.clinics_for_user_in_region(world.user(persona), world.region_a).order_by("name"))
+    return charts.funnel_spec(presentation.region_indicator(indicator, world.region_a, clinics))
 
 
 # --- numbers and words --------------------------------------------------------------------------------------
@@ -124,7 +136,7 @@ def test_random_variation_is_called_so():
 
 
 def test_run_chart_spec_has_intervals_median_benchmarks_target_and_names_source_and_period(world, continuity):
-    spec = charts.clinic_chart(world.clinic_a1, continuity)
+    spec = clinic_spec(world.clinic_a1, continuity)
     roles = [series.role for series in spec.series]
     assert roles == ["clinic", "median", "region", "nation", "target"]
     clinic = spec.series[0]
@@ -139,13 +151,14 @@ def test_run_chart_spec_has_intervals_median_benchmarks_target_and_names_source_
 
 
 def test_run_chart_spec_keeps_masked_periods_as_gaps(world, continuity):
-    spec = charts.clinic_chart(world.clinic_a2, continuity)
+    spec = clinic_spec(world.clinic_a2, continuity)
     assert spec.series[0].y[-2] is None
     assert spec.table.rows[-2][1] == "maskerat, för få fall (MSK)"
 
 
 def test_women_and_men_each_get_their_own_interval(world, continuity):
-    spec = charts.clinic_chart(world.clinic_a1, continuity, sexes=[Sex.WOMEN, Sex.MEN], periods=3)
+    series = presentation.load_series(world.clinic_a1, [continuity])[continuity.pk]
+    spec = charts.run_chart_spec(series, clinic_name="Vårdcentral A1", sexes=[Sex.WOMEN, Sex.MEN], periods=3)
     assert [series.role for series in spec.series] == ["women", "men", "target"]
     assert spec.categories == ("2022", "2023", "2024")
     women, men = spec.series[0], spec.series[1]
@@ -164,7 +177,7 @@ def test_sex_split_spec_draws_bars_with_intervals(world, continuity):
 
 
 def test_funnel_spec_names_clinics_outside_the_limits(world, continuity):
-    spec = charts.region_funnel_chart(continuity, world.region_a)
+    spec = page_funnel(world, continuity)
     clinics = spec.series[0]
     assert clinics.labels == ("Vårdcentral A1", None)  # A1 (45 % of 1,000) is far above 38 %; A2 (12/24) inside
     assert [series.role for series in spec.series[1:]] == ["centre", "limit95", "limit95", "limit998", "limit998"]
@@ -187,11 +200,9 @@ def test_funnel_for_rates_uses_poisson_limits(world):
     assert spec.x_title == "Befolkning (nämnare)"
 
 
-def test_clinic_chart_is_one_query_and_funnel_two(world, continuity, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        charts.clinic_chart(world.clinic_a1, continuity)
+def test_the_indicator_pages_funnel_reads_the_clinics_then_their_values(world, continuity, django_assert_num_queries):
     with django_assert_num_queries(2):
-        charts.region_funnel_chart(continuity, world.region_a)
+        page_funnel(world, continuity)
 
 
 def test_clinic_indicator_charts_for_a_deck(world, continuity, django_assert_num_queries):
@@ -209,7 +220,7 @@ def test_clinic_indicator_charts_for_a_deck(world, continuity, django_assert_num
 
 def test_plotly_figure_is_valid_for_plotly(world, continuity):
     plotly_graph_objects = pytest.importorskip("plotly.graph_objects")
-    for spec in (charts.clinic_chart(world.clinic_a1, continuity), charts.region_funnel_chart(continuity, world.region_a)):
+    for spec in (clinic_spec(world.clinic_a1, continuity), page_funnel(world, continuity)):
         figure = charts.to_plotly(spec)
         plotly_graph_objects.Figure(data=figure["data"], layout=figure["layout"])  # raises on unknown properties
         assert figure["config"]["displayModeBar"] is False
@@ -217,12 +228,12 @@ def test_plotly_figure_is_valid_for_plotly(world, continuity):
 
 
 def test_plotly_draws_asymmetric_intervals_and_labels_outliers(world, continuity):
-    figure = charts.to_plotly(charts.clinic_chart(world.clinic_a1, continuity))
+    figure = charts.to_plotly(clinic_spec(world.clinic_a1, continuity))
     clinic = figure["data"][0]
     assert clinic["error_y"]["symmetric"] is False
     assert clinic["error_y"]["array"][-1] == pytest.approx(48.097 - 45.0, abs=0.001)
     assert clinic["hovertext"][-1] == "2024: 45,0\xa0% (95 % KI 41,9–48,1\xa0%)"
-    funnel = charts.to_plotly(charts.region_funnel_chart(continuity, world.region_a))
+    funnel = charts.to_plotly(page_funnel(world, continuity))
     assert funnel["data"][0]["mode"] == "markers+text" and funnel["data"][0]["text"] == ["Vårdcentral A1", ""]
 
 
@@ -236,7 +247,7 @@ def test_plotly_funnel_labels_lean_inwards_at_the_edges_so_no_clinic_name_is_cut
 
 
 def test_svg_is_a_standalone_accessible_document_naming_source_and_period(world, continuity):
-    svg = charts.to_svg(charts.clinic_chart(world.clinic_a1, continuity), id_prefix="k1")
+    svg = charts.to_svg(clinic_spec(world.clinic_a1, continuity), id_prefix="k1")
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     assert root.get("aria-labelledby") == "k1-title k1-desc"
@@ -252,7 +263,7 @@ def test_svg_is_a_standalone_accessible_document_naming_source_and_period(world,
 
 
 def test_svg_uses_decimal_commas_on_the_axis(world, continuity):
-    spec = charts.clinic_chart(world.clinic_a1, continuity)
+    spec = clinic_spec(world.clinic_a1, continuity)
     narrow = charts.ChartSpec(**{**spec.__dict__, "y_range": (30.0, 31.0)})
     texts = [element.text for element in ET.fromstring(charts.to_svg(narrow)).iter(f"{SVG}text")]
     assert "30,2" in texts or "30,5" in texts
@@ -261,7 +272,7 @@ def test_svg_uses_decimal_commas_on_the_axis(world, continuity):
 def test_svg_escapes_names(world):
     indicator = make_indicator('Besök <akut> & "övrigt"')
     add_proportions(indicator, make_batch(world.region_a), [(5, 10), (6, 10)], first_year=2023, clinic=world.clinic_a1)
-    ET.fromstring(charts.to_svg(charts.clinic_chart(world.clinic_a1, indicator)))
+    ET.fromstring(charts.to_svg(clinic_spec(world.clinic_a1, indicator)))
 
 
 
@@ -272,7 +283,7 @@ def _font_sizes(svg: str) -> dict[str, int]:
 
 
 def test_svg_for_the_pdf_keeps_its_size_and_type(world, continuity):
-    svg = charts.to_svg(charts.clinic_chart(world.clinic_a1, continuity))
+    svg = charts.to_svg(clinic_spec(world.clinic_a1, continuity))
     root = ET.fromstring(svg)
     assert (root.get("width"), root.get("height"), root.get("viewBox")) == ("800", "450", "0 0 800 450")
     sizes = _font_sizes(svg)
@@ -282,7 +293,7 @@ def test_svg_for_the_pdf_keeps_its_size_and_type(world, continuity):
 
 def test_svg_for_a_page_is_narrower_with_larger_type(world, continuity):
     """In a 690 px column on a 768 px tablet, the smallest text must come out at 12 px or more."""
-    svg = charts.to_svg(charts.clinic_chart(world.clinic_a1, continuity), **charts.SCREEN_SVG)
+    svg = charts.to_svg(clinic_spec(world.clinic_a1, continuity), **charts.SCREEN_SVG)
     width = int(ET.fromstring(svg).get("width"))
     assert width == 640
     assert min(_font_sizes(svg).values()) * 690 / width >= 12
@@ -300,7 +311,7 @@ def test_svg_for_a_page_names_only_periods_that_fit(world):
         observation(indicator, batch, half, clinic=world.clinic_a1, numerator=40 + number, denominator=100)
         for number, half in enumerate(halves)
     )
-    svg = charts.to_svg(charts.clinic_chart(world.clinic_a1, indicator), **charts.SCREEN_SVG)
+    svg = charts.to_svg(clinic_spec(world.clinic_a1, indicator), **charts.SCREEN_SVG)
     axis = ET.fromstring(svg).find(f"{SVG}g[@class='axes']")
     named = [(float(text.get("x")), text.text) for text in axis.iter(f"{SVG}text") if "-" in (text.text or "")]
     assert named[-1][1] == "2024 jul-dec"  # the latest period is always named
@@ -309,7 +320,7 @@ def test_svg_for_a_page_names_only_periods_that_fit(world):
 
 def test_svg_renders_in_weasyprint(world, continuity):
     weasyprint = pytest.importorskip("weasyprint")
-    svg = charts.to_svg(charts.region_funnel_chart(continuity, world.region_a))
+    svg = charts.to_svg(page_funnel(world, continuity))
     pdf = weasyprint.HTML(string=f"<html><body>{svg}</body></html>").write_pdf()
     assert pdf.startswith(b"%PDF")
 
@@ -322,7 +333,7 @@ def test_pptx_data_builds_native_charts(world, continuity):
 
     presentation_file = pptx.Presentation()
     slide = presentation_file.slides.add_slide(presentation_file.slide_layouts[6])
-    line = charts.to_pptx(charts.clinic_chart(world.clinic_a1, continuity))
+    line = charts.to_pptx(clinic_spec(world.clinic_a1, continuity))
     assert line.chart_type == "LINE_MARKERS" and line.number_format == '0.0" %"'
     assert [series.name for series in line.series][:3] == [
         "Vårdcentral A1", "Vårdcentral A1, 95 % KI, nedre", "Vårdcentral A1, 95 % KI, övre"
@@ -335,7 +346,7 @@ def test_pptx_data_builds_native_charts(world, continuity):
     chart = slide.shapes.add_chart(getattr(XL_CHART_TYPE, line.chart_type), 0, 0, Inches(6), Inches(4), data).chart
     assert len(chart.plots[0].series) == len(line.series)
 
-    funnel = charts.to_pptx(charts.region_funnel_chart(continuity, world.region_a))
+    funnel = charts.to_pptx(page_funnel(world, continuity))
     assert funnel.chart_type == "XY_SCATTER" and funnel.categories == ()
     xy = XyChartData()
     for series in funnel.series:
