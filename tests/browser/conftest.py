@@ -11,6 +11,7 @@ Without Chromium the tests skip with a message, unless REQUIRE_BROWSER=1, when t
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -206,12 +207,13 @@ def visit(page, path: str):
 
 def login(page, user, password: str = TEST_PASSWORD) -> None:
     """Sign in through the login form, as a person would."""
+    from playwright.sync_api import expect
+
     visit(page, "/konto/logga-in/")
     page.get_by_label("Användarnamn").fill(user.username)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state("load")
-    assert "/konto/logga-in/" not in page.url, "login failed"
+    expect(page, "login failed").not_to_have_url(re.compile(r"/konto/logga-in/"))
     assert_accessible(page)
 
 

@@ -72,7 +72,7 @@ def test_planning_a_dialogue(page, world):
     page.wait_for_load_state("load")
     assert_accessible(page, context="planned dialogue")
     dialogue = Dialogue.objects.get()
-    assert page.url.endswith(f"/dialoger/{dialogue.pk}/")
+    expect(page).to_have_url(re.compile(rf"/dialoger/{dialogue.pk}/$"))
     expect(page.get_by_test_id("dialogue-status")).to_have_text("planerad")
     # Named by its heading: "Dagens program" is read once, not again as a caption.
     agenda = page.get_by_role("table", name="Dagens program", exact=True)
@@ -121,7 +121,7 @@ def test_each_party_prepares_and_reads_the_others(page, world):
     # Clinic staff read all three preparations but edit only their own.
     for party in ("bestallare", "utveckling", "vardcentral"):
         expect(page.get_by_test_id(f"preparation-{party}")).to_contain_text(f"Överblick från {party}")
-    assert page.get_by_role("link", name="Ändra er förberedelse").count() == 1
+    expect(page.get_by_role("link", name="Ändra er förberedelse")).to_have_count(1)
     assert Preparation.objects.filter(dialogue=dialogue).count() == 3
     assert Dialogue.objects.get(pk=dialogue.pk).status == DialogueStatus.FORBEREDELSE
 

@@ -2,6 +2,8 @@
 opens what was shared, comments on a section and acknowledges; the team sees the comment; another clinic's
 user gets 404. axe-core checks every page and state."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -52,7 +54,7 @@ def test_team_shares_and_the_clinic_comments_and_acknowledges(page, second_conte
     page.wait_for_load_state("load")
     assert_accessible(page, context="shared version, team")
     version = SharedVersion.objects.get(report=FeedbackReport.objects.get(dialogue=dialogue))
-    assert page.url.endswith(f"/aterkoppling/version/{version.pk}/")
+    expect(page).to_have_url(re.compile(rf"/aterkoppling/version/{version.pk}/$"))
 
     # The clinic opens it, comments on a section and acknowledges.
     clinic = new_page(second_context)

@@ -1,6 +1,10 @@
 """An administrator adapts the region's dialogue guide in the browser: drafts a new version, adds a question,
 moves it with the keyboard, previews and publishes. Every page is checked with axe-core."""
 
+import re
+
+from playwright.sync_api import expect
+
 from dialogs.models import GuideVersion, GuideVersionStatus, Question
 from tests.browser.conftest import assert_accessible, login, visit
 from tests.dialogs.factories import region_a_published
@@ -24,7 +28,7 @@ def test_administrator_drafts_adds_moves_previews_and_publishes(page, world):
 
     page.get_by_role("button", name="Nytt utkast från denna").click()
     _settle(page)
-    assert page.get_by_role("heading", name="Redigera utkast", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Redigera utkast", level=1)).to_be_visible()
     draft = GuideVersion.objects.get(status=GuideVersionStatus.DRAFT)
 
     page.get_by_role("link", name="Lägg till fråga i P1: Personal (Persons)").click()
@@ -36,8 +40,7 @@ def test_administrator_drafts_adds_moves_previews_and_publishes(page, world):
     _settle(page)
     question = Question.objects.get(version=draft, text=NEW_QUESTION)
     items = page.locator(f"#section-{question.section_id} > .card-body > ol > li")
-    assert items.last.inner_text().startswith("4.")
-    assert NEW_QUESTION in items.last.inner_text()
+    expect(items.last).to_have_text(re.compile(rf"^4\..*{re.escape(NEW_QUESTION)}", re.S), use_inner_text=True)
 
     # Move it up twice with the keyboard only; after each move the focus is back on the question.
     for _step in range(2):
@@ -45,35 +48,35 @@ def test_administrator_drafts_adds_moves_previews_and_publishes(page, world):
         with page.expect_navigation():
             page.keyboard.press("Enter")
         _settle(page)
-        assert page.evaluate("document.activeElement.id") == f"question-{question.pk}"
-    assert NEW_QUESTION in items.nth(1).inner_text()
-    assert page.get_by_role("status").inner_text().strip() == "Frågan är flyttad upp."
+        expect(page.locator(f"#question-{question.pk}")).to_be_focused()
+    expect(items.nth(1)).to_contain_text(NEW_QUESTION)
+    expect(page.get_by_role("status")).to_have_text("Frågan är flyttad upp.")
 
     page.get_by_role("link", name="Förhandsgranska").click()
     _settle(page)
-    assert page.get_by_role("heading", name="Förhandsvisning av utkastet").is_visible()
+    expect(page.get_by_role("heading", name="Förhandsvisning av utkastet")).to_be_visible()
     preview_question = page.locator("li.guide-question", has_text=NEW_QUESTION)
-    assert preview_question.get_by_label("Ja").is_disabled()
+    expect(preview_question.get_by_label("Ja")).to_be_disabled()
     preview_question.locator("summary").click()
-    assert preview_question.get_by_text("Pensionsavgångar?").is_visible()
+    expect(preview_question.get_by_text("Pensionsavgångar?")).to_be_visible()
     assert_accessible(page, context="follow-ups opened")
 
     page.get_by_role("link", name="Publicera…").click()
     _settle(page)
     page.get_by_role("button", name="Publicera versionen").click()
     _settle(page)
-    assert "Version 2 – Test 1 är publicerad." in page.get_by_role("status").inner_text()
-    assert page.get_by_text(NEW_QUESTION, exact=True).is_visible()
+    expect(page.get_by_role("status")).to_contain_text("Version 2 – Test 1 är publicerad.")
+    expect(page.get_by_text(NEW_QUESTION, exact=True)).to_be_visible()
     draft.refresh_from_db()
     assert (draft.status, draft.number) == (GuideVersionStatus.PUBLISHED, 2)
 
     visit(page, f"/dialoger/dialogstod/versioner/{first.pk}/")
-    assert page.get_by_text(NEW_QUESTION).count() == 0
-    assert page.get_by_text("Vilka arbetar här?", exact=True).is_visible()
+    expect(page.get_by_text(NEW_QUESTION)).to_have_count(0)
+    expect(page.get_by_text("Vilka arbetar här?", exact=True)).to_be_visible()
 
     visit(page, f"/dialoger/dialogstod/versioner/{draft.pk}/utskrift/")
-    assert page.get_by_text(NEW_QUESTION, exact=True).is_visible()
-    assert page.get_by_text("Sveriges Kommuner och Regioner (SKR)").first.is_visible()
+    expect(page.get_by_text(NEW_QUESTION, exact=True)).to_be_visible()
+    expect(page.get_by_text("Sveriges Kommuner och Regioner (SKR)").first).to_be_visible()
 
 
 def test_a_publishing_problem_is_named_and_the_editor_pages_are_accessible(page, world):
@@ -90,7 +93,7 @@ def test_a_publishing_problem_is_named_and_the_editor_pages_are_accessible(page,
     _settle(page)
     page.get_by_role("link", name="Publicera…").click()
     _settle(page)
-    assert page.get_by_role("alert").get_by_text("Avsnittet ”P6: Digitalisering” har inga frågor.").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Avsnittet ”P6: Digitalisering” har inga frågor.")).to_be_visible()
     page.get_by_role("link", name="Avsnittet ”P6: Digitalisering” har inga frågor.").click()
     _settle(page)
     page.get_by_role("link", name="Lägg till agendapunkt").click()
@@ -104,7 +107,7 @@ def test_a_publishing_problem_is_named_and_the_editor_pages_are_accessible(page,
     page.get_by_role("button", name="Spara").click()
     _settle(page)
     visit(page, f"/dialoger/dialogstod/{first.guide_id}/jamfor/?old={first.pk}&new={first.pk + 1}")
-    assert page.get_by_role("table", name="Flyttade frågor").is_visible()
+    expect(page.get_by_role("table", name="Flyttade frågor")).to_be_visible()
 
 
 def test_the_other_guide_pages_are_accessible(page, world, tmp_path):
@@ -113,9 +116,11 @@ def test_the_other_guide_pages_are_accessible(page, world, tmp_path):
     national, _created = guide_load_shipped()
     login(page, world.user("admin"))
     visit(page, "/dialoger/dialogstod/")
-    assert page.get_by_role("button", name="Skapa regionens dialogstöd från PrimärvårdsUppföljning – dialogstöd (SKR 2021)").is_visible()
+    expect(page.get_by_role(
+        "button", name="Skapa regionens dialogstöd från PrimärvårdsUppföljning – dialogstöd (SKR 2021)"
+    )).to_be_visible()
     visit(page, f"/dialoger/dialogstod/versioner/{national.pk}/")
-    assert page.get_by_test_id("attribution").first.is_visible()
+    expect(page.get_by_test_id("attribution").first).to_be_visible()
 
     visit(page, "/dialoger/dialogstod/importera/")
     broken = tmp_path / "guide.json"
@@ -123,7 +128,7 @@ def test_the_other_guide_pages_are_accessible(page, world, tmp_path):
     page.get_by_label("JSON-fil med ett dialogstöd").set_input_files(str(broken))
     page.get_by_role("button", name="Importera").click()
     _settle(page)
-    assert "Ingenting har sparats." in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Ingenting har sparats.")
 
     first = region_a_published(world)
     visit(page, "/dialoger/dialogstod/")
@@ -137,7 +142,7 @@ def test_the_other_guide_pages_are_accessible(page, world, tmp_path):
     _settle(page)
     page.get_by_role("link", name="Ändra – Hur är arbetsmiljön?").click()
     _settle(page)
-    assert page.get_by_label("Länk").first.input_value() == "http://www.patientenkat.se/"
+    expect(page.get_by_label("Länk").first).to_have_value("http://www.patientenkat.se/")
     page.go_back()
     _settle(page)
     page.get_by_role("link", name="Ta bort utkastet").click()

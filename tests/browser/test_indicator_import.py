@@ -1,6 +1,8 @@
 """An administrator uploads a file, reads the preview, imports it and sees the batch – every page checked
 with axe-core."""
 
+from playwright.sync_api import expect
+
 from indicators import content
 from indicators.models import Observation
 from tests.browser.conftest import assert_accessible, login, visit
@@ -22,7 +24,7 @@ def test_upload_preview_import_and_batch_page(page, world, settings, tmp_path):
     page.get_by_role("button", name="Ladda upp och granska").click()
     page.wait_for_load_state("load")
     assert_accessible(page, context="preview")
-    assert page.get_by_role("cell", name="värde", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="värde", exact=True)).to_be_visible()
     page.get_by_role("button", name="Importera").click()
     page.wait_for_load_state("load")
     assert_accessible(page, context="confirm refused")
@@ -31,7 +33,7 @@ def test_upload_preview_import_and_batch_page(page, world, settings, tmp_path):
     page.get_by_role("button", name="Importera").click()
     page.wait_for_load_state("load")
     assert_accessible(page, context="done")
-    assert page.get_by_test_id("count-added").inner_text() == "1"
+    expect(page.get_by_test_id("count-added")).to_have_text("1")
     assert Observation.objects.count() == 1
     page.get_by_role("link", name="Återställ importen…").click()
     page.wait_for_load_state("load")

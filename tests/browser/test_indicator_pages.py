@@ -153,7 +153,7 @@ def test_presentation_mode_keeps_focus_visible_and_respects_reduced_motion(page,
     visit(page, clinic_path(world, f"visning/#bild-{indicators[0].pk}"))
     slide = page.locator(f"#bild-{indicators[0].pk}")
     expect(slide).to_be_visible()
-    assert slide.evaluate("element => getComputedStyle(element).animationName") == "none"
+    expect(slide).to_have_css("animation-name", "none")
     # Focus inside the slide (its table toggle) must not be left on a hidden element when the slide changes.
     slide.get_by_text("Visa siffrorna som tabell").focus()
     page.keyboard.press("ArrowRight")

@@ -36,6 +36,18 @@ def notes(page, key):
     return question_box(page, key).locator('[data-field="text"]')
 
 
+def stored_drafts(page) -> list[str]:
+    return page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:'))")
+
+
+def wait_for_drafts(page, count: int) -> None:
+    """Wait until this browser keeps exactly ``count`` unsent on-site edits: the scripts write and remove them
+    on their own time (after a response, or on the page after a sign-out)."""
+    page.wait_for_function(
+        "count => Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:')).length === count", arg=count
+    )
+
+
 def answer_text(dialogue, key) -> str:
     answer = Answer.objects.filter(dialogue=dialogue, question__key=key).first()
     return answer.text if answer else ""
@@ -78,7 +90,7 @@ def test_text_typed_offline_is_kept_and_sent_when_the_connection_returns(page, b
     notes(page, "p1-q03").press_sequentially("Skrivet utan nät.")
     expect(status_of(page, "p1-q03")).to_have_text(NOT_SAVED)
     expect(status_of(page, "p1-q03")).to_contain_text("finns kvar i webbläsaren")
-    stored = page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:'))")
+    stored = stored_drafts(page)
     assert len(stored) == 1 and stored[0].endswith(":0")
     assert stored[0].startswith(f"pu-onsite:u{world.user('utveckling').pk}:{dialogue.pk}:")  # bound to the user
     assert_accessible(page, context="offline, pending")
@@ -87,7 +99,7 @@ def test_text_typed_offline_is_kept_and_sent_when_the_connection_returns(page, b
     browser_context.set_offline(False)
     expect(status_of(page, "p1-q03")).to_have_text(SAVED)
     assert answer_text(dialogue, "p1-q03") == "Skrivet utan nät."
-    assert page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:')).length") == 0
+    wait_for_drafts(page, 0)
 
 
 def test_after_a_crash_unsaved_text_is_offered_back_not_dropped(page, world, dialogue):
@@ -178,7 +190,7 @@ def test_too_long_text_is_refused_with_a_message_and_kept_in_the_browser(page, w
     visit(page, section_path(dialogue))
     notes(page, "p1-q01").fill("x" * 20_001)
     expect(status_of(page, "p1-q01")).to_contain_text("Texten är för lång")
-    assert page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:')).length") == 1
+    wait_for_drafts(page, 1)
     assert_accessible(page, context="too long")
     assert not Answer.objects.exists()
 
@@ -266,15 +278,10 @@ def test_tablet_width_fits_and_stays_accessible(page, world, dialogue):
     assert_accessible(page, context="tablet")
 
 
-def stored_drafts(page) -> list[str]:
-    return page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:'))")
-
-
 def sign_out(page) -> None:
     page.get_by_role("button", name=re.compile("Bo Beställare|Uma Utveckling")).click()
     page.get_by_role("button", name="Logga ut").click()
-    page.wait_for_load_state("load")
-    assert "/konto/logga-in/" in page.url
+    expect(page).to_have_url(re.compile(r"/konto/logga-in/"))
     assert_accessible(page, context="signed out")
 
 
@@ -298,14 +305,14 @@ def test_unsent_text_on_a_shared_tablet_is_never_offered_to_the_next_person_and_
     expect(status_of(page, "p1-q01")).to_have_text(SAVED)
     assert answer_text(dialogue, "p1-q01") == "Umas egen text."  # Bo's text was never sent in Uma's name
     sign_out(page)
-    assert len(stored_drafts(page)) == 1  # Uma's sign-out leaves Bo's text alone
+    wait_for_drafts(page, 1)  # Uma's sign-out leaves Bo's text alone
 
     login(page, bo)
     visit(page, section_path(dialogue))
     expect(question_box(page, "p1-q01").locator('[data-panel="restore"]')).to_contain_text("Bos osända anteckning.")
     assert_accessible(page, context="Bo's own draft offered")
     sign_out(page)
-    assert stored_drafts(page) == []
+    wait_for_drafts(page, 0)
 
 
 def test_a_closed_dialogues_documentation_is_read_only(page, world, dialogue):
@@ -341,4 +348,4 @@ def test_autosave_meeting_a_close_keeps_the_text_and_says_why(page, world, dialo
     expect(status_of(page, "p1-q01")).to_contain_text("finns kvar i webbläsaren")
     assert_accessible(page, context="refused: closed")
     assert answer_text(dialogue, "p1-q01") == ""
-    assert len(stored_drafts(page)) == 1
+    wait_for_drafts(page, 1)

@@ -8,14 +8,14 @@ from tests.browser.conftest import assert_accessible, login, visit
 def test_administrator_sees_region_administration(page, world):
     login(page, world.user("admin"))
     header = page.get_by_test_id("header-context")
-    assert "Region A" in header.inner_text()
-    assert "Administratör" in header.inner_text()
+    expect(header).to_contain_text("Region A")
+    expect(header).to_contain_text("Administratör")
     visit(page, "/medlemmar/")
-    assert page.get_by_role("cell", name="bestallare@example.org").is_visible()
+    expect(page.get_by_role("cell", name="bestallare@example.org")).to_be_visible()
     visit(page, "/vardcentraler/")
-    assert page.get_by_role("link", name="Vårdcentral A1").is_visible()
-    assert page.get_by_role("link", name="Vårdcentral A2").is_visible()
-    assert page.get_by_role("link", name="Vårdcentral B1").count() == 0
+    expect(page.get_by_role("link", name="Vårdcentral A1")).to_be_visible()
+    expect(page.get_by_role("link", name="Vårdcentral A2")).to_be_visible()
+    expect(page.get_by_role("link", name="Vårdcentral B1")).to_have_count(0)
     visit(page, "/vardcentraler/ny/")
     page.get_by_label("Namn").fill("Nya vårdcentralen")
     page.get_by_label("HSA-id").fill("SE-NY1")
@@ -23,16 +23,16 @@ def test_administrator_sees_region_administration(page, world):
     page.get_by_role("button", name="Spara").click()
     page.wait_for_load_state("load")
     assert_accessible(page)
-    assert page.get_by_role("heading", name="Nya vårdcentralen").is_visible()
+    expect(page.get_by_role("heading", name="Nya vårdcentralen")).to_be_visible()
 
 
 def test_follow_up_member_sees_all_clinics_but_no_administration(page, world):
     login(page, world.user("bestallare"))
-    assert "Uppföljare, Beställarorganisation" in page.get_by_test_id("header-context").inner_text()
-    assert page.get_by_role("link", name="Medlemmar").count() == 0
+    expect(page.get_by_test_id("header-context")).to_contain_text("Uppföljare, Beställarorganisation")
+    expect(page.get_by_role("link", name="Medlemmar")).to_have_count(0)
     visit(page, "/vardcentraler/")
-    assert page.get_by_role("link", name="Vårdcentral A1").is_visible()
-    assert page.get_by_role("link", name="Ny vårdcentral").count() == 0
+    expect(page.get_by_role("link", name="Vårdcentral A1")).to_be_visible()
+    expect(page.get_by_role("link", name="Ny vårdcentral")).to_have_count(0)
     response = page.goto("/medlemmar/")
     assert response.status == 403
     assert_accessible(page)
@@ -40,10 +40,10 @@ def test_follow_up_member_sees_all_clinics_but_no_administration(page, world):
 
 def test_clinic_staff_sees_only_their_own_clinic(page, world):
     login(page, world.user("staff_a1"))
-    assert "Vårdcentral A1" in page.get_by_test_id("header-context").inner_text()
+    expect(page.get_by_test_id("header-context")).to_contain_text("Vårdcentral A1")
     visit(page, "/vardcentraler/")
-    assert page.get_by_role("link", name="Vårdcentral A1").is_visible()
-    assert page.get_by_role("link", name="Vårdcentral A2").count() == 0
+    expect(page.get_by_role("link", name="Vårdcentral A1")).to_be_visible()
+    expect(page.get_by_role("link", name="Vårdcentral A2")).to_have_count(0)
     response = page.goto(f"/vardcentraler/{world.clinic_a2.pk}/")
     assert response.status == 404
     assert_accessible(page)
@@ -51,10 +51,10 @@ def test_clinic_staff_sees_only_their_own_clinic(page, world):
 
 def test_outsider_sees_only_their_region(page, world):
     login(page, world.user("outsider"))
-    assert "Region B" in page.get_by_test_id("header-context").inner_text()
+    expect(page.get_by_test_id("header-context")).to_contain_text("Region B")
     visit(page, "/vardcentraler/")
-    assert page.get_by_role("link", name="Vårdcentral B1").is_visible()
-    assert page.get_by_role("link", name="Vårdcentral A1").count() == 0
+    expect(page.get_by_role("link", name="Vårdcentral B1")).to_be_visible()
+    expect(page.get_by_role("link", name="Vårdcentral A1")).to_have_count(0)
 
 
 def test_wrong_password_gives_one_message_and_the_language_switch_works(page, world):
@@ -64,22 +64,22 @@ def test_wrong_password_gives_one_message_and_the_language_switch_works(page, wo
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_load_state("load")
     assert_accessible(page)
-    assert page.get_by_role("alert").inner_text().strip() == "Fel användarnamn eller lösenord. Försök igen."
+    expect(page.get_by_role("alert")).to_have_text("Fel användarnamn eller lösenord. Försök igen.")
     page.get_by_label("Språk").select_option("en")
     page.get_by_role("button", name="Byt språk").click()
     page.wait_for_load_state("load")
     assert_accessible(page)
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Sign in").is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
 def test_skip_link_moves_keyboard_focus_to_the_main_content(page, world):
     login(page, world.user("admin"))
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Hoppa till innehållet")
-    assert skip.evaluate("element => element === document.activeElement")
+    expect(skip).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
 
 
 def test_the_account_pages_are_accessible(page, world):
