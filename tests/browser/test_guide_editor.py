@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from dialogs.models import GuideVersion, GuideVersionStatus, Question
 from tests.browser.conftest import assert_accessible, login, visit
-from tests.dialogs.factories import region_a_published
+from tests.dialogs.factories import region_a_draft, region_a_published
 
 NEW_QUESTION = "Hur ser kompetensförsörjningen ut de närmaste åren?"
 
@@ -152,3 +152,59 @@ def test_the_other_guide_pages_are_accessible(page, world, tmp_path):
     assert response.status == 409
     assert_accessible(page)
     visit(page, f"/dialoger/dialogstod/versioner/{first.pk}/utskrift/")
+
+
+def _press(page, control) -> None:
+    control.click()
+    _settle(page)
+
+
+def _edit(page, link: str, field: str, text: str) -> None:
+    """Open an item's form from the editor, change one field and save."""
+    _press(page, page.get_by_role("link", name=link))
+    page.get_by_label(field).fill(text)
+    _press(page, page.get_by_role("button", name="Spara"))
+
+
+def _delete(page, name: str, question: str) -> None:
+    """Delete an item from the editor: its confirmation page asks ``question`` first."""
+    _press(page, page.get_by_role("link", name=f"Ta bort – {name}"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(question)
+    _press(page, page.get_by_role("button", name="Ta bort", exact=True))
+    expect(page.get_by_role("status")).to_contain_text("Borttaget.")
+
+
+def test_administrator_edits_and_deletes_agenda_items_sections_and_subsections(page, world):
+    from dialogs.models import AgendaBlock, Section
+
+    draft = region_a_draft(world)
+    login(page, world.user("admin"))
+    visit(page, f"/dialoger/dialogstod/versioner/{draft.pk}/redigera/")
+    agenda = page.get_by_role("table", name="Agendapunkter i den ordning de hålls")
+
+    _edit(page, "Ändra – Kaffepaus", "Innehåll", "Fika med personalen")
+    expect(agenda.get_by_role("rowheader", name="Fika med personalen")).to_be_visible()
+    _delete(page, "Fika med personalen", "Ta bort agendapunkten?")
+    expect(agenda.get_by_text("Fika med personalen")).to_have_count(0)
+    expect(agenda.locator("tbody tr")).to_have_count(2)
+    assert not AgendaBlock.objects.filter(version=draft, title="Fika med personalen").exists()
+
+    _edit(page, "Ändra avsnittet – P1: Personal (Persons)", "Rubrik", "Personal och kompetens")
+    expect(page.get_by_role("heading", name="P1: Personal och kompetens", level=3)).to_be_visible()
+    _edit(page, "Ändra delavsnittet – Konkret exempel", "Rubrik", "Ett exempel ur vardagen")
+    subsection = page.get_by_role("heading", name="Ett exempel ur vardagen", level=4)
+    expect(subsection).to_be_visible()
+
+    # The confirmation says what goes with the item; cancelling keeps everything.
+    _press(page, page.get_by_role("link", name="Ta bort – Ett exempel ur vardagen"))
+    expect(page.get_by_role("main")).to_contain_text("(1 frågor)")
+    _press(page, page.get_by_role("link", name="Avbryt"))
+    expect(subsection).to_be_visible()
+    _delete(page, "Ett exempel ur vardagen", "Ta bort Ett exempel ur vardagen?")
+    expect(subsection).to_have_count(0)
+    expect(page.get_by_role("heading", name="Organisation och ledning", level=4)).to_be_visible()
+    assert not Section.objects.filter(version=draft, title="Ett exempel ur vardagen").exists()
+
+    _delete(page, "Fördjupningsdel Levnadsvanor", "Ta bort Fördjupningsdel Levnadsvanor?")
+    expect(page.get_by_role("heading", name="Fördjupningsdel Levnadsvanor")).to_have_count(0)
+    assert not Section.objects.filter(version=draft, title="Fördjupningsdel Levnadsvanor").exists()
