@@ -10,7 +10,7 @@ from dialogs.models.dialogue import HELD_STATUSES, Dialogue
 from feedback.models import ClinicComment, FeedbackReport, RegionTheme, SharedVersion, TeamReply
 from feedback.renderers.colours import series_palette
 from feedback.renderers.content import ChartBlock, DeckContent, Section
-from feedback.renderers.svg import chart_svg
+from feedback.renderers.svg import SCREEN, chart_svg
 from indicators.models import Indicator
 from indicators.presentation import clinic_indicators
 from organisations.models import Clinic, Region
@@ -80,7 +80,9 @@ def version_with_review(version: SharedVersion) -> tuple[DeckContent, list[Revie
     blocks = [
         ReviewBlock(
             chart=block,
-            image=svg_data_uri(block.screen_svg or block.svg or chart_svg(block, palette=palette, font=theme.font)),
+            # A version shared before charts were drawn for the screen holds only the PDF's drawing, whose type
+            # is too small on a tablet: its chart is drawn for the page from the snapshot's own series.
+            image=svg_data_uri(block.screen_svg or chart_svg(block, palette=palette, font=theme.font, layout=SCREEN)),
         )
         if isinstance(block, ChartBlock)
         else ReviewBlock(section=block, comments=by_section.get(block.key, []))

@@ -127,8 +127,8 @@ class ChartBlock:
     notes: str = ""
     axis_min: float | None = None
     axis_max: float | None = None
-    # The same chart drawn for the page: narrower, with larger type (versions shared before it existed have
-    # only ``svg``).
+    # The same chart drawn for the page: narrower, with larger type. Versions shared before it existed have only
+    # ``svg``; the page draws their charts from ``series`` (feedback.renderers.svg.SCREEN).
     screen_svg: str = ""
 
 

@@ -5,6 +5,7 @@ import base64
 import io
 import logging
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
@@ -24,6 +25,8 @@ from tests.feedback import factories
 from tests.feedback.conftest import HOSTILE, SCRIPT
 
 pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _post(client, name, data=None, **kwargs):
@@ -164,12 +167,27 @@ def test_the_page_shows_charts_drawn_for_the_screen_and_the_pdf_keeps_its_own(wo
     assert image == chart["screen_svg"]
 
 
-def test_a_version_shared_before_screen_charts_shows_its_pdf_chart(world, client_for):
+def test_a_version_shared_before_screen_charts_is_drawn_for_the_screen_from_its_own_series(world, client_for):
+    """Its snapshot has the PDF's drawing only (small type on a tablet). The page draws the chart from the series
+    the snapshot holds, at the screen's size, and the version itself (snapshot, files) stays as it was shared."""
     version = services.feedback_share(report=factories.report(world, charts=1), user=world.user("bestallare"))
     del version.snapshot["charts"][0]["screen_svg"]
     version.save(update_fields=["snapshot"])
+    shared = SharedVersion.objects.get(pk=version.pk).snapshot
+    files = {(file.format, file.sha256) for file in SharedFile.objects.filter(version=version)}
     (image,) = _chart_images(client_for("staff_a1").get(version.get_absolute_url()).content.decode())
-    assert image == version.snapshot["charts"][0]["svg"]
+    chart = shared["charts"][0]
+    assert image != chart["svg"]
+    root = ET.fromstring(image)
+    assert root.get("width") == "640" and int(root.get("font-size")) * 690 / 640 >= 12
+    texts = {text.text for text in root.iter(f"{SVG}text")}
+    assert {series["name"] for series in chart["series"]} <= texts  # the legend names every series shared
+    assert chart["categories"][0] in texts and chart["categories"][-1] in texts
+    points = root.find(f"{SVG}g[@class='series']").findall(f"{SVG}circle")
+    shown = sum(value is not None for series in chart["series"] if series["markers"] for value in series["values"])
+    assert len(points) == shown
+    assert SharedVersion.objects.get(pk=version.pk).snapshot == shared
+    assert {(file.format, file.sha256) for file in SharedFile.objects.filter(version=version)} == files
 
 def test_a_newer_version_is_pointed_out_and_old_ones_stay(world, client_for):
     report = factories.report(world)

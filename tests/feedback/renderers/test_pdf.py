@@ -9,7 +9,7 @@ import pytest
 from feedback.renderers.content import ChartSeries, Theme
 from feedback.renderers.pdf import render_pdf, render_pdf_html
 from feedback.renderers.axis import label_width
-from feedback.renderers.svg import WIDTH, chart_svg, decimals_of, format_number
+from feedback.renderers.svg import PDF, SCREEN, chart_svg, decimals_of, format_number
 from feedback.sections import SECTIONS
 from tests.feedback.conftest import LONG_WORD, SCRIPT, make_chart, make_content, pdf_text
 
@@ -81,11 +81,50 @@ def test_an_invalid_theme_falls_back_to_the_default():
     assert "#1F4E79" in html
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
 def test_the_chart_svg_holds_the_series_and_escapes_labels():
     chart = make_chart(0, title="A <b>rubrik</b>", series=make_chart(0).series)
     svg = chart_svg(chart, palette=["#000000", "#111111", "#222222"], font="Arial")
     assert "A &lt;b&gt;rubrik&lt;/b&gt;" in svg
-    assert svg.count("<circle") == 11  # 12 values, one missing: a gap, never a zero
+    plot = ET.fromstring(svg).find(f"{SVG}g[@class='series']")
+    assert len(plot.findall(f"{SVG}circle")) == 11  # 12 values, one missing: a gap, never a zero
+
+
+def _texts(svg: str) -> list[ET.Element]:
+    root = ET.fromstring(svg)
+    return [text for text in root.iter(f"{SVG}text")]
+
+
+def test_the_chart_svg_for_a_page_is_narrower_with_larger_type():
+    """A version shared before screen drawings: in a 690 px column on a 768 px tablet its text is 12 px or more."""
+    chart = make_chart(0)
+    screen = chart_svg(chart, palette=["#000000"], font="Arial", layout=SCREEN)
+    root = ET.fromstring(screen)
+    assert (root.get("width"), root.get("viewBox")) == ("640", "0 0 640 420")
+    font_size = int(root.get("font-size"))
+    assert all(text.get("font-size") is None for text in _texts(screen))  # one size for every text
+    assert font_size * 690 / 640 >= 12
+    assert {"Vårdcentral", "Region A", "Riket", "2021", "2024", "%"} <= {text.text for text in _texts(screen)}
+
+
+def test_the_chart_svg_draws_each_series_as_the_powerpoint_chart_does():
+    """Dashes, markers and the value axis' range come from the snapshot, so an old version looks like its PPTX."""
+    chart = make_chart(
+        0, axis_min=50.0, axis_max=80.0,
+        series=[ChartSeries("Vårdcentral", [61.0, 62.0, 63.0, 64.0], colour="#1D5A85"),
+                ChartSeries("Vårdcentral, 95 % KI, nedre", [55.0, 56.0, 57.0, 58.0], colour="#1D5A85", dash="DASH",
+                            markers=False),
+                ChartSeries("Riket", [60.0, None, 61.0, 62.0], colour="#4F5B66", dash="ROUND_DOT")],
+    )
+    root = ET.fromstring(chart_svg(chart, palette=["#000000"], font="Arial", layout=SCREEN))
+    plot = root.find(f"{SVG}g[@class='series']")
+    lines = plot.findall(f"{SVG}polyline")
+    assert [line.get("stroke-dasharray") is None for line in lines] == [True, False, False]  # Riket: 61–62
+    assert len(plot.findall(f"{SVG}circle")) == 4 + 3  # none on the interval, none where Riket has no value
+    ticks = [text.text for text in root.iter(f"{SVG}text") if text.get("text-anchor") == "end"]
+    assert ticks == ["50", "60", "70", "80"]  # the range of the PPTX's value axis
 
 
 def test_numbers_are_written_the_swedish_way():
@@ -103,10 +142,9 @@ def test_the_chart_svg_names_periods_that_never_run_into_each_other(count):
     categories = _halves(count)
     chart = make_chart(0, categories=categories, series=[ChartSeries("Vårdcentral", [50.0] * count)])
     root = ET.fromstring(chart_svg(chart, palette=["#000000"], font="Arial"))
-    named = [(float(text.get("x")), text.text) for text in root.iter("{http://www.w3.org/2000/svg}text")
-             if text.text in categories]
+    named = [(float(text.get("x")), text.text) for text in root.iter(f"{SVG}text") if text.text in categories]
     assert named[0][1] == categories[0] and named[-1][1] == categories[-1]
     width = label_width(categories, 13)
     assert all(right[0] - left[0] >= width for left, right in zip(named, named[1:]))
     half = len(categories[0]) * 13 * 0.62 / 2
-    assert all(0 <= x - half and x + half <= WIDTH for x, _text in named)
+    assert all(0 <= x - half and x + half <= PDF.width for x, _text in named)

@@ -1,0 +1,34 @@
+"""Shared feedback in Chromium where the stored version is older than today's: a version shared before charts
+were drawn for the screen reads as well on a tablet as a new one (axe-core checks every page)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from feedback import services
+from tests.browser.conftest import login, visit
+from tests.browser.test_feedback import SMALLEST_CHART_TEXT
+from tests.feedback.factories import report
+
+
+@pytest.fixture
+def old_version(world):
+    """A version whose snapshot holds only the PDF's drawing of its charts, as versions shared before
+    ``screen_svg`` existed do."""
+    version = services.feedback_share(report=report(world, charts=2), user=world.user("bestallare"))
+    for chart in version.snapshot["charts"]:
+        del chart["screen_svg"]
+    version.save(update_fields=["snapshot"])
+    return version
+
+
+def test_an_old_versions_charts_read_at_12_px_or_more_on_a_tablet(tablet_page, world, old_version):
+    login(tablet_page, world.user("staff_a1"))
+    visit(tablet_page, f"/aterkoppling/version/{old_version.pk}/")
+    images = tablet_page.locator("img.feedback-chart")
+    expect(images).to_have_count(2)
+    for image in images.all():
+        image.scroll_into_view_if_needed()
+        assert image.evaluate(SMALLEST_CHART_TEXT) >= 12
+        box = image.bounding_box()
+        assert box["x"] + box["width"] <= 768
+    assert tablet_page.evaluate("document.documentElement.scrollWidth") <= 768
