@@ -1,7 +1,6 @@
 """Reads of the feedback pages that need more than one query's thought: the overview, and one shared
 version with its comments, replies and acknowledgements (a constant number of queries)."""
 
-import base64
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
@@ -10,6 +9,7 @@ from dialogs.models.dialogue import HELD_STATUSES, Dialogue
 from feedback.models import ClinicComment, FeedbackReport, RegionTheme, SharedVersion, TeamReply
 from feedback.renderers.colours import series_palette
 from feedback.renderers.content import ChartBlock, DeckContent, Section
+from feedback.renderers.data_uri import svg_data_uri
 from feedback.renderers.svg import SCREEN, chart_svg
 from indicators.models import Indicator
 from indicators.presentation import clinic_indicators
@@ -95,19 +95,15 @@ def version_with_review(version: SharedVersion) -> tuple[DeckContent, list[Revie
     return content, blocks, acknowledgements, versions
 
 
-def svg_data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii") if svg else ""
-
-
 def chart_choices(clinic: Clinic):
     """The indicators the team may chart for the clinic: the region's active ones with data for it."""
     available = [indicator.pk for indicator in clinic_indicators(clinic)]
     return Indicator.objects.filter(pk__in=available).select_related("source").order_by("source__name", "name", "pk")
 
 
-def logo_data_uri(theme: RegionTheme) -> str:
-    data = bytes(theme.logo or b"")
-    if not data:
-        return ""
-    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
-    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+def region_theme(region: Region) -> RegionTheme:
+    """The region's look as its administrators set it, or an unsaved theme with the defaults while they have set
+    none: the one read of a region's theme, for the deck, the theme page and saving it."""
+    theme = RegionTheme.objects.filter(region=region).first() or RegionTheme(region=region)
+    theme.region = region  # as_theme() names the region without reading it again
+    return theme

@@ -30,6 +30,7 @@ from dialogs.models.answers import Answer
 from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, person_name
 from dialogs.services.dialogue import dialogue_transition
 from feedback import sections as bilaga3
+from feedback import selectors
 from feedback.models import (
     CONTENT_TYPES,
     Acknowledgement,
@@ -43,7 +44,7 @@ from feedback.models import (
     SharedVersion,
     TeamReply,
 )
-from feedback.renderers.content import ChartBlock, ChartSeries, DeckContent, Link, Section, Theme, clean_text
+from feedback.renderers.content import ChartBlock, ChartSeries, DeckContent, Link, Section, clean_text
 from feedback.renderers.pdf import render_pdf
 from feedback.renderers.pptx import render_pptx
 from indicators.models import Indicator
@@ -259,11 +260,6 @@ def feedback_charts_save(*, report: FeedbackReport, user, indicators: Sequence[I
 # --- The deck's content ---------------------------------------------------------------------------------------
 
 
-def region_theme(region: Region) -> Theme:
-    theme = RegionTheme.objects.filter(region=region).select_related("region").first()
-    return theme.as_theme() if theme is not None else Theme(name=region.name)
-
-
 def _participants(dialogue: Dialogue) -> list[str]:
     clinic_people = [f"{person.name} ({person.role_label})" for person in dialogue.clinic_participants.all()]
     team = [
@@ -345,7 +341,7 @@ def deck_content(*, report: FeedbackReport, version_label: str, author: str) -> 
         participants=_participants(dialogue),
         sections=sections,
         charts=chart_blocks(report),
-        theme=region_theme(clinic.region),
+        theme=selectors.region_theme(clinic.region).as_theme(),
         author=author,
         subject=_("Skriftlig återkoppling efter uppföljningsdialog (Bilaga 3)"),
         version_label=version_label,
@@ -531,7 +527,7 @@ def region_theme_save(
     logo: LogoUpload | None = None,
     remove_logo: bool = False,
 ) -> RegionTheme:
-    theme = RegionTheme.objects.filter(region=region).first() or RegionTheme(region=region)
+    theme = selectors.region_theme(region)
     theme.primary_colour, theme.secondary_colour, theme.font = primary_colour.upper(), secondary_colour.upper(), font
     if remove_logo:
         theme.logo, theme.logo_name = b"", ""

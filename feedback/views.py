@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from feedback import access, selectors, services
 from feedback.forms import ChartsForm, CommentForm, ReplyForm, SectionForm, ShareForm, ThemeForm
-from feedback.models import CONTENT_TYPES, DeckFormat, RegionTheme
+from feedback.models import CONTENT_TYPES, DeckFormat
+from feedback.renderers.data_uri import image_data_uri
 from organisations.access import is_follow_up_member, require_active_region, require_region_admin
 
 
@@ -215,7 +216,7 @@ def reply_create(request, pk: int):
 
 def theme_edit(request):
     region = require_region_admin(request)
-    theme = RegionTheme.objects.filter(region=region).first() or RegionTheme(region=region)
+    theme = selectors.region_theme(region)
     form = ThemeForm(request.POST or None, request.FILES or None, instance=theme)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("logo_file")
@@ -227,5 +228,5 @@ def theme_edit(request):
         )
         messages.success(request, _("Utseendet är sparat och används i nästa presentation."))
         return redirect("feedback:theme_edit")
-    logo = selectors.logo_data_uri(theme)
+    logo = image_data_uri(theme.as_theme().logo)
     return render(request, "feedback/theme_form.html", {"region": region, "form": form, "theme": theme, "logo": logo})

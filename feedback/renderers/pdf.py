@@ -8,7 +8,6 @@ makes, so no user text can make the renderer fetch a file or an address.
 
 from __future__ import annotations
 
-import base64
 import math
 
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from weasyprint import HTML, URLFetcher
 from feedback.renderers import figures
 from feedback.renderers.colours import series_palette, text_colour_on
 from feedback.renderers.content import THEME_FONTS, ChartBlock, DeckContent
+from feedback.renderers.data_uri import image_data_uri, svg_data_uri
 from feedback.renderers.svg import chart_svg
 
 TEMPLATE = "feedback/deck/pdf.html"
@@ -36,7 +36,7 @@ def render_pdf_html(content: DeckContent) -> str:
     for block in content.outline():
         if isinstance(block, ChartBlock):
             svg = block.svg or chart_svg(block, palette=palette, font=theme.font)
-            blocks.append({"chart": block, "image": _data_uri(svg.encode("utf-8"), "image/svg+xml")})
+            blocks.append({"chart": block, "image": svg_data_uri(svg)})
         else:
             blocks.append({"section": block})
     return render_to_string(
@@ -48,7 +48,7 @@ def render_pdf_html(content: DeckContent) -> str:
             "on_secondary": text_colour_on(theme.secondary),
             "font_stack": mark_safe(font_stack),  # names from the THEME_FONTS whitelist only
             "svg_font": font_stack.replace('"', "'"),
-            "logo": _data_uri(theme.logo, _image_type(theme.logo)) if theme.logo else "",
+            "logo": image_data_uri(theme.logo),
             "blocks": blocks,
             "five_p": _five_p_layout(),
             "staircase": figures.staircase(),
@@ -67,15 +67,4 @@ def _five_p_layout() -> list[dict]:
         nodes.append({"domain": domain, "x": round(x - 110), "y": round(y - 45), "cx": round(x), "cy": round(y)})
     return nodes
 
-
-def _image_type(data: bytes) -> str:
-    if data.startswith(b"\x89PNG"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8"):
-        return "image/jpeg"
-    return "application/octet-stream"
-
-
-def _data_uri(data: bytes, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 

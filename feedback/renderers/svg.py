@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from feedback.renderers.axis import GLYPH_EM, label_step, label_width, named_periods
 from feedback.renderers.colours import HEX_COLOUR, INK
 from feedback.renderers.content import THEME_FONTS, ChartBlock, ChartSeries, clean_text
+from indicators.charts import format_number
+from indicators.charts.spec import nice_step
 
 GRID = "#D9D9D9"
 AXIS = "#595959"
@@ -50,19 +52,10 @@ def decimals_of(number_format: str) -> int:
     return sum(1 for char in head.split(".", 1)[1] if char in "0#")
 
 
-def format_number(value: float, decimals: int) -> str:
-    """Swedish style: decimal comma, thin space between thousands."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
 def _nice_range(low: float, high: float) -> tuple[float, float, float]:
     if low == high:
         low, high = low - 1, high + 1
-    span = high - low
-    raw_step = span / 5
-    magnitude = 10 ** math.floor(math.log10(raw_step))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
+    step = nice_step(high - low)
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 

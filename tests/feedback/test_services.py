@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from pptx import Presentation
 
 from dialogs.models.dialogue import DialogueStatus
-from feedback import services
-from feedback.models import Acknowledgement, DeckFormat, FeedbackReport, SharedFile
-from feedback.renderers.content import Link
+from feedback import selectors, services
+from feedback.models import Acknowledgement, DeckFormat, FeedbackReport, RegionTheme, SharedFile
+from feedback.renderers.content import Link, Theme
 from feedback.sections import SECTIONS
 from indicators.models import Granularity
 from tests.dialogs.dialogue_factories import held, plan
@@ -278,10 +278,19 @@ def test_the_region_theme_reaches_the_deck(world):
     services.region_theme_save(
         region=world.region_a, user=world.user("admin"), primary_colour="#0b6e4f", secondary_colour="#3A7D44", font="Georgia"
     )
-    theme = services.region_theme(world.region_a)
+    theme = selectors.region_theme(world.region_a).as_theme()
     assert (theme.primary, theme.secondary, theme.font) == ("#0B6E4F", "#3A7D44", "Georgia")
     deck = Presentation(io.BytesIO(services.deck_build_pptx(report=factories.report(world), user=None)))
     assert deck.slides[1].shapes.title.text_frame.paragraphs[0].runs[0].font.name == "Georgia"
+
+
+def test_a_region_without_a_theme_gets_the_defaults_and_nothing_is_stored(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        theme = selectors.region_theme(world.region_a)
+        assert theme.as_theme() == Theme(name="Region A")
+    assert theme.pk is None and not RegionTheme.objects.exists()
+    content = services.deck_content(report=factories.report(world), version_label="", author="")
+    assert content.theme == Theme(name="Region A")
 
 
 def test_a_theme_colour_without_contrast_is_refused(world):

@@ -9,7 +9,7 @@ import pytest
 from feedback.renderers.content import ChartSeries, Theme
 from feedback.renderers.pdf import render_pdf, render_pdf_html
 from feedback.renderers.axis import label_width
-from feedback.renderers.svg import PDF, SCREEN, chart_svg, decimals_of, format_number
+from feedback.renderers.svg import PDF, SCREEN, chart_svg, decimals_of
 from feedback.sections import SECTIONS
 from tests.feedback.conftest import LONG_WORD, SCRIPT, make_chart, make_content, pdf_text
 
@@ -127,9 +127,12 @@ def test_the_chart_svg_draws_each_series_as_the_powerpoint_chart_does():
     assert ticks == ["50", "60", "70", "80"]  # the range of the PPTX's value axis
 
 
-def test_numbers_are_written_the_swedish_way():
+def test_numbers_are_written_as_the_indicator_pages_write_them():
     assert decimals_of('0.0"%"') == 1 and decimals_of("0") == 0
-    assert format_number(1234.5, 1) == "1\u202f234,5"
+    chart = make_chart(0, series=[ChartSeries("Besök", [1200.0, 2400.0, 3100.0, 4200.0])], number_format="#,##0")
+    root = ET.fromstring(chart_svg(chart, palette=["#000000"], font="Arial"))
+    ticks = [text.text for text in root.iter(f"{SVG}text") if text.get("text-anchor") == "end"]
+    assert ticks == ["1\xa0000", "2\xa0000", "3\xa0000", "4\xa0000", "5\xa0000"]  # indicators.charts.format_number
 
 
 def _halves(count: int) -> list[str]:
