@@ -29,6 +29,11 @@ def _wrap(text: str, max_chars: int) -> list[str]:
     return [*lines, line] if line else lines
 
 
+def label_width(text: str, font: int) -> float:
+    """An estimate of a name's width in the drawing's sans-serif font (0.62 em per character, generous)."""
+    return len(text) * font * 0.62
+
+
 def _ticks(low: float, high: float, target: int = 5) -> list[float]:
     step = nice_step(high - low, target)
     first = math.ceil(low / step - 1e-9) * step
@@ -68,9 +73,15 @@ def _bar_attrs(style: Style) -> str:
 class _SvgCanvas:
     """Maps data to pixels for one chart; knows the plot area and the axes."""
 
-    def __init__(self, spec: ChartSpec, width: int, height: int, top: float, bottom: float):
+    def __init__(self, spec: ChartSpec, width: int, height: int, top: float, bottom: float, font: int):
         self.spec = spec
         self.left, self.right = 72.0, width - 20.0
+        if spec.categories and not spec.numeric_x:
+            # The latest period is always named, centred under its point: the plot ends early enough that
+            # its name ("2024 jul-dec") stays inside the drawing instead of being cut at the edge.
+            half_label = label_width(spec.categories[-1], font) / 2
+            share = 1 / (2 * len(spec.categories))  # the last point sits half a band inside the plot's end
+            self.right = min(self.right, (width - 2 - half_label - self.left * share) / (1 - share))
         self.top, self.bottom = top, bottom
         self.y_low, self.y_high = spec.y_range or value_range(spec_values(spec.series), spec.unit)
         if spec.numeric_x:
@@ -122,7 +133,7 @@ def to_svg(
     legend_top = caption_y - legend_step - len(legend_rows) * legend_step
     top = 18 + len(title_lines) * title_step + 10
     bottom = legend_top - (2 * title_step + 6 if spec.x_title else title_step + 11)
-    canvas = _SvgCanvas(spec, width, height, top, bottom)
+    canvas = _SvgCanvas(spec, width, height, top, bottom, font)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" font-family={quoteattr(SVG_FONT)} font-size="{font}">',
@@ -164,7 +175,7 @@ def _svg_axes(canvas: _SvgCanvas, font: int, fit_labels: bool = False) -> list[s
         every = max(1, math.ceil(len(spec.categories) / 12))
         if fit_labels and spec.categories:
             # Only every n-th period is named when the names would run into each other ("2023 jan-jun").
-            widest = max(len(category) for category in spec.categories) * font * 0.62 + 10
+            widest = max(label_width(category, font) for category in spec.categories) + 10
             every = max(every, math.ceil(widest / (canvas.band or 1.0)))
         last = len(spec.categories) - 1
         if fit_labels:  # counted from the latest period, which is always named, so no two names collide

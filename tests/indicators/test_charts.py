@@ -311,12 +311,18 @@ def test_svg_for_a_page_names_only_periods_that_fit(world):
         observation(indicator, batch, half, clinic=world.clinic_a1, numerator=40 + number, denominator=100)
         for number, half in enumerate(halves)
     )
-    svg = charts.to_svg(clinic_spec(world.clinic_a1, indicator), **charts.SCREEN_SVG)
+    spec = clinic_spec(world.clinic_a1, indicator)
+    svg = charts.to_svg(spec, **charts.SCREEN_SVG)
     axis = ET.fromstring(svg).find(f"{SVG}g[@class='axes']")
     named = [(float(text.get("x")), text.text) for text in axis.iter(f"{SVG}text") if "-" in (text.text or "")]
     assert named[-1][1] == "2024 jul-dec"  # the latest period is always named
     gaps = [right[0] - left[0] for left, right in zip(named, named[1:])]
     assert 2 <= len(named) < 12 and min(gaps) >= len("2024 jan-jun") * 15 * 0.62
+    # ... and its name, centred under the last point, is not cut off at the drawing's right edge (PDF or page).
+    for layout in ({"width": 800, "font": 13, "fit_labels": True}, charts.SCREEN_SVG):
+        root = ET.fromstring(charts.to_svg(spec, **layout))
+        latest = [text for text in root.find(f"{SVG}g[@class='axes']").iter(f"{SVG}text") if text.text == "2024 jul-dec"]
+        assert float(latest[0].get("x")) + len("2024 jul-dec") * layout["font"] * 0.62 / 2 <= layout["width"]
 
 def test_svg_renders_in_weasyprint(world, continuity):
     weasyprint = pytest.importorskip("weasyprint")
