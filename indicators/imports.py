@@ -20,7 +20,9 @@ same file twice finds every row unchanged and writes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -29,7 +31,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators import bulk, parsers
+from indicators import bulk, liveness, parsers
 from indicators.models import (
     BatchStatus,
     ImportBatch,
@@ -470,31 +472,44 @@ def observations_import(
     so it compares without that block and without waiting for another import's lock.
     """
     progress = ImportProgress(batch)
-    try:
-        progress.report(2, ImportStage.READ, status=BatchStatus.RUNNING, started_at=timezone.now(), message="")
-        if content is None:
-            content = _batch_content(batch)
-        parsed = parsers.parse_file(filename=batch.file_name, content=content, max_bytes=settings.MAX_IMPORT_BYTES)
-        del content
-        progress.report(MATCH_FROM, ImportStage.MATCH)
-        report = ImportReport(format=parsed.format, total_rows=parsed.total_rows, dry_run=dry_run)
-        frame, resolve_errors = _resolve(parsed.frame, resolver=_Resolver(batch.region), fmt=parsed.format)
-        report.errors = sorted(parsed.errors + resolve_errors, key=lambda error: (error.line or 0))
-        report.rejected = max(report.total_rows - len(frame), 0) if not parsed.file_errors else report.total_rows
+    # The batch's lock says "alive" for as long as the batch may say running (indicators.liveness).
+    with liveness.batch_work(batch.pk):
+        try:
+            return _import(batch, progress=progress, valid_rows_only=valid_rows_only, dry_run=dry_run, content=content)
+        finally:
+            progress.close()
 
-        file_level = bool(parsed.file_errors) or report.total_rows == 0
-        refuse = file_level or (bool(report.errors) and not valid_rows_only and not dry_run)
-        if not refuse:
-            rows = _rows(frame)
-            del frame
-            if dry_run:
-                progress.report(COMPARE_FROM, ImportStage.COMPARE)
-                _count(report, _plan(rows, owner_id=batch.region_id))
-            else:
-                _write(rows, batch=batch, report=report, progress=progress)
-        _finish(batch, report=report, refused=refuse, file_level=file_level, valid_rows_only=valid_rows_only)
-    finally:
-        progress.close()
+
+def _import(
+    batch: ImportBatch, *, progress: ImportProgress, valid_rows_only: bool, dry_run: bool, content: bytes | None
+) -> ImportReport:
+    progress.report(2, ImportStage.READ, status=BatchStatus.RUNNING, started_at=timezone.now(), message="")
+    if content is None:
+        content = _batch_content(batch)
+    parsed = parsers.parse_file(filename=batch.file_name, content=content, max_bytes=settings.MAX_IMPORT_BYTES)
+    del content
+    progress.report(MATCH_FROM, ImportStage.MATCH)
+    report = ImportReport(format=parsed.format, total_rows=parsed.total_rows, dry_run=dry_run)
+    frame, resolve_errors = _resolve(parsed.frame, resolver=_Resolver(batch.region), fmt=parsed.format)
+    report.errors = sorted(parsed.errors + resolve_errors, key=lambda error: (error.line or 0))
+    report.rejected = max(report.total_rows - len(frame), 0) if not parsed.file_errors else report.total_rows
+
+    file_level = bool(parsed.file_errors) or report.total_rows == 0
+    refuse = file_level or (bool(report.errors) and not valid_rows_only and not dry_run)
+    finish = partial(
+        _finish, batch, report=report, refused=refuse, file_level=file_level, valid_rows_only=valid_rows_only
+    )
+    if refuse:
+        finish()
+    else:
+        rows = _rows(frame)
+        del frame
+        if dry_run:
+            progress.report(COMPARE_FROM, ImportStage.COMPARE)
+            _count(report, _plan(rows, owner_id=batch.region_id))
+            finish()
+        else:
+            _write(rows, batch=batch, report=report, progress=progress, finish=finish)
     return report
 
 
@@ -503,9 +518,13 @@ def _count(report: ImportReport, plan: _Plan) -> None:
     report.unchanged, report.removed = plan.counts["unchanged"], plan.counts["removed"]
 
 
-def _write(rows: pd.DataFrame, *, batch: ImportBatch, report: ImportReport, progress: ImportProgress) -> None:
+def _write(
+    rows: pd.DataFrame, *, batch: ImportBatch, report: ImportReport, progress: ImportProgress, finish: Callable[[], None]
+) -> None:
     """Plan and write under the import lock, in one transaction, reporting the write as it goes where the
-    polling page can see it (``progress.live``), else naming the whole stage up front."""
+    polling page can see it (``progress.live``), else naming the whole stage up front. The batch's result
+    (``finish``) is written in the same transaction: a worker that dies before the commit leaves the batch
+    *running* and nothing written, never values without their result (``indicators.recovery`` relies on it)."""
     progress.report(COMPARE_FROM, ImportStage.COMPARE if progress.live else ImportStage.COMPARE_WRITE)
     try:
         with progress.writing(), transaction.atomic():
@@ -534,6 +553,7 @@ def _write(rows: pd.DataFrame, *, batch: ImportBatch, report: ImportReport, prog
                     # Fresh statistics, so later queries are planned for the table's real size.
                     cursor.execute(f"ANALYZE {Observation._meta.db_table}")
             report.written = True
+            finish()
     except IntegrityError as error:
         if not _is_unique_violation(error):
             raise  # a broken rule of the table is a bug, not something the user can fix

@@ -171,7 +171,9 @@ class ImportBatch(models.Model):
 
     Life cycle: an upload is *queued* for a dry run; the dry run (*running*) ends *previewed* with counts
     and row errors; the administrator confirms and it is *queued*/*running* again, ending *done* or
-    *failed*; a done batch can be *rolled back* (a large one is *rolling back* in the worker first).
+    *failed*; a done batch can be *rolled back* (a large one is *rolling back* in the worker first). Work
+    whose worker died is found by ``indicators.recovery``: an import or dry run then ends *failed* (and can
+    be started again), a rollback *done* again (and can be asked for again).
     """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="import_batches", verbose_name=_("region"))
@@ -204,6 +206,10 @@ class ImportBatch(models.Model):
     )
     message = models.TextField(_("meddelande"), blank=True)
     created_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    # When the batch was last handed to the worker (uploaded, confirmed, rollback asked for, started again):
+    # how long it may wait for its task to be picked up before it counts as interrupted (indicators.recovery).
+    queued_at = models.DateTimeField(_("köad"), null=True, blank=True)
+    interrupted_at = models.DateTimeField(_("avbruten"), null=True, blank=True)
     started_at = models.DateTimeField(_("startad"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
     rolled_back_at = models.DateTimeField(_("återställd"), null=True, blank=True)
@@ -259,6 +265,17 @@ class ImportBatch(models.Model):
     @property
     def can_roll_back(self) -> bool:
         return self.status == BatchStatus.DONE
+
+    @property
+    def can_restart(self) -> bool:
+        """An import or dry run whose worker stopped before it finished wrote nothing: it may simply run again
+        from the stored file. (A failure for a reason in the file would only fail again.)"""
+        return self.status == BatchStatus.FAILED and self.interrupted_at is not None
+
+    @property
+    def waiting_since(self):
+        """When the batch was handed to the worker (rows from before ``queued_at`` fall back to older times)."""
+        return self.queued_at or self.confirmed_at or self.created_at
 
     @property
     def rollback_rows(self) -> int:

@@ -44,7 +44,8 @@ def import_batch_rollback_queue(*, batch: ImportBatch, user) -> ImportBatch:
     _refuse_rollback_after_later_changes(batch)
     batch.status = BatchStatus.ROLLING_BACK
     batch.rolled_back_by = user
-    batch.save(update_fields=["status", "rolled_back_by"])
+    batch.queued_at = timezone.now()
+    batch.save(update_fields=["status", "rolled_back_by", "queued_at"])
     return batch
 
 
@@ -74,7 +75,9 @@ def import_batch_rollback(*, batch: ImportBatch, user) -> ImportBatch:
     batch.status = BatchStatus.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = user
-    batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
+    if batch.interrupted_at:  # an earlier attempt was interrupted: its "ask again" no longer applies
+        batch.message, batch.interrupted_at = "", None
+    batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by", "message", "interrupted_at"])
     return batch
 
 

@@ -75,6 +75,7 @@ def import_batch_create(*, region: Region, user, upload) -> ImportBatch:
         file_size=upload.size,
         checksum=digest.hexdigest(),
         status=BatchStatus.QUEUED,
+        queued_at=timezone.now(),
     )
     batch.file.save(upload.name, upload, save=False)
     batch.save()
@@ -107,7 +108,29 @@ def import_batch_confirm(*, batch: ImportBatch, valid_rows_only: bool) -> Import
     batch.status = BatchStatus.QUEUED
     batch.progress = 0
     batch.stage = ""
-    batch.save(update_fields=["confirmed_at", "valid_rows_only", "status", "progress", "stage"])
+    batch.queued_at = batch.confirmed_at
+    batch.save(update_fields=["confirmed_at", "valid_rows_only", "status", "progress", "stage", "queued_at"])
+    return batch
+
+
+@transaction.atomic
+def import_batch_restart(*, batch: ImportBatch) -> ImportBatch:
+    """Queue again an import or dry run whose worker stopped before it finished (``indicators.recovery``),
+    from the same stored file and with the same choices; the caller schedules it like the first time."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if not batch.can_restart:
+        raise ImportFileError(_("Bara en import som avbröts kan startas igen."))
+    batch.status = BatchStatus.QUEUED
+    batch.queued_at = timezone.now()
+    batch.interrupted_at = None
+    batch.started_at = None
+    batch.finished_at = None
+    batch.message = ""
+    batch.progress = 0
+    batch.stage = ""
+    batch.save(
+        update_fields=["status", "queued_at", "interrupted_at", "started_at", "finished_at", "message", "progress", "stage"]
+    )
     return batch
 
 

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from django.tasks import task
 from django.utils.translation import gettext as _
 
+from indicators import liveness
 from indicators.imports import ImportFileError, import_batch_fail, observations_import
 from indicators.models import BatchStatus, ImportBatch
+from indicators.recovery import import_batch_interrupted_now
 from indicators.rollback import RollbackError, import_batch_rollback, import_batch_rollback_fail
 
 logger = logging.getLogger(__name__)
@@ -23,19 +25,27 @@ def _run(
     unexpected: str,
 ) -> str:
     """Do ``work`` on the batch if it is still ``waiting`` for it (a task may be enqueued twice); a refusal
-    the user can act on is kept on the batch by ``fail``, anything else too, with ``unexpected``, and raised."""
-    batch = ImportBatch.objects.select_related("region", "rolled_back_by").get(pk=batch_id)
-    if batch.status != waiting:
-        return batch.status
-    try:
-        work(batch)
-    except refused as error:
-        fail(batch=batch, message=str(error))
-    except Exception:
-        logger.exception("Task on import #%s failed", batch_id)
-        fail(batch=batch, message=unexpected)
-        raise
-    return ImportBatch.objects.values_list("status", flat=True).get(pk=batch_id)
+    the user can act on is kept on the batch by ``fail``, anything else too, with ``unexpected``, and raised.
+
+    The batch's lock is held from before its status is read until after its result is written: while the
+    lock is held nobody takes the batch for interrupted, and once this process is gone, so is the lock
+    (``indicators.recovery``)."""
+    with liveness.batch_work(batch_id):
+        batch = ImportBatch.objects.select_related("region", "rolled_back_by").get(pk=batch_id)
+        if batch.status != waiting:
+            return batch.status
+        try:
+            work(batch)
+        except refused as error:
+            fail(batch=batch, message=str(error))
+        except Exception:
+            logger.exception("Task on import #%s failed", batch_id)
+            fail(batch=batch, message=unexpected)
+            raise
+        except BaseException:
+            import_batch_interrupted_now(batch=batch)  # SystemExit/KeyboardInterrupt: the worker is stopped by force
+            raise
+        return ImportBatch.objects.values_list("status", flat=True).get(pk=batch_id)
 
 
 @task

@@ -19,6 +19,7 @@ urlpatterns = [
     path("importer/<int:pk>/fel.csv", views.batch_errors, name="batch_errors"),
     path("importer/<int:pk>/bekrafta/", views.batch_confirm, name="batch_confirm"),
     path("importer/<int:pk>/aterstall/", views.batch_rollback, name="batch_rollback"),
+    path("importer/<int:pk>/starta-igen/", views.batch_restart, name="batch_restart"),
 ]
 
 # Indicator data on screen (views_presentation): a clinic's indicators, presentation mode, one indicator

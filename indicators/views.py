@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import access as indicator_access
-from indicators import selectors, services
+from indicators import recovery, selectors, services
 from indicators.exports import batch_errors_csv
 from indicators.forms import DataSourceForm, ImportConfirmForm, ImportUploadForm, IndicatorForm
-from indicators.models import BatchStatus, DataSource, Indicator
+from indicators.models import BatchStatus, DataSource, ImportBatch, Indicator
 from organisations import access
 
 ERRORS_SHOWN = 200
@@ -115,6 +115,7 @@ def source_update(request, pk: int):
 def batch_list(request):
     region = access.require_active_region(request)
     indicator_access.require_follow_up_member(request.user, region)
+    recovery.import_batches_recover(batches=ImportBatch.objects.filter(region=region))
     return render(
         request,
         "indicators/batch_list.html",
@@ -141,7 +142,7 @@ def batch_upload(request):
 
 
 def batch_detail(request, pk: int):
-    batch = indicator_access.get_batch_for_user(request.user, pk)
+    batch = recovery.import_batch_recover(batch=indicator_access.get_batch_for_user(request.user, pk))
     can_admin = access.is_region_admin(request.user, batch.region)
     return render(
         request,
@@ -177,6 +178,18 @@ def batch_confirm(request, pk: int):
     return redirect(batch)
 
 
+@require_POST
+def batch_restart(request, pk: int):
+    batch = indicator_access.get_batch_for_user_rw(request.user, pk)
+    try:
+        batch = services.import_batch_restart(batch=batch)
+    except services.ImportFileError as error:
+        messages.error(request, str(error))
+    else:
+        services.import_batch_schedule(batch=batch)
+    return redirect(batch)
+
+
 def batch_rollback(request, pk: int):
     batch = indicator_access.get_batch_for_user_rw(request.user, pk)
     if request.method == "POST":
@@ -196,7 +209,7 @@ def batch_rollback(request, pk: int):
 
 
 def batch_status(request, pk: int):
-    batch = indicator_access.get_batch_for_user(request.user, pk)
+    batch = recovery.import_batch_recover(batch=indicator_access.get_batch_for_user(request.user, pk))
     return JsonResponse(
         {
             "status": batch.status,

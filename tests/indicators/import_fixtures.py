@@ -2,10 +2,12 @@
 
 import io
 import json
+from contextlib import contextmanager
 
 import pytest
+from django.db import connection
 
-from indicators import content, imports
+from indicators import content, imports, liveness
 from indicators.models import ImportBatch
 
 VIS_HEADER = (
@@ -78,3 +80,20 @@ def run_import(world, library):
         return batch, report
 
     return run
+
+
+@contextmanager
+def worker_alive(batch: ImportBatch):
+    """The batch's lock held as a live worker holds it (``indicators.liveness``): on PostgreSQL from a
+    connection of its own, since a lock held by the page's own connection would count as the page's."""
+    if connection.vendor != "postgresql":
+        with liveness.batch_work(batch.pk):
+            yield
+        return
+    worker = connection.copy()
+    try:
+        with worker.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [liveness.LOCK_CLASS, batch.pk])
+        yield
+    finally:
+        worker.close()  # as when the worker's process ends: the server drops its locks
