@@ -45,6 +45,7 @@ ROUTES = [
     Route("indicators:batch_errors", REGION_A_FOLLOW_UP_OBJECT, kwargs=lambda world: {"pk": batch(world).pk}),
     Route("indicators:batch_confirm", statuses(405), kwargs=lambda world: {"pk": batch(world).pk}),  # POST only
     Route("indicators:batch_rollback", REGION_A_ADMIN_OBJECT, kwargs=lambda world: {"pk": batch(world).pk}),
+    Route("indicators:batch_restart", statuses(405), kwargs=lambda world: {"pk": batch(world).pk}),  # POST only
 ]
 
 # Indicator data on screen (indicators/views_presentation.py): a clinic's pages follow clinic visibility;
