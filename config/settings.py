@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "notifications",
     "organisations",
     "indicators",
     "dialogs",

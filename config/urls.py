@@ -27,6 +27,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("konto/aterstall/klart/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("konto/e-post/", include("notifications.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("organisations.urls")),
     path("dialoger/", include("dialogs.urls")),

@@ -14,12 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -48,6 +45,7 @@ from feedback.renderers.content import ChartBlock, ChartSeries, DeckContent, Lin
 from feedback.renderers.pdf import render_pdf
 from feedback.renderers.pptx import render_pptx
 from indicators.models import Indicator
+from notifications.services import absolute_url, message_queue_many
 from organisations.models import Membership, Region, Role
 
 MAX_ITEMS = 60
@@ -415,38 +413,41 @@ def feedback_share(*, report: FeedbackReport, user, message: str = "") -> Shared
         [_file(version, DeckFormat.PPTX, render_pptx(content)), _file(version, DeckFormat.PDF, render_pdf(content))]
     )
     dialogue_mark_feedback_shared(dialogue=dialogue, user=user)
-    transaction.on_commit(lambda: _notify_clinic(version_id=version.pk))
+    _notify_clinic(version=version)
     return version
 
 
+def clinic_staff(dialogue: Dialogue) -> list:
+    """The clinic's active staff accounts: the people told about shared feedback."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(role=Role.VARDCENTRAL, clinic=dialogue.clinic)
+        .select_related("user")
+        .order_by("user__email")
+        if membership.user.is_active
+    ]
+
+
 def clinic_recipients(dialogue: Dialogue) -> list[str]:
-    return sorted(
-        {
-            membership.user.email
-            for membership in Membership.objects.filter(role=Role.VARDCENTRAL, clinic=dialogue.clinic)
-            .select_related("user")
-            if membership.user.email and membership.user.is_active
-        }
-    )
+    return sorted({user.email for user in clinic_staff(dialogue) if user.email})
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _notify_clinic(*, version_id: int) -> None:
-    version = SharedVersion.objects.select_related("report__dialogue__clinic", "shared_by").get(pk=version_id)
+def _notify_clinic(*, version: SharedVersion) -> None:
+    """Queue the notice to the clinic's staff (sent by the worker after the commit, once per version)."""
     dialogue = version.report.dialogue
-    context = {
-        "version": version,
-        "clinic": dialogue.clinic,
-        "dialogue": dialogue,
-        "url": _absolute(reverse("feedback:version_detail", kwargs={"pk": version.pk})),
-    }
-    subject = _("Återkoppling efter uppföljningsdialogen – %(clinic)s") % {"clinic": dialogue.clinic.name}
-    body = render_to_string("feedback/email/shared.txt", context)
-    for address in clinic_recipients(dialogue):
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
+    message_queue_many(
+        recipients=clinic_staff(dialogue),
+        kind="feedback.shared",
+        template="feedback/email/shared",
+        context={
+            "version": version,
+            "clinic": dialogue.clinic,
+            "dialogue": dialogue,
+            "url": absolute_url(reverse("feedback:version_detail", kwargs={"pk": version.pk})),
+        },
+        topic=f"dialogue:{dialogue.pk}",
+        dedupe_key=f"feedback.shared:version:{version.pk}",
+    )
 
 
 def _check_comment_text(text: str, field: str = "text") -> str:
@@ -466,30 +467,26 @@ def feedback_comment_add(*, version: SharedVersion, user, section_key: str, text
     comment = ClinicComment.objects.create(
         version=version, section_key=section_key, text=_check_comment_text(text), author=user, created_at=timezone.now()
     )
-    transaction.on_commit(lambda: _notify_team(comment_id=comment.pk))
+    _notify_team(comment=comment)
     return comment
 
 
-def _notify_team(*, comment_id: int) -> None:
-    comment = ClinicComment.objects.select_related("version__report__dialogue__clinic", "author").get(pk=comment_id)
+def _notify_team(*, comment: ClinicComment) -> None:
+    """Queue the notice of a clinic comment to the dialogue's team (once per comment)."""
     report = comment.version.report
-    recipients = sorted(
-        {member.user.email for member in report.dialogue.team_members.select_related("user") if member.user.email}
-    )
-    if not recipients:
-        return
     titles = {section["key"]: section["title"] for section in comment.version.snapshot.get("sections", [])}
-    context = {
-        "comment": comment,
-        "clinic": report.dialogue.clinic,
-        "section_title": titles.get(comment.section_key, ""),
-        "url": _absolute(reverse("feedback:version_detail", kwargs={"pk": comment.version_id})),
-    }
-    send_mail(
-        subject=_("Kommentar på återkopplingen – %(clinic)s") % {"clinic": report.dialogue.clinic.name},
-        message=render_to_string("feedback/email/comment.txt", context),
-        from_email=None,
-        recipient_list=recipients,
+    message_queue_many(
+        recipients=[member.user for member in report.dialogue.team_members.select_related("user")],
+        kind="feedback.comment",
+        template="feedback/email/comment",
+        context={
+            "comment": comment,
+            "clinic": report.dialogue.clinic,
+            "section_title": titles.get(comment.section_key, ""),
+            "url": absolute_url(reverse("feedback:version_detail", kwargs={"pk": comment.version_id})),
+        },
+        topic=f"dialogue:{report.dialogue_id}",
+        dedupe_key=f"feedback.comment:{comment.pk}",
     )
 
 

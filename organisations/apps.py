@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationsConfig(AppConfig):
     name = "organisations"
     verbose_name = _("Organisationer")
+
+    def ready(self):
+        from notifications import kinds
+
+        kinds.register("organisations.invitation", _("Inbjudan till tjänsten"))

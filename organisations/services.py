@@ -5,18 +5,16 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from notifications.services import absolute_url, message_queue
 from organisations.models import Clinic, Membership, Party, Regiform, Region, Role
 
 User = get_user_model()
@@ -226,12 +224,13 @@ def _send_invitation(*, user, region: Region, invited_by) -> None:
         "password_reset_confirm",
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
     )
-    context = {"user": user, "region": region, "invited_by": invited_by, "url": f"{settings.SITE_URL}{path}"}
-    send_mail(
-        subject=_("Välkommen till PrimärvårdsUppföljning – %(region)s") % {"region": region.name},
-        message=render_to_string("organisations/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+    message_queue(
+        kind="organisations.invitation",
+        to=user.email,
+        user=user,
+        template="organisations/email/invitation",
+        context={"user": user, "region": region, "invited_by": invited_by, "url": absolute_url(path)},
+        topic=f"user:{user.pk}",
     )
 
 
@@ -263,7 +262,7 @@ def member_add(
     _normalise_membership(membership)
     membership.save()
     if created:
-        transaction.on_commit(lambda: _send_invitation(user=user, region=region, invited_by=invited_by))
+        _send_invitation(user=user, region=region, invited_by=invited_by)
     return membership
 
 

@@ -83,3 +83,14 @@ def client_for(client, world):
         return persona_client
 
     return make
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on a free port; the product's e-mail goes to it through Django's SMTP backend."""
+    from tests import mailsink
+
+    sink, controller = mailsink.start()
+    settings.MAILERS = mailsink.mailers_for(sink)
+    yield sink
+    controller.stop()

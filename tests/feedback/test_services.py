@@ -248,13 +248,17 @@ def test_sharing_never_moves_a_dialogue_backwards(world):
 
 def test_a_clinic_comment_reaches_the_team(world, django_capture_on_commit_callbacks, mailoutbox):
     version = factories.shared_version(world)
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         comment = services.feedback_comment_add(
             version=version, user=world.user("staff_a1"), section_key="strengths", text="  Stämmer <b>bra</b>  "
         )
     assert comment.text == "Stämmer <b>bra</b>"
-    assert sorted(mailoutbox[-1].to) == ["bestallare@example.org", "utveckling@example.org"]
-    assert "Ett urval av styrkorna i verksamheten" in mailoutbox[-1].body
+    # One message per team member, each addressed to that person alone.
+    assert sorted(address for message in mailoutbox for address in message.to) == [
+        "bestallare@example.org", "utveckling@example.org"
+    ]
+    assert all("Ett urval av styrkorna i verksamheten" in message.body for message in mailoutbox)
 
 
 def test_comments_name_a_section_of_the_version_and_say_something(world):
