@@ -96,6 +96,12 @@ class Clinic(models.Model):
     street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
     postal_code = models.CharField(_("postnummer"), max_length=12, blank=True)
     city = models.CharField(_("ort"), max_length=100, blank=True)
+    contact_email = models.EmailField(
+        _("e-postadress för kontakt"),
+        max_length=254,
+        blank=True,
+        help_text=_("Vårdcentralens gemensamma adress, t.ex. till verksamhetschefen. Förordet och ändrade tider skickas hit."),
+    )
     external_ids = models.JSONField(
         _("externa id"),
         default=dict,

@@ -105,6 +105,9 @@ class Dialogue(models.Model):
     status = models.CharField(_("status"), max_length=24, choices=DialogueStatus.choices, default=S.PLANERAD)
     follow_up_waived = models.BooleanField(_("inget uppföljningsmöte"), default=False)
     follow_up_waived_reason = models.TextField(_("skäl till att inget uppföljningsmöte bokas"), blank=True)
+    # Raised by every change of date, time or place and by cancelling or re-planning: the calendar invitations'
+    # SEQUENCE (RFC 5545), so calendar programs replace the version they already have (dialogs/ics.py).
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     documentation_shared_at = models.DateTimeField(_("dokumentationen delad med vårdcentralen"), null=True, blank=True)
     documentation_shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -281,6 +284,9 @@ class ClinicParticipant(models.Model):
     role_other = models.CharField(
         _("annan roll eller befattning"), max_length=200, blank=True, help_text=_("T.ex. ”distriktssköterska”.")
     )
+    # Where the letter (Bilaga 1), changes and cancellations are sent; optional, the clinic's contact address
+    # gets them too.
+    email = models.EmailField(_("e-postadress"), max_length=254, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -367,6 +373,7 @@ class FollowUpMeeting(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("längd i minuter"), default=60)
     video_link = models.URLField(_("länk till videomötet"), max_length=500, blank=True)
     focus_area = models.TextField(_("önskat fokusområde"), blank=True)
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)  # as on Dialogue
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
