@@ -1,40 +1,46 @@
-"""Calendar invitations (iCalendar, RFC 5545) for the dialogue day and the follow-up meeting.
+"""Calendar invitations (iCalendar, RFC 5545) for the dialogue day and the follow-up meeting, built with the
+``icalendar`` package.
 
-Written by hand rather than with a library because the format needed is small and the details that make
-calendar programs accept a file are easy to state and to test: CRLF line endings, TEXT escaping of
-backslash, semicolon, comma and newline (3.3.11), lines folded at 75 octets without splitting a UTF-8
-character (3.1), a UTC DTSTAMP, and local times carrying TZID=Europe/Stockholm with a matching VTIMEZONE
-(3.6.5) so that the event stays at 08:30 in Sweden whatever zone the reader's calendar is in.
+The package takes care of what makes calendar programs accept a file: CRLF line endings, TEXT escaping of
+backslash, semicolon, comma and newline (3.3.11), lines folded at 75 octets without splitting a UTF-8 character
+(3.1) and a UTC DTSTAMP. What stays ours: local times carry TZID=Europe/Stockholm with a compact VTIMEZONE of
+two yearly rules (3.6.5; icalendar's own generated zone lists every change from 1970 to 2038), so the event
+stays at 08:30 in Sweden whatever zone the reader's calendar is in; and the UIDs, which never change for a
+dialogue (``dialogue-<pk>@<site>`` and ``dialogue-<pk>-follow-up@<site>``), so that a newer file, a cancellation
+or the personal calendar feed replaces the event a calendar already has instead of adding a second one. Each
+change of date, time or place raises the event's SEQUENCE (``calendar_sequence`` on the dialogue and the
+meeting), which is how calendar programs tell the newer version.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
 
 TZID = "Europe/Stockholm"
+STOCKHOLM = ZoneInfo(TZID)
 PRODID = "-//PrimärvårdsUppföljning//Uppföljningsdialog//SV"
-LINE_LIMIT = 75  # octets, excluding the CRLF
 
-# Central European time with EU summer time: last Sunday of March 02:00 → CEST, last Sunday of October 03:00 → CET.
-VTIMEZONE_STOCKHOLM = [
-    "BEGIN:VTIMEZONE",
-    f"TZID:{TZID}",
-    "BEGIN:DAYLIGHT",
-    "TZOFFSETFROM:+0100",
-    "TZOFFSETTO:+0200",
-    "TZNAME:CEST",
-    "DTSTART:19700329T020000",
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-    "END:DAYLIGHT",
-    "BEGIN:STANDARD",
-    "TZOFFSETFROM:+0200",
-    "TZOFFSETTO:+0100",
-    "TZNAME:CET",
-    "DTSTART:19701025T030000",
-    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-]
+
+def stockholm_timezone() -> icalendar.Timezone:
+    """Central European time with EU summer time: last Sunday of March 02:00 → CEST, last Sunday of
+    October 03:00 → CET."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", TZID)
+    for component, name, start, offset_from, offset_to, month in (
+        (icalendar.TimezoneDaylight(), "CEST", datetime(1970, 3, 29, 2, 0), 1, 2, 3),
+        (icalendar.TimezoneStandard(), "CET", datetime(1970, 10, 25, 3, 0), 2, 1, 10),
+    ):
+        component.add("tzoffsetfrom", timedelta(hours=offset_from))
+        component.add("tzoffsetto", timedelta(hours=offset_to))
+        component.add("tzname", name)
+        component.add("dtstart", start)
+        component.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(component)
+    return zone
 
 
 @dataclass
@@ -54,76 +60,48 @@ class CalendarEvent:
     cancelled: bool = False
 
 
-def escape_text(value: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11). Backslash first, so the escapes added after it survive."""
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+def _local(value: datetime) -> datetime:
+    return value.replace(tzinfo=STOCKHOLM)
 
 
-def fold(line: str) -> str:
-    """Fold a content line into chunks of at most 75 octets, continuation lines starting with one space.
-
-    Counting octets, not characters: "å" is two octets in UTF-8, and a fold must never cut one in half."""
-    chunks: list[str] = []
-    current, size = "", 0
-    limit = LINE_LIMIT
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            chunks.append(current)
-            # A continuation line's leading space counts towards its 75 octets.
-            current, size, limit = char, width, LINE_LIMIT - 1
-        else:
-            current += char
-            size += width
-    chunks.append(current)
-    return "\r\n ".join(chunks)
-
-
-def _local(value: datetime) -> str:
-    return value.strftime("%Y%m%dT%H%M%S")
+def _vevent(event: CalendarEvent, stamp: datetime) -> icalendar.Event:
+    vevent = icalendar.Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", stamp.astimezone(dt_timezone.utc))
+    vevent.add("dtstart", _local(event.start))
+    vevent.add("dtend", _local(event.end))
+    vevent.add("sequence", event.sequence)
+    vevent.add("summary", event.summary)
+    if event.location:
+        vevent.add("location", event.location)
+    if event.description:
+        vevent.add("description", event.description)
+    if event.url:
+        vevent.add("url", event.url)
+    if event.categories:
+        vevent.add("categories", event.categories)
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    vevent.add("transp", "TRANSPARENT" if event.cancelled else "OPAQUE")
+    return vevent
 
 
-def _utc(value: datetime) -> str:
-    return value.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
-def calendar_bytes(events: list[CalendarEvent], *, stamp: datetime) -> bytes:
+def calendar_bytes(events: list[CalendarEvent], *, stamp: datetime, name: str = "") -> bytes:
     """A complete VCALENDAR with one VTIMEZONE and the given events, as UTF-8 with CRLF line endings.
 
-    ``stamp`` (aware) becomes every event's DTSTAMP: when this file was made."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{escape_text(PRODID)}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        *VTIMEZONE_STOCKHOLM,
-    ]
+    ``stamp`` (aware) becomes every event's DTSTAMP: when this file was made. ``name`` titles a subscribed
+    calendar (X-WR-CALNAME, which the common calendar programs show)."""
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("x-wr-timezone", TZID)
+    calendar.add_component(stockholm_timezone())
     for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{_utc(stamp)}",
-            f"DTSTART;TZID={TZID}:{_local(event.start)}",
-            f"DTEND;TZID={TZID}:{_local(event.end)}",
-            f"SEQUENCE:{event.sequence}",
-            f"SUMMARY:{escape_text(event.summary)}",
-        ]
-        if event.location:
-            lines.append(f"LOCATION:{escape_text(event.location)}")
-        if event.description:
-            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-        if event.url:
-            lines.append(f"URL:{event.url}")
-        if event.categories:
-            lines.append("CATEGORIES:" + ",".join(escape_text(category) for category in event.categories))
-        if event.cancelled:
-            lines += ["STATUS:CANCELLED", "TRANSP:TRANSPARENT", "END:VEVENT"]
-        else:
-            lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+        calendar.add_component(_vevent(event, stamp))
+    return calendar.to_ical()
 
 
 def combine(day: date, at: time) -> datetime:
@@ -132,6 +110,20 @@ def combine(day: date, at: time) -> datetime:
 
 def end_after(start: datetime, minutes: int) -> datetime:
     return start + timedelta(minutes=minutes)
+
+
+def uid_domain() -> str:
+    """The site's host name (from ``SITE_URL``): the right-hand part of every UID, the same in files, e-mail and
+    feeds."""
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+
+
+def dialogue_uid(dialogue_id: int, domain: str) -> str:
+    return f"dialogue-{dialogue_id}@{domain}"
+
+
+def follow_up_uid(dialogue_id: int, domain: str) -> str:
+    return f"dialogue-{dialogue_id}-follow-up@{domain}"
 
 
 # --- The two invitations the app offers ------------------------------------------------------------------
@@ -164,7 +156,7 @@ def dialogue_day_event(
     )
     summary = _("Uppföljningsdialog på %(clinic)s") % {"clinic": dialogue.clinic.name}
     return CalendarEvent(
-        uid=f"dialogue-{dialogue.pk}@{domain}",
+        uid=dialogue_uid(dialogue.pk, domain),
         start=combine(dialogue.date, dialogue.start_time),
         end=end,
         summary=_("Inställd: %(summary)s") % {"summary": summary} if cancelled else summary,
@@ -192,7 +184,7 @@ def follow_up_event(*, meeting, dialogue, url: str, domain: str) -> CalendarEven
     )
     start = combine(meeting.date, meeting.start_time)
     return CalendarEvent(
-        uid=f"dialogue-{dialogue.pk}-follow-up@{domain}",
+        uid=follow_up_uid(dialogue.pk, domain),
         start=start,
         end=end_after(start, meeting.duration_minutes),
         summary=_("Uppföljningsmöte med %(clinic)s") % {"clinic": dialogue.clinic.name},
@@ -204,10 +196,33 @@ def follow_up_event(*, meeting, dialogue, url: str, domain: str) -> CalendarEven
 
 
 def _sequence(row) -> int:
-    """Grows with every change, so calendar programs replace an invitation they already have (RFC 5545 3.8.7.4).
-    Minutes since the row was created: small, and never smaller after an edit."""
-    created = getattr(row, "created_at", None) or getattr(row, "booked_at", None)
-    updated = getattr(row, "updated_at", None)
-    if created is None or updated is None:
-        return 0
-    return max(0, int((updated - created).total_seconds() // 60))
+    """Raised by every change of date, time or place, so calendar programs replace an invitation they already
+    have (RFC 5545 3.8.7.4); see ``calendar_sequence`` on Dialogue and FollowUpMeeting."""
+    return int(getattr(row, "calendar_sequence", 0) or 0)
+
+
+# --- Whole files for one dialogue (the download, the e-mail attachments) ----------------------------------
+
+
+def dialogue_calendar(dialogue, *, url: str, letter=None) -> bytes:
+    """The dialogue day as a file: agenda, team and participants from the letter's reads (``letter``, a
+    ``LetterPage``, when the caller already has it). A cancelled dialogue's file cancels the event."""
+    from dialogs.selectors import dialogue as selectors
+
+    letter = letter or selectors.dialogue_letter(dialogue)
+    event = dialogue_day_event(
+        dialogue=dialogue,
+        agenda=letter.agenda,
+        end=selectors.agenda_end(letter.agenda, dialogue),
+        team_members=letter.team_members,
+        participants=letter.participants,
+        url=url,
+        domain=uid_domain(),
+        cancelled=dialogue.is_cancelled,
+    )
+    return calendar_bytes([event], stamp=dialogue.updated_at)
+
+
+def follow_up_calendar(meeting, *, dialogue, url: str) -> bytes:
+    event = follow_up_event(meeting=meeting, dialogue=dialogue, url=url, domain=uid_domain())
+    return calendar_bytes([event], stamp=meeting.updated_at)

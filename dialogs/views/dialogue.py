@@ -3,7 +3,6 @@ sharing, and the documentation with its exports. Each view: access helper → fo
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,7 +25,7 @@ from dialogs.forms.dialogue import (
     TeamForm,
     TransitionForm,
 )
-from dialogs.ics import calendar_bytes, dialogue_day_event, follow_up_event
+from dialogs.ics import dialogue_calendar, follow_up_calendar
 from dialogs.models.guide import GuideVersion
 from dialogs.selectors import dialogue as selectors
 from dialogs.services import dialogue as services
@@ -35,10 +34,6 @@ from dialogs.services.letter import html_to_pdf
 from organisations.access import is_follow_up_member
 
 PAGE_SIZE = 50
-
-
-def _domain() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
 
 
 def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -217,18 +212,7 @@ def dialogue_share(request, pk: int):
 
 def dialogue_ics(request, pk: int):
     dialogue = access.get_dialogue_for_user(request.user, pk)
-    letter = selectors.dialogue_letter(dialogue)
-    event = dialogue_day_event(
-        dialogue=dialogue,
-        agenda=letter.agenda,
-        end=selectors.agenda_end(letter.agenda, dialogue),
-        team_members=letter.team_members,
-        participants=letter.participants,
-        url=request.build_absolute_uri(reverse("dialogs:dialogue_detail", args=[dialogue.pk])),
-        domain=_domain(),
-        cancelled=dialogue.is_cancelled,
-    )
-    content = calendar_bytes([event], stamp=dialogue.updated_at)
+    content = dialogue_calendar(dialogue, url=request.build_absolute_uri(reverse("dialogs:dialogue_detail", args=[dialogue.pk])))
     return file_response(content, "text/calendar; charset=utf-8", f"uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.ics")
 
 
@@ -281,7 +265,7 @@ def follow_up_ics(request, pk: int):
         messages.error(request, _("Inget uppföljningsmöte är bokat ännu."))
         return redirect("dialogs:dialogue_summary", pk=dialogue.pk)
     url = request.build_absolute_uri(reverse("dialogs:dialogue_summary", args=[dialogue.pk]))
-    content = calendar_bytes([follow_up_event(meeting=meeting, dialogue=dialogue, url=url, domain=_domain())], stamp=meeting.updated_at)
+    content = follow_up_calendar(meeting, dialogue=dialogue, url=url)
     return file_response(content, "text/calendar; charset=utf-8", f"uppfoljningsmote-{meeting.date:%Y-%m-%d}.ics")
 
 

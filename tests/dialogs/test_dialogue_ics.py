@@ -1,4 +1,5 @@
-"""dialogs.ics: RFC 5545 invitations that calendar programs accept, checked by parsing with ``icalendar``."""
+"""dialogs.ics: RFC 5545 invitations that calendar programs accept (built with ``icalendar``), checked on the
+bytes written and by parsing them back."""
 
 import datetime
 from types import SimpleNamespace
@@ -7,15 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from dialogs.ics import (
-    VTIMEZONE_STOCKHOLM,
-    CalendarEvent,
-    calendar_bytes,
-    dialogue_day_event,
-    escape_text,
-    fold,
-    follow_up_event,
-)
+from dialogs.ics import CalendarEvent, calendar_bytes, dialogue_day_event, follow_up_event
 from dialogs.selectors.dialogue import AgendaSlot
 
 STAMP = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
@@ -66,7 +59,8 @@ def test_start_and_end_carry_the_stockholm_zone_with_its_definition():
     timezone = icalendar.Calendar.from_ical(text.encode()).walk("VTIMEZONE")[0]
     assert str(timezone["TZID"]) == "Europe/Stockholm"
     assert {component.name for component in timezone.subcomponents} == {"STANDARD", "DAYLIGHT"}
-    assert VTIMEZONE_STOCKHOLM[0] == "BEGIN:VTIMEZONE"
+    # Two yearly rules (last Sunday of March and October), not a list of every change until 2038.
+    assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n" in text and "RDATE" not in text
 
 
 def test_summer_time_is_honoured():
@@ -77,23 +71,26 @@ def test_summer_time_is_honoured():
 
 @pytest.mark.parametrize(
     ("raw", "escaped"),
-    [("a,b", "a\\,b"), ("a;b", "a\\;b"), ("a\nb", "a\\nb"), ("a\r\nb", "a\\nb"), ("a\\b", "a\\\\b"), ("\\,", "\\\\\\,")],
+    [("a,b", "a\\,b"), ("a;b", "a\\;b"), ("a\nb", "a\\nb"), ("a\\b", "a\\\\b"), ("\\,", "\\\\\\,")],
 )
-def test_text_escaping(raw, escaped):
-    assert escape_text(raw) == escaped
+def test_text_is_escaped_and_reads_back_unchanged(raw, escaped):
+    data = calendar_bytes([_event(summary=raw)], stamp=STAMP)
+    assert f"SUMMARY:{escaped}\r\n".encode() in data
+    assert str(icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["SUMMARY"]) == raw
 
 
-def test_fold_keeps_short_lines_and_splits_long_ones():
-    assert fold("SUMMARY:kort") == "SUMMARY:kort"
-    folded = fold("X:" + "a" * 200)
-    assert [len(part.encode()) for part in folded.split("\r\n")] == [75, 75, 54]  # 202 octets: 75, then a space plus 74, then a space plus 53
-    assert folded.replace("\r\n ", "") == "X:" + "a" * 200
+def test_long_lines_are_folded_and_read_back_whole():
+    data = calendar_bytes([_event(summary="X" + "a" * 200)], stamp=STAMP)
+    first, *continued = (b"SUMMARY:" + data.split(b"SUMMARY:", 1)[1].split(b"\r\nDTSTART", 1)[0]).split(b"\r\n")
+    assert len(continued) == 2 and all(line.startswith(b" ") for line in continued)
+    assert all(len(line) <= 75 for line in [first, *continued])
+    assert str(icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["SUMMARY"]) == "X" + "a" * 200
 
 
 def _dialogue(**changes):
     clinic = SimpleNamespace(name="Vårdcentral A1")
     values = {"pk": 9, "clinic": clinic, "date": datetime.date(2026, 4, 14), "start_time": datetime.time(9, 0),
-              "place": "Vårdvägen 1, Aby", "created_at": STAMP, "updated_at": STAMP + datetime.timedelta(minutes=5)}
+              "place": "Vårdvägen 1, Aby", "calendar_sequence": 5}
     values.update(changes)
     return SimpleNamespace(**values)
 
@@ -111,16 +108,30 @@ def test_dialogue_day_event_describes_agenda_team_and_participants():
     assert "09:00–10:00 Presentationsrunda, inledning" in description
     assert "Bo Beställare, Beställarorganisation" in description and "Vera, verksamhetschef" in description
     assert str(parsed["UID"]) == "dialogue-9@x.example"
-    assert int(parsed["SEQUENCE"]) == 5  # grows with edits so calendars replace the old invitation
+    assert int(parsed["SEQUENCE"]) == 5  # raised by each move, so calendars replace the old invitation
 
 
 def test_follow_up_event_puts_the_video_link_where_calendars_offer_to_join():
     meeting = SimpleNamespace(date=datetime.date(2026, 5, 20), start_time=datetime.time(13, 30), duration_minutes=45,
                               video_link="https://video.example/m/1", focus_area="Kontinuitet",
-                              created_at=STAMP, updated_at=STAMP)
+                              calendar_sequence=2)
     event = follow_up_event(meeting=meeting, dialogue=_dialogue(), url="https://x.example/d/9/", domain="x.example")
     parsed = icalendar.Calendar.from_ical(calendar_bytes([event], stamp=STAMP)).walk("VEVENT")[0]
     assert str(parsed["LOCATION"]) == "https://video.example/m/1"
     assert parsed["DTEND"].dt - parsed["DTSTART"].dt == datetime.timedelta(minutes=45)
     assert str(parsed["UID"]) == "dialogue-9-follow-up@x.example"
+    assert int(parsed["SEQUENCE"]) == 2
     assert "Önskat fokusområde: Kontinuitet" in str(parsed["DESCRIPTION"])
+
+
+def test_a_moved_or_cancelled_dialogue_keeps_its_uid_with_a_higher_sequence():
+    first = dialogue_day_event(dialogue=_dialogue(calendar_sequence=0), agenda=[], end=datetime.datetime(2026, 4, 14, 15, 0),
+                               team_members=[], participants=[], url="", domain="x.example")
+    moved = dialogue_day_event(dialogue=_dialogue(date=datetime.date(2026, 4, 21), calendar_sequence=1), agenda=[],
+                               end=datetime.datetime(2026, 4, 21, 15, 0), team_members=[], participants=[], url="",
+                               domain="x.example", cancelled=True)
+    parsed = [icalendar.Calendar.from_ical(calendar_bytes([event], stamp=STAMP)).walk("VEVENT")[0] for event in (first, moved)]
+    assert parsed[0]["UID"] == parsed[1]["UID"] == "dialogue-9@x.example"
+    assert int(parsed[1]["SEQUENCE"]) > int(parsed[0]["SEQUENCE"])
+    assert str(parsed[0]["STATUS"]) == "CONFIRMED" and str(parsed[1]["STATUS"]) == "CANCELLED"
+    assert str(parsed[1]["SUMMARY"]).startswith("Inställd: ")
