@@ -44,6 +44,14 @@ class Region(models.Model):
     kolada_id = models.CharField(
         _("Kolada-id"), max_length=8, blank=True, help_text=_("Regionens id i Kolada, t.ex. 0001.")
     )
+    password_sign_in = models.BooleanField(
+        _("inloggning med lösenord"),
+        default=True,
+        help_text=_(
+            "Av: regionens personer loggar bara in via regionens inloggningstjänst. Den som bara har roller i "
+            "regioner där lösenord är avstängda kan inte logga in med lösenord."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -200,3 +208,19 @@ class Membership(models.Model):
         if self.role == Role.VARDCENTRAL and self.clinic_id:
             return f"{self.get_role_display()}, {self.clinic.name}"
         return str(self.get_role_display())
+
+
+class HsaIdentity(models.Model):
+    """A person's HSA-id (the national identity of health-care staff, e.g. SE2321000016-1234), by which the
+    region's identity provider names them at sign-in. One per person, and no two people share one."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hsa_identity")
+    hsa_id = models.CharField(_("HSA-id"), max_length=64, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("HSA-id för person")
+        verbose_name_plural = _("HSA-id för personer")
+
+    def __str__(self) -> str:
+        return self.hsa_id
