@@ -14,6 +14,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from common import textfiles
+from notifications.headers import is_valid_address
 from notifications.services import absolute_url, message_queue
 from organisations.models import Clinic, Membership, Party, Regiform, Region, Role
 
@@ -40,6 +42,7 @@ CLINIC_CSV_COLUMNS = {
     "gatuadress": "street_address",
     "postnummer": "postal_code",
     "ort": "city",
+    "e-post": "contact_email",
 }
 CLINIC_CSV_REQUIRED = ("namn", "hsa-id")
 
@@ -68,14 +71,6 @@ class ClinicImportError(Exception):
         self.problems = problems
 
 
-def _decode(content: bytes) -> str:
-    # Swedish Excel saves CSV as Windows-1252; everything else we meet is UTF-8 (often with a BOM).
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="strict")
-
-
 def _parse_decimal(raw: str) -> Decimal | None:
     raw = raw.strip().replace("\u00a0", "").replace(" ", "")
     if not raw:
@@ -84,14 +79,21 @@ def _parse_decimal(raw: str) -> Decimal | None:
 
 
 def _read_clinic_rows(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
-    try:
-        text = _decode(content)
-    except UnicodeDecodeError:
+    binary = textfiles.binary_format(content)
+    if binary or textfiles.is_utf16(content):
+        return [], [
+            RowProblem(
+                1, "", _("Filen är en %(kind)s, inte en CSV-fil. Spara vårdcentralerna som CSV (UTF-8 eller Windows-1252).")
+                % {"kind": binary or _("UTF-16-textfil")}
+            )
+        ]
+    # Swedish Excel saves CSV as Windows-1252; everything else we meet is UTF-8 (often with a BOM).
+    text = textfiles.decode_text(content)
+    if text is None:
         return [], [RowProblem(1, "", _("Filen kunde inte läsas. Spara den som CSV (UTF-8 eller Windows-1252)."))]
     if not text.strip():
         return [], [RowProblem(1, "", _("Filen är tom."))]
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    delimiter = textfiles.sniff_separator(text.splitlines()[0])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [column.strip().lower() for column in next(reader)]
     missing = [column for column in CLINIC_CSV_REQUIRED if column not in header]
@@ -153,6 +155,13 @@ def _clinic_values_from_row(
             problems.append(RowProblem(line, column, _("”%(value)s” är inte ett tal.") % {"value": row[column]}))
     for column in ("gatuadress", "postnummer", "ort"):
         values[CLINIC_CSV_COLUMNS[column]] = row.get(column, "")
+    if "e-post" in row:  # a file without the column leaves the address the clinic has
+        address = row["e-post"]
+        if address and not is_valid_address(address):
+            problems.append(
+                RowProblem(line, "e-post", _("”%(value)s” är inte en giltig e-postadress.") % {"value": address})
+            )
+        values["contact_email"] = address
     return values, problems
 
 

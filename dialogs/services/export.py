@@ -3,10 +3,10 @@ answer (the PDF is rendered from the documentation page by ``dialogs.services.le
 
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (CSV injection):
 an answer typed on site such as ``=HYPERLINK(…)`` must arrive as text. Every text cell is therefore
-neutralised with a leading apostrophe, the convention Excel and LibreOffice show as "this is text".
+neutralised with a leading apostrophe, the convention Excel and LibreOffice show as "this is text"
+(``common.spreadsheets``).
 """
 
-import csv
 import io
 
 from django.utils import timezone
@@ -14,18 +14,10 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import csv_text, neutralise
 from dialogs.models.answers import YesNo
 from dialogs.models.guide import AnswerKind
 from dialogs.selectors.dialogue import Documentation, DocumentedQuestion
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """Text that a spreadsheet will not evaluate."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
 
 def _yes_no_label(value: str) -> str:
     return str(YesNo(value).label) if value in YesNo.values and value else ""
@@ -100,10 +92,7 @@ def export_filename(documentation: Documentation, extension: str) -> str:
 
 def documentation_csv(documentation: Documentation) -> bytes:
     """Semicolon-separated UTF-8 with a byte-order mark: what Swedish Excel opens correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(documentation_table(documentation))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_text(documentation_table(documentation)).encode("utf-8")
 
 
 def documentation_xlsx(documentation: Documentation) -> bytes:

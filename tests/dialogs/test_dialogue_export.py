@@ -11,24 +11,6 @@ from dialogs.services import export
 from tests.dialogs.dialogue_factories import held, write_answer
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+46 70", "'+46 70"),
-        ("-minus", "'-minus"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tTAB", "'\tTAB"),
-        ("vanlig text = ok", "vanlig text = ok"),
-        ("", ""),
-        (None, ""),
-        (12, "12"),
-    ],
-)
-def test_neutralise(value, expected):
-    assert export.neutralise(value) == expected
-
-
 @pytest.fixture
 def documented(world):
     dialogue = held(world)

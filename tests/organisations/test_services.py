@@ -52,6 +52,19 @@ def test_import_with_bad_rows_lists_every_problem_and_saves_nothing(world):
     assert not Clinic.objects.filter(hsa_id__startswith="SE-X").exists()
 
 
+def test_a_picture_renamed_csv_is_refused_as_what_it_is(world):
+    from tests.common.test_textfiles import png
+
+    with pytest.raises(services.ClinicImportError) as raised:
+        services.clinics_import_csv(region=world.region_a, user=world.user("admin"), content=png())
+    assert "PNG-bild" in raised.value.problems[0].message
+
+
+def test_a_tab_separated_file_is_read(world):
+    result = _import(world, HEADER.replace(";", "\t") + "Tabbens vårdcentral\tSE-TAB1\t\t\t\t\t\t\t\t\r\n")
+    assert result.created == 1 and Clinic.objects.get(hsa_id="SE-TAB1").name == "Tabbens vårdcentral"
+
+
 def test_import_without_required_columns_explains_the_expected_header(world):
     with pytest.raises(services.ClinicImportError) as raised:
         _import(world, "name,id\r\nA,B\r\n")
@@ -94,3 +107,18 @@ def test_the_last_administrator_cannot_be_removed(world):
     with pytest.raises(services.MemberError):
         services.member_update(membership=admin_membership, role=Role.UPPFOLJARE, party=Party.BESTALLARE, clinic=None, title="")
     assert Membership.objects.filter(pk=admin_membership.pk, role=Role.ADMIN).exists()
+
+
+def test_import_reads_the_contact_address_and_refuses_a_bad_one(world):
+    Clinic.objects.filter(pk=world.clinic_a2.pk).update(contact_email="kvar@example.org")
+    header = "namn;hsa-id;e-post\r\n"
+    _import(world, header + "Vårdcentral A1;SE-A1;vc-a1@example.org\r\nNy;SE-NEW2;\r\n")
+    assert Clinic.objects.get(hsa_id="SE-A1").contact_email == "vc-a1@example.org"
+    assert Clinic.objects.get(hsa_id="SE-NEW2").contact_email == ""
+    _import(world, "namn;hsa-id\r\nVårdcentral A2;SE-A2\r\n")  # no column: the address stays
+    assert Clinic.objects.get(hsa_id="SE-A2").contact_email == "kvar@example.org"
+
+    with pytest.raises(services.ClinicImportError) as raised:
+        _import(world, header + "Vårdcentral A1;SE-A1;inte en adress\r\nVårdcentral A2;SE-A2;\"a@example.org\nBcc: b@example.org\"\r\n")
+    assert [(problem.line, problem.column) for problem in raised.value.problems] == [(2, "e-post"), (3, "e-post")]
+    assert Clinic.objects.get(hsa_id="SE-A1").contact_email == "vc-a1@example.org"
