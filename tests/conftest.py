@@ -85,6 +85,24 @@ def client_for(client, world):
     return make
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Count the tests skipped for a missing Chromium or LibreOffice (tests/external.py), for the closing line."""
+    from tests.external import skipped_for_missing_programs
+
+    terminalreporter.config._skipped_for_programs = skipped_for_missing_programs(terminalreporter.stats.get("skipped", []))
+
+
+def pytest_unconfigure(config):
+    """The run's last line, after pytest's own counts: how many tests skipped for a missing program, and the one
+    command that installs both (nothing when none skipped)."""
+    from tests.external import closing_line
+
+    count = getattr(config, "_skipped_for_programs", 0)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if count and reporter is not None:
+        reporter.write_line(closing_line(count))
+
+
 @pytest.fixture
 def smtp_sink(settings):
     """A real SMTP server on a free port; the product's e-mail goes to it through Django's SMTP backend."""

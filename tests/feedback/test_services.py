@@ -3,7 +3,6 @@ their files and e-mail, the dialogue's status, and the review with the clinic.""
 
 import io
 import re
-import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -19,6 +18,7 @@ from indicators.models import Granularity
 from tests.dialogs.dialogue_factories import held, plan
 from tests.feedback import factories
 from tests.indicators.factories import make_indicator
+from tests.pdftext import pdf_flat_text, pdf_words
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,7 @@ def test_the_pdf_holds_every_heading(world, tmp_path):
     report = factories.report(world, charts=1)
     path = tmp_path / "deck.pdf"
     path.write_bytes(services.deck_build_pdf(report=report, user=world.user("bestallare")))
-    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    text = pdf_flat_text(path)
     for definition in SECTIONS:
         assert str(definition.title) in text
     assert "Indikator 1" in text and "Vårdcentral A1" in text
@@ -176,17 +176,8 @@ def test_the_pdf_and_screen_charts_name_periods_that_never_run_into_each_other(w
 
 
 def _words(pdf: bytes, tmp_path) -> list[tuple[int, float, float, float, str]]:
-    """Every word of the PDF as pdftotext places it: (page, top, left, right, text)."""
-    path = tmp_path / "deck.pdf"
-    path.write_bytes(pdf)
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    words, page = [], 0
-    for line in html.splitlines():
-        page += "<page " in line
-        match = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', line)
-        if match:
-            words.append((page, round(float(match[2]), 1), float(match[1]), float(match[3]), match[4]))
-    return words
+    """Every word of the PDF with its box: (page, top, left, right, text)."""
+    return [(word.page, word.top, word.left, word.right, word.text) for word in pdf_words(pdf)]
 
 
 def test_period_names_in_the_rendered_pdf_do_not_overlap(world, tmp_path):

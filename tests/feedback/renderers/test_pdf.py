@@ -1,7 +1,6 @@
 """The PDF deck: every heading as selectable text, A4 landscape, page numbers, the theme, Swedish characters,
 and user text rendered as text without running off the page."""
 
-import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -11,7 +10,8 @@ from feedback.renderers.pdf import render_pdf, render_pdf_html
 from feedback.renderers.axis import label_width
 from feedback.renderers.svg import PDF, SCREEN, chart_svg, decimals_of
 from feedback.sections import SECTIONS
-from tests.feedback.conftest import LONG_WORD, SCRIPT, make_chart, make_content, pdf_text
+from tests.feedback.conftest import LONG_WORD, SCRIPT, make_chart, make_content
+from tests.pdftext import pdf_info, pdf_text, pdf_words
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +23,6 @@ def hostile_pdf(tmp_path_factory):
     return path
 
 
-def _info(path) -> dict[str, str]:
-    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
 
 
 def test_every_section_heading_and_chart_title_is_text_in_the_pdf(hostile_pdf):
@@ -38,12 +35,11 @@ def test_every_section_heading_and_chart_title_is_text_in_the_pdf(hostile_pdf):
 
 
 def test_pages_are_a4_landscape_with_numbers(hostile_pdf):
-    info = _info(hostile_pdf)
-    width, height = (float(value) for value in info["Page size"].split("pts")[0].split(" x "))
+    info = pdf_info(hostile_pdf)
+    width, height = info.page_size
     assert (round(width), round(height)) == (842, 595)
-    pages = int(info["Pages"])
-    assert f"2 / {pages}" in pdf_text(hostile_pdf)
-    assert info["Title"].strip().startswith("Återkoppling efter uppföljningsdialog")
+    assert f"2 / {info.pages}" in pdf_text(hostile_pdf)
+    assert info.title.strip().startswith("Återkoppling efter uppföljningsdialog")
 
 
 def test_user_markup_is_text_not_markup(hostile_pdf):
@@ -54,8 +50,7 @@ def test_user_markup_is_text_not_markup(hostile_pdf):
 
 
 def test_a_very_long_word_wraps_inside_the_page(hostile_pdf):
-    out = subprocess.run(["pdftotext", "-bbox", str(hostile_pdf), "-"], capture_output=True, text=True, check=True)
-    right_edges = [float(part.split('"')[1]) for part in out.stdout.split("xMax=")[1:]]
+    right_edges = [word.right for word in pdf_words(hostile_pdf)]
     assert max(right_edges) <= 842 - 16 * 72 / 25.4 + 1  # the right margin
     text = "".join(pdf_text(hostile_pdf).split())
     assert LONG_WORD in text
