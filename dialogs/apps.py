@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DialogsConfig(AppConfig):
     name = "dialogs"
     verbose_name = _("Uppföljningsdialoger")
+
+    def ready(self):
+        from dialogs.services.mail import register_kinds
+
+        register_kinds()

@@ -65,6 +65,7 @@ urlpatterns = [
     path("<int:pk>/kalender.ics", dialogue.dialogue_ics, name="dialogue_ics"),
     path("<int:pk>/forord/", letter.dialogue_letter, name="dialogue_letter"),
     path("<int:pk>/forord.pdf", letter.dialogue_letter_pdf, name="dialogue_letter_pdf"),
+    path("<int:pk>/forord/skicka/", letter.dialogue_letter_send, name="dialogue_letter_send"),
     path("<int:pk>/forberedelser/", preparation.preparation_list, name="preparation_list"),
     path("<int:pk>/forberedelser/<str:party>/", preparation.preparation_update, name="preparation_update"),
     path("<int:pk>/sammanfattning/", dialogue.dialogue_summary, name="dialogue_summary"),

@@ -7,10 +7,17 @@ server that refuses or is away never breaks or repeats the saved action: the mes
 with back-off and shows its state to the people who sent it.
 """
 
+import ast
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+# smtplib's errors print as "(550, b'5.1.1 …')", alone or inside a dict of refused recipients.
+_SMTP_REPLY = re.compile(r"\((\d{3}), (b'(?:[^'\\]|\\.)*'|b\"(?:[^\"\\]|\\.)*\")\)")
 
 
 class MessageStatus(models.TextChoices):
@@ -65,6 +72,19 @@ class OutboxMessage(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in {MessageStatus.SENT, MessageStatus.GAVE_UP}
+
+    @property
+    def error_reason(self) -> str:
+        """``last_error`` as a person reads it: the mail server's reply code and text (``550 5.1.1 Okänd
+        mottagare``) where smtplib recorded them as a bytes literal, else the error as recorded."""
+        match = _SMTP_REPLY.search(self.last_error)
+        if match is None:
+            return self.last_error
+        try:
+            text = ast.literal_eval(match.group(2)).decode("utf-8", errors="replace")
+        except (ValueError, SyntaxError):
+            return self.last_error
+        return f"{match.group(1)} {text}"
 
 
 class OutboxAttachment(models.Model):

@@ -148,10 +148,15 @@ class ParticipantForm(forms.Form):
     role_other = forms.CharField(
         label=_("Annan roll eller befattning"), max_length=200, required=False, help_text=_("T.ex. ”distriktssköterska”.")
     )
+    email = forms.EmailField(
+        label=_("E-post"), max_length=254, required=False, help_text=_("Får förordet och ändrade tider.")
+    )
 
     def clean(self):
         cleaned = super().clean()
         name, role = cleaned.get("name", "").strip(), cleaned.get("role", "")
+        if cleaned.get("email") and not name:
+            self.add_error("name", _("Skriv deltagarens namn."))
         if name and not role:
             self.add_error("role", _("Välj en roll."))
         if role and not name:
@@ -165,14 +170,17 @@ class BaseParticipantFormSet(forms.BaseFormSet):
     @property
     def participants(self) -> list[ParticipantData]:
         return [
-            ParticipantData(name=form.cleaned_data["name"], role=form.cleaned_data["role"], role_other=form.cleaned_data.get("role_other", ""))
+            ParticipantData(
+                name=form.cleaned_data["name"], role=form.cleaned_data["role"],
+                role_other=form.cleaned_data.get("role_other", ""), email=form.cleaned_data.get("email", ""),
+            )
             for form in self.forms
             if form.cleaned_data.get("name", "").strip()
         ]
 
     @staticmethod
     def initial_for(participants) -> list[dict]:
-        return [{"name": p.name, "role": p.role, "role_other": p.role_other} for p in participants]
+        return [{"name": p.name, "role": p.role, "role_other": p.role_other, "email": p.email} for p in participants]
 
 
 ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=BaseParticipantFormSet, extra=3, max_num=30)

@@ -31,6 +31,8 @@ from dialogs.models.dialogue import (
     TeamRole,
 )
 from dialogs.models.guide import GuideVersion, GuideVersionStatus, Question, Section
+from dialogs.services import mail
+from notifications.headers import is_valid_address
 from organisations.models import Clinic, Membership, Party, Region, Role
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class ParticipantData:
     name: str
     role: str
     role_other: str = ""
+    email: str = ""
 
 
 def default_place(clinic: Clinic) -> str:
@@ -105,11 +108,17 @@ def _participants(participants: list[ParticipantData]) -> list[ClinicParticipant
             raise ValidationError({"participants": _("Okänd roll för %(name)s.") % {"name": participant.name}})
         if participant.role == ParticipantRole.ANNAN and not participant.role_other.strip():
             raise ValidationError({"participants": _("Skriv vilken roll %(name)s har.") % {"name": participant.name}})
+        email = participant.email.strip()
+        if email and not is_valid_address(email):
+            raise ValidationError(
+                {"participants": _("E-postadressen för %(name)s går inte att skicka till.") % {"name": participant.name}}
+            )
         rows.append(
             ClinicParticipant(
                 name=participant.name.strip(),
                 role=participant.role,
                 role_other=participant.role_other.strip(),
+                email=email,
                 position=position,
             )
         )
@@ -190,13 +199,22 @@ def dialogue_update(
     region = dialogue.clinic.region
     members = _team_members(region=region, team=team)
     rows = _participants(participants)
+    previous = (dialogue.date, dialogue.start_time, dialogue.place)
     dialogue.date, dialogue.start_time = date, start_time
     dialogue.place = place.strip() or default_place(dialogue.clinic)
     dialogue.include_lifestyle_module, dialogue.show_followups = include_lifestyle_module, show_followups
+    moved = previous != (dialogue.date, dialogue.start_time, dialogue.place)
+    dialogue.calendar_sequence += 1 if moved else 0
     dialogue.save(
-        update_fields=["date", "start_time", "place", "include_lifestyle_module", "show_followups", "updated_at"]
+        update_fields=[
+            "date", "start_time", "place", "include_lifestyle_module", "show_followups", "calendar_sequence", "updated_at"
+        ]
     )
     _replace_people(dialogue, members, rows)
+    if moved:
+        mail.dialogue_changed_notify(
+            dialogue=dialogue, previous_date=previous[0], previous_time=previous[1], previous_place=previous[2]
+        )
     return dialogue
 
 
@@ -220,9 +238,20 @@ def dialogue_transition(*, dialogue: Dialogue, to_status: str, user, note: str =
         raise TransitionError(blocker)
     from_status = locked.status
     locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
+    # Cancelling and planning again change the calendar event: a new SEQUENCE, and the people are told.
+    calendar_change = DialogueStatus.INSTALLD in (from_status, to_status)
+    locked.calendar_sequence += 1 if calendar_change else 0
+    locked.save(update_fields=["status", "calendar_sequence", "updated_at"])
     _record(locked, from_status, to_status, user, note)
     dialogue.status, dialogue.updated_at = locked.status, locked.updated_at
+    dialogue.calendar_sequence = locked.calendar_sequence
+    if to_status == DialogueStatus.INSTALLD:
+        mail.dialogue_cancelled_notify(dialogue=locked, reason=note.strip())
+    elif from_status == DialogueStatus.INSTALLD:
+        mail.dialogue_changed_notify(
+            dialogue=locked, previous_date=locked.date, previous_time=locked.start_time,
+            previous_place=locked.place, replanned=True,
+        )
     return dialogue
 
 

@@ -29,7 +29,7 @@ from dialogs.ics import dialogue_calendar, follow_up_calendar
 from dialogs.models.guide import GuideVersion
 from dialogs.selectors import dialogue as selectors
 from dialogs.services import dialogue as services
-from dialogs.services import export
+from dialogs.services import export, mail
 from dialogs.services.letter import html_to_pdf
 from organisations.access import is_follow_up_member
 
@@ -147,7 +147,8 @@ def dialogue_update(request, pk: int):
 def dialogue_detail(request, pk: int):
     dialogue = access.get_dialogue_for_user(request.user, pk)
     page = selectors.dialogue_detail_page(dialogue, user=request.user)
-    return render(request, "dialogs/dialogue/detail.html", {"dialogue": dialogue, "page": page})
+    sent = mail.dialogue_messages(dialogue) if page.can_edit else []
+    return render(request, "dialogs/dialogue/detail.html", {"dialogue": dialogue, "page": page, "sent": sent})
 
 
 @require_POST

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from dialogs import access
 from dialogs.forms.dialogue import LetterTemplateForm
 from dialogs.selectors import dialogue as selectors
 from dialogs.services import letter as letter_services
+from dialogs.services import mail
 from dialogs.views.dialogue import file_response
 
 
@@ -18,7 +20,29 @@ def dialogue_letter(request, pk: int):
     page = selectors.dialogue_letter(dialogue)
     can_edit_template = access.is_region_admin(request.user, dialogue.clinic.region)
     context = {"dialogue": dialogue, "page": page, "can_edit_template": can_edit_template}
+    if access.can_edit_dialogue(request.user, dialogue):
+        recipients = mail.letter_recipients(dialogue, page.participants)
+        context |= {
+            "can_send": True,
+            "recipients": recipients,
+            "send_blocker": mail.letter_blocker(dialogue, recipients),
+            "sent": mail.dialogue_messages(dialogue, kind=mail.LETTER),
+            "can_edit_clinic": can_edit_template,
+        }
     return render(request, "dialogs/dialogue/letter.html", context)
+
+
+@require_POST
+def dialogue_letter_send(request, pk: int):
+    dialogue = access.get_dialogue_for_user_rw(request.user, pk)
+    try:
+        queued = mail.dialogue_letter_send(dialogue=dialogue, user=request.user)
+    except mail.LetterNotSendable as error:
+        messages.error(request, str(error))
+    else:
+        addresses = ", ".join(sorted({message.to for message in queued}))
+        messages.success(request, _("Förordet skickas till %(addresses)s.") % {"addresses": addresses})
+    return redirect(reverse("dialogs:dialogue_letter", args=[dialogue.pk]) + "#letter-sending")
 
 
 def dialogue_letter_pdf(request, pk: int):

@@ -193,6 +193,7 @@ ROUTES += [
     Route("dialogs:dialogue_ics", SEEN_WITH_CLINIC_A1, kwargs=_planned),
     Route("dialogs:dialogue_letter", SEEN_WITH_CLINIC_A1, kwargs=_planned),
     Route("dialogs:dialogue_letter_pdf", SEEN_WITH_CLINIC_A1, kwargs=_planned),
+    Route("dialogs:dialogue_letter_send", POST_ONLY, kwargs=_planned),  # POSTs: test_dialogue_mail.py
     Route("dialogs:preparation_list", SEEN_WITH_CLINIC_A1, kwargs=_planned),
     Route("dialogs:preparation_update", statuses(403, bestallare=200, staff_a2=404, outsider=404), kwargs=_preparation("bestallare")),
     Route("dialogs:preparation_update", statuses(403, utveckling=200, staff_a2=404, outsider=404), kwargs=_preparation("utveckling")),

@@ -1,0 +1,205 @@
+"""E-mail about one dialogue, through the outbox (``notifications.services``): the letter (Bilaga 1) to the
+clinic with the agenda, the letter as PDF, the calendar invitation and a link to the clinic's preparation form;
+and, automatically, a notice with an updated invitation when a dialogue is moved, cancelled or planned again.
+
+Every message is queued inside the action's transaction and leaves after the commit through the worker; its
+dedupe key names the dialogue and its ``calendar_sequence``, so pressing "send" twice queues nothing twice, while
+a later change (a higher sequence) is news again. What went out, to whom and whether it arrived is read back
+with ``notifications.services.messages_about(dialogue_topic(dialogue))``.
+
+The clinic's addresses (its contact address and the participants') belong to no account, so their messages are
+written in the site's default language; the team's follow each person's choice.
+"""
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dialogs.ics import dialogue_calendar
+from dialogs.models.dialogue import ClinicParticipant, Dialogue, TeamMember
+from notifications import kinds
+from notifications.headers import is_valid_address
+from notifications.models import OutboxMessage
+from notifications.services import Attachment, absolute_url, message_queue, message_queue_many, messages_about
+from organisations.models import Party
+
+LETTER = "dialogs.letter"
+CHANGED = "dialogs.changed"
+CANCELLED = "dialogs.cancelled"
+
+
+def register_kinds() -> None:
+    """Called from DialogsConfig.ready. None is optional: an invitation or a moved day must reach people."""
+    kinds.register(LETTER, gettext_lazy("Förordet till vårdcentralen inför en uppföljningsdialog"))
+    kinds.register(CHANGED, gettext_lazy("Ändrad tid eller plats för en uppföljningsdialog"))
+    kinds.register(CANCELLED, gettext_lazy("Inställd uppföljningsdialog"))
+
+
+def dialogue_topic(dialogue: Dialogue) -> str:
+    return f"dialogue:{dialogue.pk}"
+
+
+class LetterNotSendable(Exception):
+    """The letter cannot be sent now; the message says why, for the person who pressed send."""
+
+
+@dataclass(frozen=True)
+class LetterRecipient:
+    address: str
+    name: str
+    description: str
+
+
+def letter_recipients(dialogue: Dialogue, participants: list[ClinicParticipant] | None = None) -> list[LetterRecipient]:
+    """Who the letter goes to: the clinic's contact address and every participant with an e-mail address, each
+    address once. ``participants`` when the caller has read them already (else one query)."""
+    if participants is None:
+        participants = list(ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position", "pk"))
+    candidates = []
+    if dialogue.clinic.contact_email:
+        candidates.append(LetterRecipient(dialogue.clinic.contact_email, dialogue.clinic.name, _("vårdcentralens kontaktadress")))
+    candidates += [
+        LetterRecipient(participant.email, participant.name, participant.role_label)
+        for participant in participants
+        if participant.email
+    ]
+    seen, recipients = set(), []
+    for recipient in candidates:
+        key = recipient.address.lower()
+        if key not in seen and is_valid_address(recipient.address):
+            seen.add(key)
+            recipients.append(recipient)
+    return recipients
+
+
+def letter_blocker(dialogue: Dialogue, recipients: list[LetterRecipient]) -> str:
+    """Why the letter cannot be sent now, or "" when it can. Shown before the team presses send."""
+    if dialogue.is_cancelled:
+        return _("Dialogen är inställd; förordet skickas inte.")
+    if not dialogue.is_planning:
+        return _("Dialogen är genomförd; förordet skickas före dialogen.")
+    if not recipients:
+        return _(
+            "Vårdcentralen har ingen e-postadress. Lägg in vårdcentralens kontaktadress (administratören gör det "
+            "under Vårdcentraler) eller e-postadresser till deltagarna i planeringen."
+        )
+    return ""
+
+
+def _urls(dialogue: Dialogue) -> dict[str, str]:
+    return {
+        "url": absolute_url(reverse("dialogs:dialogue_detail", args=[dialogue.pk])),
+        "letter_url": absolute_url(reverse("dialogs:dialogue_letter", args=[dialogue.pk])),
+        "preparation_url": absolute_url(reverse("dialogs:preparation_update", args=[dialogue.pk, Party.VARDCENTRAL])),
+    }
+
+
+def _calendar_attachment(dialogue: Dialogue, letter=None) -> Attachment:
+    content = dialogue_calendar(dialogue, url=_urls(dialogue)["url"], letter=letter)
+    name = "installd-uppfoljningsdialog" if dialogue.is_cancelled else "uppfoljningsdialog"
+    return Attachment(f"{name}-{dialogue.date:%Y-%m-%d}.ics", "text/calendar; charset=utf-8; method=PUBLISH", content)
+
+
+def letter_pdf(dialogue: Dialogue, page) -> bytes:
+    """The letter as the PDF the letter page offers (same template)."""
+    from dialogs.services.letter import html_to_pdf
+
+    html = render_to_string("dialogs/dialogue/letter_print.html", {"dialogue": dialogue, "page": page})
+    return html_to_pdf(html=html, base_url=settings.SITE_URL + "/")
+
+
+@transaction.atomic
+def dialogue_letter_send(*, dialogue: Dialogue, user) -> list[OutboxMessage]:
+    """Queue the letter to each of the clinic's addresses: the letter's text with the agenda, the letter as PDF,
+    the calendar invitation and the link to the clinic's preparation form. Raises LetterNotSendable (nothing
+    queued) for a dialogue that has taken place or been cancelled, or a clinic without any e-mail address.
+    Pressing send again queues only what has not gone yet (e.g. to a participant added since)."""
+    from dialogs.selectors.dialogue import dialogue_letter
+
+    locked = Dialogue.objects.select_for_update().select_related("clinic__region").get(pk=dialogue.pk)
+    with translation.override(settings.LANGUAGE_CODE):  # the clinic's addresses belong to no account
+        page = dialogue_letter(locked)
+        recipients = letter_recipients(locked, page.participants)
+        blocker = letter_blocker(locked, recipients)
+        if blocker:
+            raise LetterNotSendable(blocker)
+        attachments = [
+            Attachment(f"forord-uppfoljningsdialog-{locked.date:%Y-%m-%d}.pdf", "application/pdf", letter_pdf(locked, page)),
+            _calendar_attachment(locked, page),
+        ]
+    context = {"dialogue": locked, "clinic": locked.clinic, "letter": page.letter, "agenda": page.agenda,
+               "sender": user, **_urls(locked)}
+    return [
+        message_queue(
+            kind=LETTER, to=recipient.address, template="dialogs/email/letter", context={**context, "name": recipient.name},
+            topic=dialogue_topic(locked), dedupe_key=f"{LETTER}:{locked.pk}:{locked.calendar_sequence}",
+            attachments=attachments,
+        )
+        for recipient in recipients
+    ]
+
+
+def letter_sent_to(dialogue: Dialogue) -> list[str]:
+    """The addresses the letter has been queued for (any version of the dialogue's plan)."""
+    return sorted(set(messages_about(dialogue_topic(dialogue)).filter(kind=LETTER).values_list("to", flat=True)))
+
+
+def _notify(dialogue: Dialogue, *, kind: str, template: str, context: dict) -> None:
+    """Queue a notice about the dialogue to its team and, once the letter has gone to the clinic, to the letter's
+    addresses (those it went to and any added since). Once per address and calendar version."""
+    context = {"dialogue": dialogue, "clinic": dialogue.clinic, **_urls(dialogue), **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        attachment = _calendar_attachment(dialogue)
+    dedupe_key = f"{kind}:{dialogue.pk}:{dialogue.calendar_sequence}"
+    team = [member.user for member in TeamMember.objects.filter(dialogue=dialogue).select_related("user")]
+    message_queue_many(
+        recipients=team, kind=kind, template=template, context=context, topic=dialogue_topic(dialogue),
+        dedupe_key=dedupe_key, attachments=[attachment],
+    )
+    sent_to = letter_sent_to(dialogue)
+    if not sent_to:
+        return  # the clinic has not been invited yet: nothing to take back
+    team_addresses = {user.email.lower() for user in team if user.email}
+    addresses = {address.lower(): address for address in sent_to}
+    addresses.update({recipient.address.lower(): recipient.address for recipient in letter_recipients(dialogue)})
+    for key, address in sorted(addresses.items()):
+        if key not in team_addresses:
+            message_queue(
+                kind=kind, to=address, template=template, context=context, language=settings.LANGUAGE_CODE,
+                topic=dialogue_topic(dialogue), dedupe_key=dedupe_key, attachments=[attachment],
+            )
+
+
+def dialogue_changed_notify(*, dialogue: Dialogue, previous_date: date, previous_time: time, previous_place: str,
+                            replanned: bool = False) -> None:
+    """A dialogue's date, time or place changed (or a cancelled dialogue was planned again): tell its people,
+    with the updated invitation (same UID, higher SEQUENCE)."""
+    _notify(dialogue, kind=CHANGED, template="dialogs/email/changed", context={
+        "previous_date": previous_date, "previous_time": previous_time, "previous_place": previous_place,
+        "replanned": replanned,
+    })
+
+
+def dialogue_cancelled_notify(*, dialogue: Dialogue, reason: str) -> None:
+    """A dialogue was cancelled: tell its people why, with an invitation that cancels the event."""
+    _notify(dialogue, kind=CANCELLED, template="dialogs/email/cancelled", context={"reason": reason})
+
+
+def dialogue_messages(dialogue: Dialogue, *, kind: str = "", limit: int = 100) -> list[OutboxMessage]:
+    """What went out about the dialogue, newest first (one query), each with ``kind_label``: for the team, who
+    sees when, to whom, and whether it arrived or why not."""
+    messages = messages_about(dialogue_topic(dialogue)).defer("body_text", "body_html")
+    if kind:
+        messages = messages.filter(kind=kind)
+    rows = list(messages[:limit])
+    for message in rows:
+        registered = kinds.KINDS.get(message.kind)
+        message.kind_label = registered.label if registered else message.kind
+    return rows
