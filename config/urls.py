@@ -35,3 +35,6 @@ urlpatterns = [
     path("aterkoppling/", include("feedback.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# 400, 403 and 404 are Django's own views with templates/400.html …; the 500 page renders without the request.
+handler500 = "config.errors.server_error"

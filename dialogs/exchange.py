@@ -19,6 +19,7 @@ from datetime import time
 
 from django.utils.translation import gettext as _
 
+from config.inputs import is_clean_multiline, is_one_line
 from dialogs.models.guide import KEY_MAX_LENGTH, AnswerKind, SectionKind
 
 FORMAT = "primarvardsuppfoljning/guide"
@@ -28,6 +29,9 @@ TIME_PATTERN = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 # Field lengths of the models, checked here so an import never fails half-way in the database.
 MAX_LENGTHS = {"name": 200, "label": 120, "title": 300, "code": 10, "participants": 500, "url": 500, "source_url": 500}
+# Texts that may run over several lines (stored in TextFields); every other text is one line without control
+# characters, as in the forms (config/inputs.py).
+MULTILINE_FIELDS = {"notes", "attribution", "intro", "text", "help", "followups"}
 
 
 @dataclass
@@ -256,13 +260,22 @@ class _Reader:
         limit = MAX_LENGTHS.get(name)
         if limit and len(value) > limit:
             self.fail(where, _("”%(field)s” är längre än %(limit)s tecken.") % {"field": name, "limit": limit})
+        self.check_characters(value, name, where)
         return value
+
+    def check_characters(self, value: str, name: str, where: str) -> None:
+        if name in MULTILINE_FIELDS and not is_clean_multiline(value):
+            self.fail(where, _("”%(field)s” innehåller styrtecken (andra än radbrytning och tabb).") % {"field": name})
+        elif name not in MULTILINE_FIELDS and not is_one_line(value):
+            self.fail(where, _("”%(field)s” ska vara en rad, utan radbrytningar eller andra styrtecken.") % {"field": name})
 
     def texts(self, record: dict, name: str, where: str) -> list[str]:
         value = record.get(name, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             self.fail(where, _("”%(field)s” ska vara en lista med texter.") % {"field": name})
             return []
+        for item in value:
+            self.check_characters(item, name, where)
         return value
 
     def items(self, record: dict, name: str, where: str) -> list:
@@ -314,6 +327,8 @@ def _decode(content: bytes | str) -> object:
             raise GuideDocumentError([_("Filen är inte kodad som UTF-8.")]) from None
     try:
         return json.loads(content, object_pairs_hook=_reject_duplicate_members)
+    except RecursionError:
+        raise GuideDocumentError([_("Filen är för djupt nästlad för att vara en guide.")]) from None
     except json.JSONDecodeError as error:
         raise GuideDocumentError(
             [

@@ -15,7 +15,7 @@ class ClinicForm(forms.ModelForm):
         model = Clinic
         fields = [
             "name", "hsa_id", "regiform", "listed_patients", "cni", "acg",
-            "street_address", "postal_code", "city", "active",
+            "street_address", "postal_code", "city", "contact_email", "active",
         ]
         # Swedish users type decimal commas (1,25).
         localized_fields = ["cni", "acg"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from common import textfiles
 from notifications.headers import is_valid_address
+from notifications.headers import is_valid_address
 from notifications.services import absolute_url, message_queue
 from organisations.models import Clinic, Membership, Party, Regiform, Region, Role
 

@@ -6,10 +6,7 @@ Who: the region's follow-up team documents; clinic staff read their clinic's doc
 documentation is read-only: the page says so, and a save answers 409 with the reason, writing nothing.
 """
 
-import json
-
 from django.contrib import messages
-from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.inputs import JsonBodyError, read_json_body
 from dialogs import access
 from dialogs.forms.onsite import AnswerForm, question_prefix
 from dialogs.models.answers import Answer
@@ -176,11 +174,9 @@ def answer_autosave(request, pk: int, question_pk: int):
     dialogue = access.get_dialogue_for_documentation_rw(request.user, pk)
     question = dialogue_question(dialogue=dialogue, question_pk=question_pk)
     try:
-        data = AnswerForm.data_from_json(json.loads(request.body), question)
-    except RequestDataTooBig:
-        return JsonResponse({"error": too_long_message(None)}, status=413)
-    except (ValueError, UnicodeDecodeError):
-        data = None
+        data = AnswerForm.data_from_json(read_json_body(request), question)
+    except JsonBodyError as error:
+        return JsonResponse({"error": too_long_message(None) if error.status == 413 else error.message}, status=error.status)
     form = AnswerForm(data, question=question) if data is not None else None
     if form is None or not form.is_valid():
         return JsonResponse({"error": _("Svaret kunde inte läsas. Ladda om sidan och försök igen.")}, status=400)

@@ -279,8 +279,9 @@ class AnswerField {
       return;
     }
     if (response.status === 403 || response.status === 404) {
+      // An expired form (CSRF) says so in body.error: reloading the page helps, unlike a real refusal.
       this.blocked = true;
-      this.show("error", `${t("not_saved")} – ${t("forbidden")} ${t("kept_locally")}`);
+      this.show("error", `${t("not_saved")} – ${(body && body.error) || t("forbidden")} ${t("kept_locally")}`);
       return;
     }
     if (response.type === "opaqueredirect" || response.status === 0 || response.status === 401) {
