@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "mozilla_django_oidc",
     "django_tasks_db",
     "config",  # input rules of every form and model (config/inputs.py)
     "notifications",
@@ -95,7 +96,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "organisations.passwords.RegionPasswordBackend",
+    "organisations.oidc.ProviderBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -108,6 +110,37 @@ LOGIN_URL = "login"
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in through the region's identity provider (OpenID Connect; organisations/oidc.py). Off unless a client id
+# and an issuer (or the endpoints one by one) are set. Authorization code flow with PKCE, state and nonce.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_HSA_ID_CLAIM = env_str("OIDC_HSA_ID_CLAIM", "")
+OIDC_EMAIL_CLAIM = env_str("OIDC_EMAIL_CLAIM", "email")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_URI", "")
+OIDC_OP_END_SESSION_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT", "")
+OIDC_TOKEN_USE_BASIC_AUTH = env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic") == "client_secret_basic"
+OIDC_DISCOVERY_TTL = env_int("OIDC_DISCOVERY_TTL", 3600)
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_VERIFY_SSL = True
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "organisations.oidc.provider_logout_url"
+if OIDC_RP_CLIENT_ID and not (OIDC_ISSUER or OIDC_OP_AUTHORIZATION_ENDPOINT):
+    raise ImproperlyConfigured("OIDC_CLIENT_ID is set but OIDC_ISSUER is not: set the provider's issuer address.")
+if env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic") not in {"client_secret_basic", "client_secret_post"}:
+    raise ImproperlyConfigured("OIDC_TOKEN_AUTH_METHOD must be client_secret_basic or client_secret_post.")
 
 # Repeated failed logins lock the username+address pair for a while (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

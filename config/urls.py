@@ -3,20 +3,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from mozilla_django_oidc.views import OIDCLogoutView
 
 from config import views
-from organisations.forms_auth import LoginForm
+from organisations import views_signin
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path(
-        "konto/logga-in/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/logga-in/", views_signin.SignInView.as_view(), name="login"),
+    # Ends the identity provider's session too, for a person who signed in there (organisations/oidc.py).
+    path("konto/logga-ut/", OIDCLogoutView.as_view(), name="logout"),
+    path("konto/oidc/start/", views_signin.ProviderSignInStart.as_view(), name="oidc_start"),
+    path("konto/oidc/klar/", views_signin.provider_callback, name="oidc_callback"),
     path("konto/losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("konto/losenord/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("konto/aterstall/", auth_views.PasswordResetView.as_view(), name="password_reset"),

@@ -1,7 +1,12 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Clinic, Membership, Party, Role
+
+# A person's HSA-id: the issuing organisation's id, a hyphen and the person's part (e.g. SE2321000016-1234).
+HSA_ID_PATTERN = re.compile(r"[A-Z0-9]{2,24}-[A-Z0-9]{1,38}")
 
 
 class ClinicForm(forms.ModelForm):
@@ -68,10 +73,27 @@ class MemberForm(forms.Form):
         help_text=_("För vårdcentralspersonal: den vårdcentral personen arbetar på."),
     )
     title = forms.CharField(label=_("Befattning"), max_length=120, required=False)
+    hsa_id = forms.CharField(
+        label=_("HSA-id"), max_length=64, required=False,
+        help_text=_("Personens HSA-id, t.ex. SE2321000016-1234. Med det känns personen igen vid inloggning via "
+                    "regionens inloggningstjänst."),
+    )
 
-    def __init__(self, *args, clinics, **kwargs):
+    def __init__(self, *args, clinics, hsa_id_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clinic"].queryset = clinics
+        if not hsa_id_editable:
+            self.fields["hsa_id"].disabled = True
+            self.fields["hsa_id"].help_text = _(
+                "Personen har roller i regioner som du inte administrerar, så HSA-id:t ändras av en administratör "
+                "som administrerar alla personens regioner."
+            )
+
+    def clean_hsa_id(self) -> str:
+        hsa_id = self.cleaned_data["hsa_id"].strip().upper()
+        if hsa_id and not HSA_ID_PATTERN.fullmatch(hsa_id):
+            raise forms.ValidationError(_("Skriv HSA-id:t som t.ex. SE2321000016-1234 (bokstäver, siffror och ett bindestreck)."))
+        return hsa_id
 
     def clean(self):
         cleaned = super().clean()
@@ -92,9 +114,23 @@ class MembershipForm(MemberForm):
             del self.fields[name]
 
     @classmethod
-    def initial_for(cls, membership: Membership) -> dict:
-        return {"role": membership.role, "party": membership.party, "clinic": membership.clinic, "title": membership.title}
+    def initial_for(cls, membership: Membership, *, hsa_id: str = "") -> dict:
+        return {
+            "role": membership.role, "party": membership.party, "clinic": membership.clinic, "title": membership.title,
+            "hsa_id": hsa_id,
+        }
 
 
 class RegionSwitchForm(forms.Form):
     region = forms.IntegerField()
+
+
+class RegionSignInForm(forms.Form):
+    password_sign_in = forms.BooleanField(
+        label=_("Tillåt inloggning med lösenord"),
+        required=False,
+        help_text=_(
+            "Av: regionens personer loggar in via regionens inloggningstjänst. Den som bara har roller i regioner "
+            "där lösenord är avstängda kan då inte logga in med lösenord."
+        ),
+    )

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -18,7 +18,8 @@ from common import textfiles
 from notifications.headers import is_valid_address
 from notifications.headers import is_valid_address
 from notifications.services import absolute_url, message_queue
-from organisations.models import Clinic, Membership, Party, Regiform, Region, Role
+from organisations import oidc
+from organisations.models import Clinic, HsaIdentity, Membership, Party, Regiform, Region, Role
 
 User = get_user_model()
 
@@ -255,6 +256,7 @@ def member_add(
     role: str,
     party: str,
     clinic: Clinic | None,
+    hsa_id: str = "",
     title: str = "",
 ) -> Membership:
     """Give a person a role in the region. An unknown e-mail address becomes a new account, invited by
@@ -267,6 +269,8 @@ def member_add(
         user.set_unusable_password()
         user.save()
     if Membership.objects.filter(user=user, region=region, role=role).exists():
+    if hsa_id:
+        person_hsa_id_set(user=user, hsa_id=hsa_id, changed_by=invited_by)
         raise MemberError(_("%(email)s har redan den rollen i regionen.") % {"email": email})
     membership = Membership(user=user, region=region, role=role, party=party, clinic=clinic, title=title)
     _normalise_membership(membership)
@@ -286,7 +290,12 @@ def _normalise_membership(membership: Membership) -> None:
 
 
 @transaction.atomic
-def member_update(*, membership: Membership, role: str, party: str, clinic: Clinic | None, title: str) -> Membership:
+def member_update(
+    *, membership: Membership, role: str, party: str, clinic: Clinic | None, title: str, hsa_id: str | None = None,
+    changed_by=None,
+) -> Membership:
+    if hsa_id is not None:
+        person_hsa_id_set(user=membership.user, hsa_id=hsa_id, changed_by=changed_by)
     if role != membership.role and Membership.objects.filter(
         user=membership.user, region=membership.region, role=role
     ).exclude(pk=membership.pk).exists():
@@ -309,4 +318,58 @@ def _ensure_not_last_admin(membership: Membership) -> None:
 def member_remove(*, membership: Membership) -> None:
     if membership.role == Role.ADMIN:
         _ensure_not_last_admin(membership)
+
+
+def _administers_every_region_of(admin, user) -> bool:
+    person_regions = set(Membership.objects.filter(user=user).values_list("region_id", flat=True))
+    administered = set(Membership.objects.filter(user=admin, role=Role.ADMIN).values_list("region_id", flat=True))
+    return person_regions <= administered
+
+
+def hsa_id_editable_by(admin, user) -> bool:
+    """Whether ``admin`` may set the HSA-id of ``user``: only an administrator of every region the person has a
+    role in. The HSA-id decides who signs in as the person, in all their regions."""
+    return admin is not None and _administers_every_region_of(admin, user)
+
+
+@transaction.atomic
+def person_hsa_id_set(*, user, hsa_id: str, changed_by) -> HsaIdentity | None:
+    """Record (or, with an empty ``hsa_id``, remove) a person's HSA-id. Refused when another person has it, or
+    when ``changed_by`` does not administer every region of the person."""
+    hsa_id = hsa_id.strip().upper()
+    current = HsaIdentity.objects.select_for_update().filter(user=user).first()
+    if (current.hsa_id if current else "") == hsa_id:
+        return current
+    if not hsa_id_editable_by(changed_by, user):
+        raise MemberError(_("HSA-id:t kan bara ändras av en administratör för alla personens regioner."))
+    if not hsa_id:
+        current.delete()
+        return None
+    if HsaIdentity.objects.filter(hsa_id=hsa_id).exclude(user=user).exists():
+        raise MemberError(_("HSA-id:t %(hsa)s hör redan till en annan person.") % {"hsa": hsa_id})
+    identity = current or HsaIdentity(user=user)
+    identity.hsa_id = hsa_id
+    try:
+        with transaction.atomic():
+            identity.save()
+    except IntegrityError:  # another request gave it to someone else a moment ago
+        raise MemberError(_("HSA-id:t %(hsa)s hör redan till en annan person.") % {"hsa": hsa_id}) from None
+    return identity
+
+
+class RegionSettingError(Exception):
+    pass
+
+
+@transaction.atomic
+def region_sign_in_save(*, region: Region, password_sign_in: bool) -> Region:
+    """Switch password sign-in on or off for the region. Off needs an identity provider, or nobody could sign in."""
+    if not password_sign_in and not oidc.enabled():
+        raise RegionSettingError(
+            _("Lösenorden kan inte stängas av: inloggning via regionens inloggningstjänst är inte inställd i den här "
+              "installationen (OIDC_ISSUER och OIDC_CLIENT_ID).")
+        )
+    region.password_sign_in = password_sign_in
+    region.save(update_fields=["password_sign_in"])
+    return region
     membership.delete()

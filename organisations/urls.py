@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisations import views
+from organisations import views, views_signin
 
 app_name = "organisations"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("medlemmar/<int:pk>/redigera/", views.member_update, name="member_update"),
     path("medlemmar/<int:pk>/ta-bort/", views.member_delete, name="member_delete"),
     path("region/byt/", views.region_switch, name="region_switch"),
+    path("region/inloggning/", views_signin.region_sign_in, name="region_sign_in"),
 ]

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from organisations import access, services
 from organisations.forms import ClinicForm, ClinicImportForm, MemberForm, MembershipForm, RegionSwitchForm
-from organisations.models import Clinic, Membership
+from organisations.models import Clinic, HsaIdentity, Membership
 
 
 def clinic_list(request):
@@ -98,12 +98,16 @@ def member_create(request):
 
 def member_update(request, pk: int):
     membership = access.get_membership_for_user_rw(request.user, pk)
+    hsa_id = HsaIdentity.objects.filter(user=membership.user).values_list("hsa_id", flat=True).first() or ""
     form = MembershipForm(
-        request.POST or None, initial=MembershipForm.initial_for(membership), clinics=membership.region.clinics.all()
+        request.POST or None,
+        initial=MembershipForm.initial_for(membership, hsa_id=hsa_id),
+        clinics=membership.region.clinics.all(),
+        hsa_id_editable=services.hsa_id_editable_by(request.user, membership.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(membership=membership, **form.cleaned_data)
+            services.member_update(membership=membership, changed_by=request.user, **form.cleaned_data)
         except services.MemberError as error:
             form.add_error(None, str(error))
         else:
