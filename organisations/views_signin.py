@@ -80,7 +80,9 @@ def provider_callback(request):
 def region_sign_in(request):
     """The region's sign-in setting (administrators): whether its people may sign in with a password."""
     region = access.require_region_admin(request)
-    form = RegionSignInForm(request.POST or None, initial={"password_sign_in": region.password_sign_in})
+    form = RegionSignInForm(
+        request.POST if request.method == "POST" else None, initial={"password_sign_in": region.password_sign_in}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.region_sign_in_save(region=region, password_sign_in=form.cleaned_data["password_sign_in"])
