@@ -1,9 +1,20 @@
 """Project middleware."""
 
+import logging
+import re
+import time
+import uuid
+
 from django.conf import settings
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+from config import logs
+
+access_logger = logging.getLogger("config.access")
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -38,3 +49,46 @@ class PrivatePagesMiddleware:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RequestIdMiddleware:
+    """Gives each request an id: the one the proxy in front sent (``REQUEST_ID_HEADER``, e.g. X-Request-ID, if it
+    looks like an id), else a new one. The id is in every log line written while the request is handled
+    (config/logs.py), in the response's X-Request-ID header, and in one access line per request (logger
+    ``config.access``: method, path, status, duration, user)."""
+
+    _VALID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        header = settings.REQUEST_ID_HEADER
+        self.meta_key = "HTTP_" + header.upper().replace("-", "_") if header else ""
+
+    def __call__(self, request):
+        incoming = request.META.get(self.meta_key, "") if self.meta_key else ""
+        request.request_id = incoming if self._VALID.fullmatch(incoming) else uuid.uuid4().hex
+        # Kept until the response is finished (request_finished, below): Django logs a 4xx/5xx after the middleware.
+        logs.request_id.set(request.request_id)
+        started = time.monotonic()
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        user = getattr(request, "user", None)
+        access_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response
+
+
+@receiver(request_finished, dispatch_uid="config.forget_request_id")
+def _forget_request_id(**kwargs) -> None:
+    logs.request_id.set("")
