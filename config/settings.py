@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "indicators",
     "dialogs",
     "feedback",
-    "programme",
 ]
 
 MIDDLEWARE = [
