@@ -3,7 +3,7 @@
 Every write is keyword-only and atomic. Sharing builds the deck's content once, renders both files from it and
 stores content and files together as an immutable ``SharedVersion``; the clinic's staff are e-mailed once the
 transaction has committed. The status change that sharing causes in the dialogue ("återkoppling delad") goes
-through the dialogs app's own transition service (see ``dialogue_mark_feedback_shared``).
+and the documentation it opens to the clinic go through the dialogs app's ``dialogue_feedback_shared``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from dialogs.models import SectionKind
 from dialogs.models.answers import Answer
-from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, person_name
-from dialogs.services.dialogue import dialogue_transition
+from dialogs.models.dialogue import Dialogue, FollowUpMeeting, person_name
+from dialogs.services.dialogue import dialogue_feedback_shared
 from feedback import sections as bilaga3
 from feedback import selectors
 from feedback.models import (
@@ -370,16 +370,6 @@ def shared_content(version: SharedVersion) -> DeckContent:
 # --- Sharing and the review with the clinic -------------------------------------------------------------------
 
 
-def dialogue_mark_feedback_shared(*, dialogue: Dialogue, user) -> None:
-    """Move a held dialogue on to "återkoppling delad" through the dialogs app's transition service.
-
-    An adapter: dialogs has no service of this name, so feedback calls ``dialogue_transition``. A dialogue that
-    has already moved past that point (follow-up booked, closed) keeps its status; sharing a new version
-    never moves a dialogue backwards."""
-    if dialogue.status == DialogueStatus.GENOMFORD:
-        dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.ATERKOPPLING_DELAD, user=user)
-
-
 def _file(version: SharedVersion, deck_format: str, data: bytes) -> SharedFile:
     return SharedFile(
         version=version, format=deck_format, data=data, size=len(data), sha256=hashlib.sha256(data).hexdigest()
@@ -412,7 +402,7 @@ def feedback_share(*, report: FeedbackReport, user, message: str = "") -> Shared
     SharedFile.objects.bulk_create(
         [_file(version, DeckFormat.PPTX, render_pptx(content)), _file(version, DeckFormat.PDF, render_pdf(content))]
     )
-    dialogue_mark_feedback_shared(dialogue=dialogue, user=user)
+    dialogue_feedback_shared(dialogue=dialogue, user=user)  # status and the documentation, by the dialogs rule
     _notify_clinic(version=version)
     return version
 

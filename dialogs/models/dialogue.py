@@ -13,6 +13,8 @@ Every write goes through ``dialogs.services.dialogue`` (and ``…answers`` for t
 what is decided in ``dialogs.access`` and ``Dialogue.objects.for_user``.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -150,6 +152,18 @@ class Dialogue(models.Model):
         which asks for the reason."""
         return [DialogueStatus(status) for status in ALLOWED_TRANSITIONS.get(self.status, ()) if status != S.INSTALLD]
 
+    def status_options(self, *, has_follow_up_meeting: bool, today) -> "StatusOptions":
+        """The status panel's choices: the next statuses possible now, and the others with why not yet, so the
+        page offers what can be done and explains the rest instead of a button that only refuses."""
+        options = [
+            StatusOption(status, self.transition_blocker(status, has_follow_up_meeting=has_follow_up_meeting, today=today))
+            for status in self.next_statuses
+        ]
+        return StatusOptions(
+            possible=[option for option in options if not option.blocker],
+            later=[option for option in options if option.blocker],
+        )
+
     @property
     def can_be_cancelled(self) -> bool:
         return self.can_transition_to(S.INSTALLD)
@@ -202,6 +216,31 @@ class Dialogue(models.Model):
     def status_step(self) -> int:
         """1–6 along the normal course, for the progress indicator; 0 for a cancelled dialogue."""
         return COURSE_STATUSES.index(self.status) + 1 if self.status in COURSE_STATUSES else 0
+
+
+@dataclass(frozen=True)
+class StatusOption:
+    """A status the dialogue may move to next, and why not now ("" when it can)."""
+
+    status: DialogueStatus
+    blocker: str = ""
+
+    @property
+    def value(self) -> str:
+        return self.status.value
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+
+@dataclass(frozen=True)
+class StatusOptions:
+    possible: list[StatusOption]
+    later: list[StatusOption]
+
+    def __bool__(self) -> bool:
+        return bool(self.possible or self.later)
 
 
 class DialogueStatusChange(models.Model):

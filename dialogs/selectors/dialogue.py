@@ -261,6 +261,11 @@ class Continuity:
     def is_empty(self) -> bool:
         return not (self.work_on or self.improvement_areas or self.follow_up_notes or self.follow_up_meeting)
 
+    @property
+    def follow_up_meeting_held(self) -> bool:
+        """Whether the follow-up meeting has taken place: a booked meeting still to come was not "held"."""
+        return self.follow_up_meeting is not None and self.follow_up_meeting.date < timezone.localdate()
+
 
 def previous_dialogue(dialogue: Dialogue) -> Dialogue | None:
     """The clinic's latest held dialogue before this one."""
@@ -461,6 +466,11 @@ def party_preparations(dialogue: Dialogue, preparations: dict[str, Preparation],
     ]
 
 
+def status_options(dialogue: Dialogue, follow_up_meeting) -> list:
+    """The statuses the panel offers, each with why it cannot be chosen today ("" when it can)."""
+    return dialogue.status_options(has_follow_up_meeting=follow_up_meeting is not None, today=timezone.localdate())
+
+
 @dataclass
 class DetailPage:
     agenda: list[AgendaSlot]
@@ -476,6 +486,7 @@ class DetailPage:
     statuses: list
     next_statuses: list
     cancellation: DialogueStatusChange | None
+    delete_blocker: str = ""
 
 
 def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
@@ -485,6 +496,10 @@ def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
     if continuity is not None and not (can_edit or continuity.previous.is_documentation_shared):
         continuity = None  # the clinic reads the previous dialogue's conclusions once they were shared
     history = dialogue_status_history(dialogue)
+    meeting = follow_up_meeting_of(dialogue)
+    can_delete = access.can_delete_dialogue(user, dialogue) and not dialogue.is_held
+    from dialogs.services.dialogue import dialogue_deletion_blocker  # a read; services import this module's kin
+
     return DetailPage(
         agenda=dialogue_agenda(dialogue),
         team_members=list(TeamMember.objects.filter(dialogue=dialogue).select_related("user")),
@@ -492,12 +507,13 @@ def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
         preparations=party_preparations(dialogue, dialogue_preparations(dialogue), access.parties_for_user(user, dialogue)),
         continuity=continuity,
         status_history=history,
-        follow_up_meeting=follow_up_meeting_of(dialogue),
+        follow_up_meeting=meeting,
         can_edit=can_edit,
-        can_delete=access.can_delete_dialogue(user, dialogue) and not dialogue.is_held,
+        can_delete=can_delete,
+        delete_blocker=dialogue_deletion_blocker(dialogue) if can_delete else "",
         can_read_documentation=access.can_read_documentation(user, dialogue),
         statuses=course_status_choices(),
-        next_statuses=dialogue.next_statuses,
+        next_statuses=status_options(dialogue, meeting),
         cancellation=cancellation_of(dialogue, history),
     )
 
@@ -532,11 +548,12 @@ def dialogue_summary_page(dialogue: Dialogue, *, user) -> SummaryPage:
         top = question.section.parent or question.section
         rows.append(DocumentedQuestion(top, question.section if question.section.parent_id else None, question, answers.get(question.pk)))
     rows.sort(key=lambda row: (row.section.position, row.subsection.position if row.subsection else -1, row.question.position))
+    meeting = follow_up_meeting_of(dialogue)
     return SummaryPage(
         rows=rows,
-        follow_up_meeting=follow_up_meeting_of(dialogue),
+        follow_up_meeting=meeting,
         can_edit=access.can_edit_dialogue(user, dialogue),
-        next_statuses=dialogue.next_statuses,
+        next_statuses=status_options(dialogue, meeting),
         status_history=dialogue_status_history(dialogue),
     )
 

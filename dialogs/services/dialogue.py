@@ -12,6 +12,7 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -243,8 +244,12 @@ def dialogue_transition(*, dialogue: Dialogue, to_status: str, user, note: str =
     locked.calendar_sequence += 1 if calendar_change else 0
     locked.save(update_fields=["status", "calendar_sequence", "updated_at"])
     _record(locked, from_status, to_status, user, note)
+    if to_status == DialogueStatus.ATERKOPPLING_DELAD:
+        _share_documentation(locked, user)  # feedback shared means the clinic reads the day's documentation too
     dialogue.status, dialogue.updated_at = locked.status, locked.updated_at
     dialogue.calendar_sequence = locked.calendar_sequence
+    dialogue.documentation_shared_at = locked.documentation_shared_at
+    dialogue.documentation_shared_by_id = locked.documentation_shared_by_id
     if to_status == DialogueStatus.INSTALLD:
         mail.dialogue_cancelled_notify(dialogue=locked, reason=note.strip())
     elif from_status == DialogueStatus.INSTALLD:
@@ -274,17 +279,19 @@ PLAN_RELATIONS = frozenset({"team_members", "clinic_participants", "status_chang
 
 def dialogue_deletion_blocker(dialogue: Dialogue) -> str:
     """Why this dialogue may not be deleted, or "" when it may: only a dialogue that has not taken place, and
-    only while nothing has been written in it (one query per kind of content)."""
+    only while nothing has been written in it (one query, asking every kind of content at once)."""
     if dialogue.is_held:
         return _("En dialog som har genomförts kan inte tas bort.")
-    for relation in Dialogue._meta.related_objects:
-        if relation.get_accessor_name() in PLAN_RELATIONS:
-            continue
-        if relation.related_model._base_manager.filter(**{relation.field.name: dialogue.pk}).exists():
-            return _(
-                "Dialogen kan inte tas bort eftersom något redan är skrivet i den (svar, förberedelser eller "
-                "återkoppling). Ställ in den i stället."
-            )
+    relations = [relation for relation in Dialogue._meta.related_objects if relation.get_accessor_name() not in PLAN_RELATIONS]
+    written = {
+        f"written_{number}": Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
+        for number, relation in enumerate(relations)
+    }
+    if written and any(Dialogue.objects.filter(pk=dialogue.pk).annotate(**written).values_list(*written).first() or ()):
+        return _(
+            "Dialogen kan inte tas bort eftersom något redan är skrivet i den (svar, förberedelser eller "
+            "återkoppling). Ställ in den i stället."
+        )
     return ""
 
 
@@ -303,13 +310,31 @@ def dialogue_delete(*, dialogue: Dialogue, user) -> None:
 
 @transaction.atomic
 def dialogue_share_documentation(*, dialogue: Dialogue, user) -> Dialogue:
-    """Let the clinic's staff read the documentation of the day (openness, one of the seven principles)."""
+    """Let the clinic's staff read the documentation of the day (openness, one of the seven principles).
+
+    One rule for the two "share" actions: sharing the documentation on its own lets the clinic read it early;
+    sharing the feedback (``dialogue_feedback_shared``) or moving the status to "återkoppling delad" by hand
+    shares the documentation too, so a clinic whose feedback is shared never meets a locked documentation."""
     if not dialogue.is_held:
         raise DialogueError(_("Dokumentationen kan delas när dialogen är genomförd."))
+    _share_documentation(dialogue, user)
+    return dialogue
+
+
+def _share_documentation(dialogue: Dialogue, user) -> None:
     if dialogue.documentation_shared_at is None:
         dialogue.documentation_shared_at, dialogue.documentation_shared_by = timezone.now(), user
         dialogue.save(update_fields=["documentation_shared_at", "documentation_shared_by", "updated_at"])
-    return dialogue
+
+
+@transaction.atomic
+def dialogue_feedback_shared(*, dialogue: Dialogue, user) -> Dialogue:
+    """The team has shared its written feedback with the clinic (the feedback app calls this): the clinic reads
+    the day's documentation from now on, and a held dialogue moves on to "återkoppling delad". A dialogue that
+    has already moved past that point keeps its status: sharing a new version never moves it backwards."""
+    if dialogue.status == DialogueStatus.GENOMFORD:
+        return dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.ATERKOPPLING_DELAD, user=user)
+    return dialogue_share_documentation(dialogue=dialogue, user=user)
 
 
 # --- Preparation -----------------------------------------------------------------------------------------

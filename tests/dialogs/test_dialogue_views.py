@@ -360,7 +360,11 @@ def test_clinic_staff_read_the_documentation_only_once_shared(world, client_for)
 
 
 def test_continuity_a_new_dialogue_opens_with_what_the_last_one_agreed(world, client_for):
-    previous = held(world, days_ago=200, status=DialogueStatus.UPPFOLJNING_BOKAD)
+    previous = held(world, days_ago=200)  # held; its feedback (which would share the documentation) not shared
+    services.follow_up_book(
+        dialogue=previous, user=world.user("bestallare"), date=timezone.localdate() + datetime.timedelta(days=30),
+        start_time=datetime.time(9, 0), duration_minutes=60, video_link="", focus_area="Kontinuitet",
+    )
     write_answer(previous, "sammanfattning-q02", "Införa fast vårdkontakt för äldre")
     write_answer(previous, "aterkoppling-q04", "Uppföljning om kontinuitet i höst")
     new = plan(world)
