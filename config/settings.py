@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "indicators",
     "dialogs",
     "feedback",
+    "programme",
 ]
 
 MIDDLEWARE = [

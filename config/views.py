@@ -4,20 +4,23 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from dialogs.selectors.dialogue import upcoming_dialogues_for_user
 from organisations import access
+from programme.todos import todos_for
 
 
 def home(request):
     region = access.get_active_region(request)
-    context = {"region": region}
+    context = {"region": region, "today": timezone.localdate()}
     if region is not None:
         context["clinics"] = access.clinics_for_user_in_region(request.user, region).order_by("name")[:50]
         context["is_admin"] = access.is_region_admin(request.user, region)
         context["is_follow_up"] = access.is_follow_up_member(request.user, region)
         context["upcoming_dialogues"] = upcoming_dialogues_for_user(request.user, 5, region=region)
+        context["todo_groups"] = todos_for(user=request.user, region=region, today=context["today"])
     return render(request, "home.html", context)
 
 

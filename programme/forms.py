@@ -1,0 +1,110 @@
+"""Forms of the programme: they validate and convert; the services save."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programme import models
+from programme.selectors import SORTS, DueStatus
+from programme.services import CYCLE_FIELDS, check_cycle
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def refuse_control_characters(value: str) -> str:
+    """One-line fields: a tab, line break or other control character is refused with a message."""
+    if CONTROL_CHARACTERS.search(value or ""):
+        raise forms.ValidationError(_("Texten får inte innehålla radbrytningar eller kontrolltecken."))
+    return value
+
+
+def _bounded(bounds: tuple[int, int]) -> dict:
+    return {"min_value": bounds[0], "max_value": bounds[1]}
+
+
+BOUNDS = {
+    "interval_months": models.INTERVAL_RANGE,
+    "due_soon_months": models.DUE_SOON_RANGE,
+    "letter_weeks_before": models.LETTER_WEEKS_RANGE,
+    "preparation_days_before": models.PREPARATION_DAYS_RANGE,
+    "preparation_reminder_days_before": models.PREPARATION_DAYS_RANGE,
+    "feedback_due_days_after": models.FEEDBACK_DAYS_RANGE,
+    "follow_up_reminder_days_before": models.FOLLOW_UP_REMINDER_RANGE,
+}
+
+
+class CycleSettingsForm(forms.Form):
+    """The region's cycle: one whole number per setting, each within its range, and the rules between them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in CYCLE_FIELDS:
+            model_field = models.CycleSettings._meta.get_field(name)
+            low, high = BOUNDS[name]
+            limits = _("Mellan %(low)s och %(high)s.") % {"low": low, "high": high}
+            self.fields[name] = forms.IntegerField(
+                label=str(model_field.verbose_name).capitalize(), min_value=low, max_value=high,
+                help_text=" ".join(part for part in [str(model_field.help_text or ""), str(limits)] if part),
+            )
+
+    @staticmethod
+    def initial_for(cycle) -> dict:
+        return {name: getattr(cycle, name) for name in CYCLE_FIELDS}
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_cycle(cleaned)
+        except forms.ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
+
+class ClinicCycleForm(forms.Form):
+    interval_months = forms.IntegerField(
+        label=_("Månader mellan två dialoger"), **_bounded(models.INTERVAL_RANGE),
+        help_text=_("Mellan %(low)s och %(high)s.") % {"low": models.INTERVAL_RANGE[0], "high": models.INTERVAL_RANGE[1]},
+    )
+    reason = forms.CharField(
+        label=_("Skäl"), max_length=300, validators=[refuse_control_characters],
+        help_text=_("T.ex. ”ny vårdcentral” eller ”fördjupad uppföljning”."),
+    )
+
+
+class DueFilterForm(forms.Form):
+    """The due list's filters, read from the address (a plain GET form)."""
+
+    q = forms.CharField(label=_("Sök vårdcentral"), max_length=100, required=False, validators=[refuse_control_characters])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Alla"))] + DueStatus.choices())
+    sortera = forms.ChoiceField(
+        label=_("Sortera efter"),
+        required=False,
+        choices=[
+            ("status", _("status")),
+            ("forfaller", _("när nästa dialog ska hållas")),
+            ("namn", _("namn")),
+            ("senaste", _("senaste dialog")),
+            ("nasta", _("nästa planerade dialog")),
+        ],
+    )
+    ordning = forms.ChoiceField(
+        label=_("Ordning"), required=False, choices=[("", _("stigande")), ("fallande", _("fallande"))]
+    )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        sort = data.get("sortera") or "status"
+        return {
+            "query": (data.get("q") or "").strip(),
+            "status": data.get("status") or "",
+            "sort": sort if sort in SORTS else "status",
+            "descending": data.get("ordning") == "fallande",
+        }
+
+
+class MonthForm(forms.Form):
+    ar = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100, required=False)
+    manad = forms.IntegerField(label=_("Månad"), min_value=1, max_value=12, required=False)
