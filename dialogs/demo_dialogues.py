@@ -76,16 +76,27 @@ def _answer(dialogue: Dialogue, questions, user) -> None:
     )
 
 
+def workday(days: int) -> datetime.date:
+    """The working day ``days`` from today, or the nearest one further from today: no dialogue of the demo
+    falls on a weekend or a Swedish public holiday, whenever it is loaded."""
+    today = timezone.localdate()
+    step = datetime.timedelta(days=-1 if days < 0 else 1)
+    day = today + datetime.timedelta(days=days)
+    while day.weekday() >= 5 or services.holiday_name(day) or (days > 0 and day <= today):
+        day += step
+    return day
+
+
 def _plan(
     region, clinic, version, *, days: int, team, participants, user, start=datetime.time(8, 30), lifestyle=False
 ) -> Dialogue:
-    """Plan through the service (which refuses past dates), then move the date to ``days`` from today."""
-    today = timezone.localdate()
-    dialogue = services.dialogue_plan(
+    """Plan through the service on a working day ``days`` from today; a dialogue in the past is registered as
+    held with its date, as the team registers a dialogue held on paper."""
+    return services.dialogue_plan(
         region=region,
         clinic=clinic,
         guide_version=version,
-        date=max(today, today + datetime.timedelta(days=days)),
+        date=workday(days),
         start_time=start,
         place="",
         include_lifestyle_module=lifestyle,
@@ -93,16 +104,13 @@ def _plan(
         team=team,
         participants=participants,
         user=user,
+        held=days < 0,
+        confirm_date=False,  # a warning here would be a demo on a weekend or a holiday: fail loudly
     )
-    if days < 0:
-        Dialogue.objects.filter(pk=dialogue.pk).update(date=today + datetime.timedelta(days=days))
-        dialogue.refresh_from_db()
-    return dialogue
 
 
 def _advance(dialogue: Dialogue, status: str, user, *, meeting_days: int = 60, waive: str = "") -> None:
     """Move a held dialogue along the normal course up to ``status``."""
-    services.dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.GENOMFORD, user=user)
     if status == DialogueStatus.GENOMFORD:
         return
     services.dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.ATERKOPPLING_DELAD, user=user)
@@ -115,7 +123,7 @@ def _advance(dialogue: Dialogue, status: str, user, *, meeting_days: int = 60, w
         services.follow_up_book(
             dialogue=dialogue,
             user=user,
-            date=dialogue.date + datetime.timedelta(days=meeting_days),
+            date=workday((dialogue.date - timezone.localdate()).days + meeting_days),
             start_time=datetime.time(13, 0),
             duration_minutes=60,
             video_link="https://video.example.org/demo-uppfoljning",

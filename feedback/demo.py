@@ -12,12 +12,13 @@ from django.db.models import Count
 from dialogs.models.dialogue import Dialogue, DialogueStatus
 from feedback import services
 from feedback.models import FeedbackReport
-from feedback.sections import ADMINISTRATION_LESSONS, IMPROVEMENT_LINKS, STRENGTHS
+from feedback.sections import ADMINISTRATION_LESSONS, STRENGTHS
 from feedback.renderers.content import Link
 from indicators.presentation import clinic_indicators
 from organisations.models import Membership, Role
 
 DEMO_CHARTS = 4
+FEEDBACK_SHARED_STATUSES = [DialogueStatus.ATERKOPPLING_DELAD, DialogueStatus.UPPFOLJNING_BOKAD, DialogueStatus.AVSLUTAD]
 
 
 def complete_dialogue() -> Dialogue | None:
@@ -33,9 +34,30 @@ def complete_dialogue() -> Dialogue | None:
 
 
 def seed(*, stdout=None) -> list:
+    _complete_dialogue_feedback(stdout)
+    _every_shared_status_has_shared_feedback(stdout)
+    return []
+
+
+def _every_shared_status_has_shared_feedback(stdout) -> None:
+    """A demo dialogue whose status says the feedback is shared has shared feedback (prefilled from its
+    answers): the demo never shows "återkoppling delad" beside a deck not started."""
+    dialogues = Dialogue.objects.filter(
+        clinic__region__name="Region Demo", status__in=FEEDBACK_SHARED_STATUSES, feedback_report__isnull=True
+    ).select_related("clinic__region")
+    for dialogue in dialogues:
+        member = dialogue.team_members.select_related("user").first()
+        author = member.user if member else get_user_model().objects.filter(username="demo-bestallare").first()
+        report = services.feedback_create(dialogue=dialogue, user=author)
+        services.feedback_share(report=report, user=author)
+        if stdout is not None:
+            stdout.write(f"{dialogue.clinic.name} har fått delad återkoppling (version 1).")
+
+
+def _complete_dialogue_feedback(stdout) -> None:
     dialogue = complete_dialogue()
     if dialogue is None or FeedbackReport.objects.filter(dialogue=dialogue).exists():
-        return []
+        return
     User = get_user_model()
     team_user = dialogue.team_members.select_related("user").first()
     author = team_user.user if team_user else User.objects.filter(username="demo-bestallare").first()
@@ -44,10 +66,6 @@ def seed(*, stdout=None) -> list:
     _save(sections[ADMINISTRATION_LESSONS], author, items=[
         "Fast vårdkontakt för multisjuka äldre behöver stöd i ersättningsmodellen.",
         "Telefonsystemets statistik borde kunna tas ut per vårdcentral utan manuellt arbete.",
-    ])
-    _save(sections[IMPROVEMENT_LINKS], author, links=[
-        Link("Förbättringsarbete i primärvården (exempel)", "https://example.org/forbattringsarbete"),
-        Link("Kontinuitet i vården – lärande exempel", "https://example.org/kontinuitet"),
     ])
     services.feedback_charts_save(report=report, user=author, indicators=clinic_indicators(dialogue.clinic)[:DEMO_CHARTS])
     version = services.feedback_share(
@@ -61,7 +79,6 @@ def seed(*, stdout=None) -> list:
         )
     if stdout is not None:
         stdout.write(f"{dialogue.clinic.name} har fått delad återkoppling (version {version.number}) med en kommentar.")
-    return []
 
 
 def _save(section, user, *, items=None, links=None) -> None:

@@ -56,6 +56,31 @@ SECTIONS: list[SectionDefinition] = [
         notes=_("Uppföljningsdialogen är första steget i Förbättringstrappan; de följande tar vårdcentralen."),
     ),
 ]
+# "Tips på länkar" starts with the links SKR's method gives: its Bilaga 3 (the template of this feedback) and
+# the reading it recommends for improvement work and interpreting data (chapters 3 and 4.2). Labels are ours.
+IMPROVEMENT_LINK_TIPS: list[tuple[str, str]] = [
+    (
+        _("SKR: mall för dokumentation och återkoppling (Bilaga 3 till metodstödet)"),
+        "https://webbutik.skr.se/internt/artiklar/7585-856-2/Bilaga-3-Mall-for-dokumentation-och-aterkoppling-av-UppfoljningsDialog.pptx?issuusl=ignore",
+    ),
+    (
+        _("SKR: planera, följa upp och åtgärda"),
+        "https://skr.se/skr/demokratiledningstyrning/stodforattstyraochleda/planerafoljauppochatgarda.24377.html",
+    ),
+    (_("Innovationsrådet: Mätningar för bättre styrning"), "https://www.innovationsradet.se/vad-vi-gor/rapporter/"),
+    (
+        _("Nationella Kvalitetsregister: Valideringshandboken"),
+        "https://kvalitetsregister.se/drivaregister/valideringshandbok.1911.html",
+    ),
+    (
+        _("RKA: Analysera med nyckeltal"),
+        "https://rka.nu/radetforframjandeavkommunalaanalyser/analys/arbetamedanalys/analyseramednyckeltal.44673.html",
+    ),
+    (
+        _("SKR: Statistiska fallgropar"),
+        "https://skr.se/skr/halsasjukvard/folkhalsa/styraochledafolkhalsa/folkhalsostatistik/undvikfallgropar.36222.html",
+    ),
+]
 SECTION_KEYS = [definition.key for definition in SECTIONS]
 SECTIONS_BY_KEY = {definition.key: definition for definition in SECTIONS}
 # Indicator charts belong with what the clinic may want to work on.

@@ -89,11 +89,12 @@ PREFILL_QUESTIONS = {
     bilaga3.TEAM_LESSONS: (SectionKind.FEEDBACK, ["aterkoppling-q01", "aterkoppling-q02", "aterkoppling-q03"], [0, 1, 2]),
 }
 BOOKING_QUESTION = "aterkoppling-q04"
-_BULLET = re.compile(r"^\s*(?:[-•*–]|\d+[.)])\s+")
+_BULLET = re.compile(r"^\s*[-•*–]\s+")
 
 
 def text_lines(text: str) -> list[str]:
-    """A text as list points: one per non-empty line, without typed bullets or numbers."""
+    """A text as list points: one per non-empty line, without typed bullets. Typed numbers ("1) Fast
+    läkarkontakt …") are the writer's words and stay."""
     return [_BULLET.sub("", line).strip() for line in clean_text(text).split("\n") if line.strip()]
 
 
@@ -122,6 +123,7 @@ def prefill(dialogue: Dialogue) -> dict[str, tuple[list[str], list[dict]]]:
         content[section_key] = ([line for answer in answers for line in text_lines(answer.text)], [])
     content[bilaga3.FIVE_P] = ([_("Plats: %(place)s") % {"place": dialogue.place}] if dialogue.place else [], [])
     content[bilaga3.FOLLOW_UP_MEETING] = _meeting_prefill(dialogue, by_key.get(BOOKING_QUESTION))
+    content[bilaga3.IMPROVEMENT_LINKS] = ([], [{"label": str(label), "url": url} for label, url in bilaga3.IMPROVEMENT_LINK_TIPS])
     content[bilaga3.DEVELOPMENT_TIPS] = (
         [
             _("Använd kartläggningen enligt 5P när ni väljer ett tema att förbättra."),

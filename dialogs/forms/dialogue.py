@@ -20,6 +20,7 @@ from dialogs.services.dialogue import ParticipantData, TeamSelection
 from dialogs.services.letter import PLACEHOLDERS, unknown_placeholders
 
 DEFAULT_START = time(8, 30)
+CONFIRM_FIELD = "confirm_date"
 
 
 class DateInput(forms.DateInput):
@@ -59,6 +60,11 @@ class DialogueDayForm(forms.Form):
         empty_label=None,
         help_text=_("Dialogen använder den här versionen hela vägen, även om dialogstödet ändras senare."),
     )
+    held = forms.BooleanField(
+        label=_("Dialogen har redan hållits (registreras i efterhand med sitt riktiga datum)"),
+        required=False,
+        help_text=_("T.ex. en dialog som dokumenterades på papper. Den registreras som genomförd."),
+    )
     include_lifestyle_module = forms.BooleanField(label=_("Ta med fördjupningen om levnadsvanor"), required=False)
     show_followups = forms.BooleanField(
         label=_("Visa fördjupningsfrågor och förslag på datakällor vid frågorna"), required=False, initial=True
@@ -76,13 +82,35 @@ class DialogueDayForm(forms.Form):
         else:
             del self.fields["clinic"]
             del self.fields["guide_version"]
+            del self.fields["held"]
+        if self.is_bound and CONFIRM_FIELD in self.data:
+            self.offer_confirmation()
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
+    def offer_confirmation(self) -> None:
+        """Add the box that confirms an unusual date (weekend, holiday, a second dialogue that day) after the
+        service has warned about it; a later post with the box ticked goes ahead."""
+        if CONFIRM_FIELD not in self.fields:
+            self.fields[CONFIRM_FIELD] = forms.BooleanField(
+                label=_("Planera dialogen den dagen ändå"), required=False
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        if day is None:
+            return cleaned
         unchanged = not self.planning and day == self.initial.get("date")
-        if day < timezone.localdate() and not unchanged:
-            raise forms.ValidationError(_("Datumet har redan passerat. Välj dagens datum eller ett senare."))
-        return day
+        if day < timezone.localdate() and not unchanged and not cleaned.get("held"):
+            self.add_error(
+                "date",
+                _("Datumet har redan passerat. Välj dagens datum eller ett senare, eller kryssa i att dialogen redan "
+                  "har hållits."),
+            )
+        if cleaned.get("held") and day > timezone.localdate():
+            self.add_error("held", _("En dialog med ett datum som inte har kommit än har inte hållits."))
+        # Not ticked (or not offered yet): the service warns about an unusual date before saving.
+        cleaned[CONFIRM_FIELD] = bool(cleaned.get(CONFIRM_FIELD))
+        return cleaned
 
 
 class TeamForm(forms.Form):

@@ -7,6 +7,8 @@ service may also be called from elsewhere (the demo, the feedback app, a bench s
 """
 
 import logging
+
+import holidays
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -14,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dialogs.models.dialogue import (
@@ -70,16 +74,51 @@ def default_place(clinic: Clinic) -> str:
 # --- Planning --------------------------------------------------------------------------------------------
 
 
-def _check_planning(*, region: Region, clinic: Clinic, guide_version: GuideVersion, day: date, today: date) -> None:
+def _check_planning(
+    *, region: Region, clinic: Clinic, guide_version: GuideVersion, day: date, today: date, held: bool
+) -> None:
     errors = {}
     if clinic.region_id != region.pk:
         errors["clinic"] = _("Vårdcentralen hör inte till %(region)s.") % {"region": region.name}
     if guide_version.status != GuideVersionStatus.PUBLISHED or guide_version.guide.region_id != region.pk:
         errors["guide_version"] = _("Välj en publicerad version av regionens dialogstöd.")
-    if day < today:
-        errors["date"] = _("Datumet har redan passerat.")
+    if day < today and not held:
+        errors["date"] = _(
+            "Datumet har redan passerat. Registrerar ni en dialog som redan har hållits, kryssa i att den är hållen."
+        )
+    if held and day > today:
+        errors["date"] = _("En dialog som redan har hållits kan inte ha ett datum som inte har kommit än.")
     if errors:
         raise ValidationError(errors)
+
+
+def holiday_name(day: date) -> str:
+    """The Swedish public holiday on ``day`` in the active language, or "" (Sundays are weekends, not holidays)."""
+    language = "en_US" if (get_language() or "sv").startswith("en") else "sv"
+    return holidays.SE(years=day.year, language=language, include_sundays=False).get(day, "")
+
+
+def planning_warnings(*, clinic: Clinic, day: date, dialogue: Dialogue | None = None) -> list[str]:
+    """What is unusual about holding a dialogue at ``clinic`` on ``day``: a weekend, a Swedish public holiday,
+    or another dialogue (not cancelled) at the same clinic that day. The person may go ahead once warned."""
+    warnings = []
+    if day.weekday() >= 5:
+        warnings.append(_("%(date)s är en %(weekday)s.") % {"date": date_format(day, "j F Y"), "weekday": date_format(day, "l")})
+    holiday = holiday_name(day)
+    if holiday:
+        warnings.append(_("%(date)s är en helgdag: %(holiday)s.") % {"date": date_format(day, "j F Y"), "holiday": holiday})
+    same_day = Dialogue.objects.filter(clinic=clinic, date=day).exclude(status=DialogueStatus.INSTALLD)
+    if dialogue is not None:
+        same_day = same_day.exclude(pk=dialogue.pk)
+    if same_day.exists():
+        warnings.append(_("%(clinic)s har redan en dialog planerad samma dag.") % {"clinic": clinic.name})
+    return warnings
+
+
+def _check_warnings(*, clinic: Clinic, day: date, dialogue: Dialogue | None, confirmed: bool) -> None:
+    warnings = planning_warnings(clinic=clinic, day=day, dialogue=dialogue)
+    if warnings and not confirmed:
+        raise ValidationError({"confirm_date": warnings}, code="needs_confirmation")
 
 
 def _team_members(*, region: Region, team: list[TeamSelection]) -> list[TeamMember]:
@@ -156,10 +195,18 @@ def dialogue_plan(
     participants: list[ParticipantData],
     user,
     today: date | None = None,
+    held: bool = False,
+    confirm_date: bool = True,
 ) -> Dialogue:
     """Plan a dialogue for a clinic of the region, pinning a published version of the region's guide.
-    Raises ValidationError (keyed by field) and saves nothing when a rule is broken."""
-    _check_planning(region=region, clinic=clinic, guide_version=guide_version, day=date, today=today or timezone.localdate())
+    ``held`` registers a dialogue that has already taken place (held on paper) with its real, past date: it is
+    recorded as planned and then held. With ``confirm_date=False`` (the planning page, until the person has
+    ticked the box) a weekend, a public holiday or a second dialogue at the clinic that day is refused with
+    the warnings under "confirm_date". Raises ValidationError (keyed by field) and saves nothing when a rule is
+    broken."""
+    today = today or timezone.localdate()
+    _check_planning(region=region, clinic=clinic, guide_version=guide_version, day=date, today=today, held=held)
+    _check_warnings(clinic=clinic, day=date, dialogue=None, confirmed=confirm_date)
     members = _team_members(region=region, team=team)
     rows = _participants(participants)
     dialogue = Dialogue.objects.create(
@@ -174,6 +221,9 @@ def dialogue_plan(
     )
     _replace_people(dialogue, members, rows)
     _record(dialogue, "", DialogueStatus.PLANERAD, user)
+    if held:
+        note = _("Registrerad i efterhand: dialogen hölls %(date)s.") % {"date": date_format(date, "j F Y")}
+        dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.GENOMFORD, user=user, note=note, today=today)
     return dialogue
 
 
@@ -190,13 +240,18 @@ def dialogue_update(
     participants: list[ParticipantData],
     user,
     today: date | None = None,
+    confirm_date: bool = True,
 ) -> Dialogue:
-    """Change the plan of a dialogue that has not taken place. The clinic and the pinned version stay."""
+    """Change the plan of a dialogue that has not taken place. The clinic and the pinned version stay. With
+    ``confirm_date=False`` a new date on a weekend, a public holiday or beside another dialogue at the clinic
+    is refused with the warnings, as when planning."""
     if not dialogue.is_planning:
         raise DialogueError(_("Dialogen är genomförd; planeringen kan inte längre ändras."))
     today = today or timezone.localdate()
     if date != dialogue.date and date < today:
         raise ValidationError({"date": _("Datumet har redan passerat.")})
+    if date != dialogue.date:
+        _check_warnings(clinic=dialogue.clinic, day=date, dialogue=dialogue, confirmed=confirm_date)
     region = dialogue.clinic.region
     members = _team_members(region=region, team=team)
     rows = _participants(participants)

@@ -25,6 +25,7 @@ from dialogs.forms.dialogue import (
     TeamForm,
     TransitionForm,
 )
+from dialogs.forms.dialogue import CONFIRM_FIELD
 from dialogs.ics import dialogue_calendar, follow_up_calendar
 from dialogs.models.guide import GuideVersion
 from dialogs.selectors import dialogue as selectors
@@ -94,6 +95,8 @@ class PlanningForms:
         try:
             return service(**fixed, **self.day.cleaned_data, team=self.team.selections, participants=self.participants.participants)
         except ValidationError as error:
+            if hasattr(error, "error_dict") and CONFIRM_FIELD in error.error_dict:
+                self.day.offer_confirmation()  # warned: the person may confirm and post again
             show_service_errors([self.day, self.team], error)
             return None
 

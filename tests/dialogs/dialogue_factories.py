@@ -88,6 +88,16 @@ def plan(world, *, clinic=None, day=None, start=datetime.time(8, 30), user=None,
     )
 
 
+def workday_after(days: int) -> datetime.date:
+    """The first weekday that is not a Swedish public holiday, ``days`` or more from today."""
+    from dialogs.services.dialogue import holiday_name
+
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    while day.weekday() >= 5 or holiday_name(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def held(world, *, days_ago: int = 7, clinic=None, status=DialogueStatus.GENOMFORD) -> Dialogue:
     """A dialogue that took place ``days_ago`` days ago and has reached ``status`` through the services.
     Planning in the past is refused, so it is planned for today and then moved back in time, as if it had

@@ -13,7 +13,7 @@ from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, L
 from dialogs.services import dialogue as services
 from dialogs.services import guide as guide_services
 from organisations.models import Clinic
-from tests.dialogs.dialogue_factories import held, plan, published_dialogue_version, write_answer
+from tests.dialogs.dialogue_factories import held, plan, published_dialogue_version, workday_after, write_answer
 
 TODAY = timezone.localdate
 
@@ -21,7 +21,7 @@ TODAY = timezone.localdate
 def _planning_post(world, **changes) -> dict:
     data = {
         "clinic": world.clinic_a1.pk,
-        "date": (TODAY() + datetime.timedelta(days=21)).isoformat(),
+        "date": workday_after(21).isoformat(),  # no weekend or holiday warning to confirm
         "start_time": "09:15",
         "place": "",
         "guide_version": published_dialogue_version(world).pk,
