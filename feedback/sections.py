@@ -32,7 +32,7 @@ SECTIONS: list[SectionDefinition] = [
         FIVE_P,
         _("Uppföljningsdialog utifrån 5P"),
         figure="five_p",
-        notes=_("Dialogen utgick från 5P: syfte, patienter, personal, processer och mönster."),
+        notes=_("Dialogen utgick från 5P: P1 personal, P2 syfte, P3 patienter, P4 processer och P5 mönster."),
     ),
     SectionDefinition(
         FOLLOW_UP_MEETING,

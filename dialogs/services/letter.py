@@ -70,7 +70,7 @@ Tillitsdelegationen har beskrivit sju grundprinciper. Vi vill att hela dialogen,
 
 ## 5P och Förbättringstrappan
 
-Samtalet följer kartläggningsmodellen 5P, som beskriver en vårdcentral som ett mikrosystem ur fem perspektiv: syfte, patienter, personal, processer och mönster. Att tillsammans beskriva verksamheten på det sättet är det första steget i Förbättringstrappan, en modell för utvecklingsarbete i flera steg. Dialogen hjälper er att ta det första steget; de följande stegen tar vårdcentralen sedan vidare i sitt eget utvecklingsarbete, och nästa uppföljningsdialog tar avstamp i det ni kommit fram till.
+Samtalet följer kartläggningsmodellen 5P, som beskriver en vårdcentral som ett mikrosystem ur fem perspektiv: P1 personal, P2 syfte, P3 patienter, P4 processer och P5 mönster (i samma ordning som dialogstödet). Att tillsammans beskriva verksamheten på det sättet är det första steget i Förbättringstrappan, en modell för utvecklingsarbete i flera steg. Dialogen hjälper er att ta det första steget; de följande stegen tar vårdcentralen sedan vidare i sitt eget utvecklingsarbete, och nästa uppföljningsdialog tar avstamp i det ni kommit fram till.
 
 ## Dagens program
 

@@ -20,14 +20,18 @@ class FivePDomain:
 
 
 FIVE_P_CENTRE = "5P"
+# Numbered as in the dialogue guide (Bilaga 2), which the day follows: P1 Personal, P2 Syfte, P3 Patienter. The
+# method's Bilaga 1 numbers them P1 Syfte, P2 Patienter, P3 Personal; the app uses Bilaga 2's order everywhere
+# (docs/5p.md).
 FIVE_P = [
-    FivePDomain("P1", _("Syfte"), _("Varför finns vår verksamhet?")),
-    FivePDomain("P2", _("Patienter"), _("Vilka är våra patienter?")),
-    FivePDomain("P3", _("Personal"), _("Vilka arbetar här?")),
+    FivePDomain("P1", _("Personal"), _("Vilka arbetar här?")),
+    FivePDomain("P2", _("Syfte"), _("Varför finns vår verksamhet?")),
+    FivePDomain("P3", _("Patienter"), _("Vilka är våra patienter?")),
     FivePDomain("P4", _("Processer"), _("Vilka är våra huvudprocesser?")),
     FivePDomain("P5", _("Mönster"), _("Lärdomar om vårt mikrosystem")),
 ]
 
+STAIRCASE_TITLE = _("Förbättringstrappan")
 STAIRCASE_STEPS = [
     _("Kartlägg mikrosystemet med 5P"),
     _("Välj tema för förbättring"),

@@ -325,6 +325,10 @@ class _Deck:
         steps = figures.STAIRCASE_STEPS
         left0, bottom = Inches(6.9), Inches(6.3)
         step_dx, step_dy, bar_w = Inches(0.3), Inches(0.5), Inches(3.4)
+        # The figure's name, as the PDF has it: above the lowest steps, left of the highest ones.
+        title = slide.shapes.add_textbox(left0, Inches(1.5), Inches(2.4), Inches(0.4))
+        title.name = "Staircase title"
+        self._set_text(title.text_frame, str(figures.STAIRCASE_TITLE), size=16, bold=True, colour=self.theme.primary)
         for index, label in enumerate(steps):
             top = bottom - step_dy * (index + 1)
             step = slide.shapes.add_shape(

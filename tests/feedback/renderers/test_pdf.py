@@ -31,7 +31,7 @@ def test_every_section_heading_and_chart_title_is_text_in_the_pdf(hostile_pdf):
         assert str(definition.title) in text
     for index in range(8):
         assert f"Indikator {index}: andel med fast läkarkontakt" in text
-    assert "Förbättringstrappan" in text and "P3: Personal" in text
+    assert "Förbättringstrappan" in text and "P1: Personal" in text and "P3: Patienter" in text
 
 
 def test_pages_are_a4_landscape_with_numbers(hostile_pdf):

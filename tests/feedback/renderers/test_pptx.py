@@ -85,7 +85,8 @@ def test_the_5p_figure_and_the_staircase_are_native_shapes(content):
     five_p = next(slide for slide in deck.slides if slide.shapes.title.text == "Uppföljningsdialog utifrån 5P")
     names = {shape.name: shape for shape in five_p.shapes}
     assert "5P" in names["5P centre"].text_frame.text
-    for code, word in [("P1", "Syfte"), ("P2", "Patienter"), ("P3", "Personal"), ("P4", "Processer"), ("P5", "Mönster")]:
+    # Bilaga 2's numbering, as on the day (docs/5p.md).
+    for code, word in [("P1", "Personal"), ("P2", "Syfte"), ("P3", "Patienter"), ("P4", "Processer"), ("P5", "Mönster")]:
         assert f"{code}: {word}" in names[f"5P {code}"].text_frame.text
     body = names["Body"].text_frame.text
     assert "Vårdcentral Åsen" in body and "12 mars 2026" in body and "Uma Utveckling" in body
@@ -93,6 +94,12 @@ def test_the_5p_figure_and_the_staircase_are_native_shapes(content):
     steps = [shape for shape in thanks.shapes if shape.name.startswith("Staircase step")]
     assert len(steps) == 9
     assert "5P" in steps[0].text_frame.text
+    # The figure is named on the slide, as in the PDF, clear of every step.
+    title = next(shape for shape in thanks.shapes if shape.name == "Staircase title")
+    assert title.text_frame.text == "Förbättringstrappan"
+    for step in steps:
+        apart_sideways = step.left >= title.left + title.width or step.left + step.width <= title.left
+        assert apart_sideways or step.top >= title.top + title.height, step.name
 
 
 def test_every_shape_stays_on_the_slide(content):
