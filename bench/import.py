@@ -100,7 +100,7 @@ def measure_import(path: Path, clinics: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from indicators import imports, rollback
+    from indicators.imports import rollback, write
     from indicators.models import DataSource, ImportBatch, Indicator, Observation
     from organisations.models import Clinic, Region
 
@@ -114,13 +114,13 @@ def measure_import(path: Path, clinics: int) -> dict:
         Indicator(code=f"BENCH-{i:03d}", name=f"Bench-indikator {i}", source=source) for i in range(INDICATORS)
     )
 
-    def run(label: str) -> tuple[float, ImportBatch, imports.ImportReport]:
+    def run(label: str) -> tuple[float, ImportBatch, write.ImportReport]:
         started = time.perf_counter()
         content = path.read_bytes()
         batch = ImportBatch.objects.create(
-            region=region, file_name=path.name, checksum=imports.sha256(content), file_size=len(content)
+            region=region, file_name=path.name, checksum=write.sha256(content), file_size=len(content)
         )
-        report = imports.observations_import(batch=batch, valid_rows_only=False, dry_run=False, content=content)
+        report = write.observations_import(batch=batch, valid_rows_only=False, dry_run=False, content=content)
         return time.perf_counter() - started, batch, report
 
     first_seconds, first_batch, first = run("first")

@@ -9,8 +9,8 @@ file already imported and does nothing.
 
 import numpy as np
 
-from indicators import content, services
-from indicators.imports import sha256
+from indicators import content, imports
+from indicators.imports.write import sha256
 from indicators.models import BatchStatus, ImportBatch
 from organisations.models import Clinic, Region
 
@@ -83,10 +83,10 @@ def seed(*, stdout=None):
     if ImportBatch.objects.filter(region=region, checksum=sha256(data), status=BatchStatus.DONE).exists():
         return []
     admin = region.memberships.filter(role="admin").select_related("user").first()
-    batch = services.import_batch_create_from_bytes(
+    batch = imports.import_batch_create_from_bytes(
         region=region, user=admin.user if admin else None, file_name=DEMO_FILE_NAME, content=data
     )
-    report = services.observations_import(batch=batch, valid_rows_only=False, dry_run=False, content=data)
+    report = imports.observations_import(batch=batch, valid_rows_only=False, dry_run=False, content=data)
     if stdout is not None:
         stdout.write(f"Indikatorvärden för Region Demo: {report.added} nya, {report.changed} ändrade.")
     return []

@@ -172,7 +172,7 @@ class ImportBatch(models.Model):
     Life cycle: an upload is *queued* for a dry run; the dry run (*running*) ends *previewed* with counts
     and row errors; the administrator confirms and it is *queued*/*running* again, ending *done* or
     *failed*; a done batch can be *rolled back* (a large one is *rolling back* in the worker first). Work
-    whose worker died is found by ``indicators.recovery``: an import or dry run then ends *failed* (and can
+    whose worker died is found by ``indicators.imports.jobs.recovery``: an import or dry run then ends *failed* (and can
     be started again), a rollback *done* again (and can be asked for again).
     """
 
@@ -207,7 +207,7 @@ class ImportBatch(models.Model):
     message = models.TextField(_("meddelande"), blank=True)
     created_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
     # When the batch was last handed to the worker (uploaded, confirmed, rollback asked for, started again):
-    # how long it may wait for its task to be picked up before it counts as interrupted (indicators.recovery).
+    # how long it may wait for its task to be picked up before it counts as interrupted (indicators.imports.jobs.recovery).
     queued_at = models.DateTimeField(_("köad"), null=True, blank=True)
     interrupted_at = models.DateTimeField(_("avbruten"), null=True, blank=True)
     started_at = models.DateTimeField(_("startad"), null=True, blank=True)

@@ -1,40 +1,13 @@
-"""Writes in the indicators app: the library, and import batches (the heavy lifting is in imports.py)."""
+"""Writes in the indicators app's library: data sources and the region's own indicators. Imports of values, and
+rolling them back, are ``indicators.imports``."""
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.imports import (  # noqa: F401 - the import services are part of this module's API
-    ImportFileError,
-    ImportReport,
-    import_batch_fail,
-    observations_import,
-)
-from indicators.rollback import (  # noqa: F401 - and so are the rollback services
-    RollbackError,
-    import_batch_rollback,
-    import_batch_rollback_fail,
-    import_batch_rollback_queue,
-)
-from indicators.models import BatchStatus, DataSource, ImportBatch, Indicator
-from organisations.models import Region
-
-# Files up to this size are previewed and imported during the request; larger ones go to the worker.
-IMPORT_INLINE_MAX_BYTES = getattr(settings, "IMPORT_INLINE_MAX_BYTES", 2 * 1024 * 1024)
-# Batches that wrote up to this many values are rolled back during the request (well under a second);
-# larger ones in the worker (a national import's rollback takes seconds).
-ROLLBACK_INLINE_MAX_ROWS = getattr(settings, "ROLLBACK_INLINE_MAX_ROWS", 100_000)
-
-
-class UploadTooLarge(Exception):
-    pass
+from indicators.models import DataSource, Indicator
 
 
 @transaction.atomic
@@ -54,98 +27,3 @@ def indicator_save(*, indicator: Indicator) -> Indicator:
         )
     indicator.save()
     return indicator
-
-
-@transaction.atomic
-def import_batch_create(*, region: Region, user, upload) -> ImportBatch:
-    """Keep an uploaded file with its provenance (name, size, SHA-256) as a queued batch."""
-    if upload.size > settings.MAX_IMPORT_BYTES:
-        raise UploadTooLarge(
-            _("Filen är för stor (%(size)s MB). Största tillåtna storlek är %(max)s MB.")
-            % {"size": round(upload.size / 1024 / 1024, 1), "max": settings.MAX_IMPORT_BYTES // (1024 * 1024)}
-        )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    batch = ImportBatch(
-        region=region,
-        user=user,
-        file_name=upload.name[:255],
-        file_size=upload.size,
-        checksum=digest.hexdigest(),
-        status=BatchStatus.QUEUED,
-        queued_at=timezone.now(),
-    )
-    batch.file.save(upload.name, upload, save=False)
-    batch.save()
-    return batch
-
-
-def import_batch_create_from_bytes(*, region: Region, user, file_name: str, content: bytes) -> ImportBatch:
-    return import_batch_create(region=region, user=user, upload=ContentFile(content, name=file_name))
-
-
-def import_batch_schedule(*, batch: ImportBatch) -> None:
-    """Run the batch's next step – the dry run, or the import once confirmed – now for small files, in the
-    worker for large ones (the page then shows progress)."""
-    from indicators.tasks import import_batch_process
-
-    if batch.file_size <= IMPORT_INLINE_MAX_BYTES:
-        import_batch_process.call(batch.pk)
-    else:
-        transaction.on_commit(lambda: import_batch_process.enqueue(batch.pk))
-
-
-@transaction.atomic
-def import_batch_confirm(*, batch: ImportBatch, valid_rows_only: bool) -> ImportBatch:
-    """The administrator has seen the preview and asks for the import."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if not batch.can_confirm:
-        raise ImportFileError(_("Importen är redan bekräftad eller klar."))
-    batch.confirmed_at = timezone.now()
-    batch.valid_rows_only = valid_rows_only
-    batch.status = BatchStatus.QUEUED
-    batch.progress = 0
-    batch.stage = ""
-    batch.queued_at = batch.confirmed_at
-    batch.save(update_fields=["confirmed_at", "valid_rows_only", "status", "progress", "stage", "queued_at"])
-    return batch
-
-
-@transaction.atomic
-def import_batch_restart(*, batch: ImportBatch) -> ImportBatch:
-    """Queue again an import or dry run whose worker stopped before it finished (``indicators.recovery``),
-    from the same stored file and with the same choices; the caller schedules it like the first time."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if not batch.can_restart:
-        raise ImportFileError(_("Bara en import som avbröts kan startas igen."))
-    batch.status = BatchStatus.QUEUED
-    batch.queued_at = timezone.now()
-    batch.interrupted_at = None
-    batch.started_at = None
-    batch.finished_at = None
-    batch.message = ""
-    batch.progress = 0
-    batch.stage = ""
-    batch.save(
-        update_fields=["status", "queued_at", "interrupted_at", "started_at", "finished_at", "message", "progress", "stage"]
-    )
-    return batch
-
-
-def import_batch_rollback_in_worker(batch: ImportBatch) -> bool:
-    return batch.rollback_rows > ROLLBACK_INLINE_MAX_ROWS
-
-
-def import_batch_rollback_schedule(*, batch: ImportBatch, user) -> ImportBatch:
-    """Roll a small batch back now, so the page answers with the result; mark a large one as rolling back and
-    let the worker undo it (its page then shows the rollback under way). Either way the rollback is one
-    transaction, refused as a whole when a later import has changed the same values."""
-    from indicators.tasks import import_batch_rollback_process
-
-    if not import_batch_rollback_in_worker(batch):
-        return import_batch_rollback(batch=batch, user=user)
-    batch = import_batch_rollback_queue(batch=batch, user=user)
-    transaction.on_commit(lambda: import_batch_rollback_process.enqueue(batch.pk))
-    return batch

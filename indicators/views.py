@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import access as indicator_access
-from indicators import recovery, selectors, services
-from indicators.exports import batch_errors_csv
+from indicators import imports, selectors, services
 from indicators.forms import DataSourceForm, ImportConfirmForm, ImportUploadForm, IndicatorForm
-from indicators.models import BatchStatus, DataSource, ImportBatch, Indicator
+from indicators.models import BatchStatus, DataSource, Indicator
 from organisations import access
 
 ERRORS_SHOWN = 200
@@ -115,7 +114,6 @@ def source_update(request, pk: int):
 def batch_list(request):
     region = access.require_active_region(request)
     indicator_access.require_follow_up_member(request.user, region)
-    recovery.import_batches_recover(batches=ImportBatch.objects.filter(region=region))
     return render(
         request,
         "indicators/batch_list.html",
@@ -132,17 +130,17 @@ def batch_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.import_batch_create(region=region, user=request.user, upload=form.cleaned_data["file"])
-        except services.UploadTooLarge as error:
+            batch = imports.import_batch_create(region=region, user=request.user, upload=form.cleaned_data["file"])
+        except imports.UploadTooLarge as error:
             form.add_error("file", str(error))
         else:
-            services.import_batch_schedule(batch=batch)
+            imports.import_batch_schedule(batch=batch)
             return redirect(batch)
     return render(request, "indicators/batch_upload.html", {"form": form, "region": region})
 
 
 def batch_detail(request, pk: int):
-    batch = recovery.import_batch_recover(batch=indicator_access.get_batch_for_user(request.user, pk))
+    batch = indicator_access.get_batch_for_user(request.user, pk)
     can_admin = access.is_region_admin(request.user, batch.region)
     return render(
         request,
@@ -170,11 +168,11 @@ def batch_confirm(request, pk: int):
             status=400,
         )
     try:
-        batch = services.import_batch_confirm(batch=batch, valid_rows_only=form.cleaned_data["valid_rows_only"])
-    except services.ImportFileError as error:
+        batch = imports.import_batch_confirm(batch=batch, valid_rows_only=form.cleaned_data["valid_rows_only"])
+    except imports.ImportFileError as error:
         messages.error(request, str(error))
     else:
-        services.import_batch_schedule(batch=batch)
+        imports.import_batch_schedule(batch=batch)
     return redirect(batch)
 
 
@@ -182,11 +180,11 @@ def batch_confirm(request, pk: int):
 def batch_restart(request, pk: int):
     batch = indicator_access.get_batch_for_user_rw(request.user, pk)
     try:
-        batch = services.import_batch_restart(batch=batch)
-    except services.ImportFileError as error:
+        batch = imports.import_batch_restart(batch=batch)
+    except imports.ImportFileError as error:
         messages.error(request, str(error))
     else:
-        services.import_batch_schedule(batch=batch)
+        imports.import_batch_schedule(batch=batch)
     return redirect(batch)
 
 
@@ -194,8 +192,8 @@ def batch_rollback(request, pk: int):
     batch = indicator_access.get_batch_for_user_rw(request.user, pk)
     if request.method == "POST":
         try:
-            batch = services.import_batch_rollback_schedule(batch=batch, user=request.user)
-        except services.RollbackError as error:
+            batch = imports.import_batch_rollback_schedule(batch=batch, user=request.user)
+        except imports.RollbackError as error:
             messages.error(request, str(error))
         else:
             if batch.status == BatchStatus.ROLLED_BACK:  # else the batch page shows it rolling back
@@ -204,12 +202,12 @@ def batch_rollback(request, pk: int):
     return render(
         request,
         "indicators/batch_rollback.html",
-        {"batch": batch, "region": batch.region, "in_worker": services.import_batch_rollback_in_worker(batch)},
+        {"batch": batch, "region": batch.region, "in_worker": imports.import_batch_rollback_in_worker(batch)},
     )
 
 
 def batch_status(request, pk: int):
-    batch = recovery.import_batch_recover(batch=indicator_access.get_batch_for_user(request.user, pk))
+    batch = indicator_access.get_batch_for_user(request.user, pk)
     return JsonResponse(
         {
             "status": batch.status,
@@ -224,6 +222,6 @@ def batch_status(request, pk: int):
 
 def batch_errors(request, pk: int):
     batch = indicator_access.get_batch_for_user(request.user, pk)
-    response = HttpResponse(batch_errors_csv(batch), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(imports.import_batch_errors_csv(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-fel.csv"'
     return response

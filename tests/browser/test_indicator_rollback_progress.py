@@ -3,9 +3,10 @@ indeterminate bar, and turns into the result by itself once the worker is done ‚
 
 from playwright.sync_api import expect
 
-from indicators import content, services
+from indicators import content, imports
 from indicators.models import BatchStatus, ImportBatch, Observation
-from indicators.tasks import import_batch_rollback_process
+from indicators.imports import batches
+from indicators.imports.jobs.tasks import import_batch_rollback_process
 from tests.browser.conftest import assert_accessible, login, visit
 from tests.indicators.import_fixtures import generic_file
 
@@ -14,14 +15,14 @@ def test_a_large_rollback_runs_in_the_background_and_the_page_follows_it(page, w
     settings.MEDIA_ROOT = tmp_path
     # The worker is not running: the task waits until the test plays the worker below.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    monkeypatch.setattr(services, "ROLLBACK_INLINE_MAX_ROWS", 1)
+    monkeypatch.setattr(batches, "ROLLBACK_INLINE_MAX_ROWS", 1)
     content.load()
     admin = world.user("admin")
-    batch = services.import_batch_create_from_bytes(
+    batch = imports.import_batch_create_from_bytes(
         region=world.region_a, user=admin, file_name="v√§rden.csv",
         content=generic_file("PVK-01;SE-A1;2023;T;41,7;1251;3000", "PVK-01;SE-A2;2023;T;50,0;;"),
     )
-    services.observations_import(batch=batch, valid_rows_only=False, dry_run=False)
+    imports.observations_import(batch=batch, valid_rows_only=False, dry_run=False)
     assert Observation.objects.count() == 2
 
     login(page, admin)

@@ -7,7 +7,9 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
-from indicators import content, imports, liveness
+from indicators import content
+from indicators.imports import write
+from indicators.imports.jobs import liveness
 from indicators.models import ImportBatch
 
 VIS_HEADER = (
@@ -73,9 +75,9 @@ def run_import(world, library):
     def run(data: bytes, *, dry_run=False, valid_rows_only=False, region=None, name="fil.csv"):
         batch = ImportBatch.objects.create(
             region=region or world.region_a, user=world.user("admin"), file_name=name,
-            checksum=imports.sha256(data), file_size=len(data),
+            checksum=write.sha256(data), file_size=len(data),
         )
-        report = imports.observations_import(batch=batch, valid_rows_only=valid_rows_only, dry_run=dry_run, content=data)
+        report = write.observations_import(batch=batch, valid_rows_only=valid_rows_only, dry_run=dry_run, content=data)
         batch.refresh_from_db()
         return batch, report
 
@@ -84,7 +86,7 @@ def run_import(world, library):
 
 @contextmanager
 def worker_alive(batch: ImportBatch):
-    """The batch's lock held as a live worker holds it (``indicators.liveness``): on PostgreSQL from a
+    """The batch's lock held as a live worker holds it (``indicators.imports.jobs.liveness``): on PostgreSQL from a
     connection of its own, since a lock held by the page's own connection would count as the page's."""
     if connection.vendor != "postgresql":
         with liveness.batch_work(batch.pk):

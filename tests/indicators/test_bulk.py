@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from indicators import bulk, imports
+from indicators.imports import plan, write
 from indicators.models import DataSource, ImportBatch, Indicator, Observation
 from organisations.models import Clinic, Region
 
@@ -28,18 +28,18 @@ def place(db):
 
 def _rows(records):
     """records: (kind, unit_id, indicator_id, year, sex, value, numerator, denominator, status)."""
-    frame = pd.DataFrame(records, columns=["kind", "unit_id", "indicator_id", "year", "sex", *bulk.NUMBERS, "status"])
+    frame = pd.DataFrame(records, columns=["kind", "unit_id", "indicator_id", "year", "sex", *plan.NUMBERS, "status"])
     return pd.DataFrame(
         {
-            "kind": bulk.codes(frame["kind"], bulk.KINDS),
+            "kind": plan.codes(frame["kind"], plan.KINDS),
             "unit_id": frame["unit_id"].to_numpy(dtype=np.int64),
             "indicator_id": frame["indicator_id"].to_numpy(dtype=np.int64),
-            "period_start": bulk.days([dt.date(y, 1, 1) for y in frame["year"]]),
-            "period_end": bulk.days([dt.date(y, 12, 31) for y in frame["year"]]),
-            "sex": bulk.codes(frame["sex"], bulk.SEXES),
-            "granularity": bulk.codes(["year"] * len(frame), bulk.GRANULARITIES),
-            **{name: frame[name].to_numpy(dtype=np.float64) for name in bulk.NUMBERS},
-            "status": bulk.codes(frame["status"], bulk.STATUSES),
+            "period_start": plan.days([dt.date(y, 1, 1) for y in frame["year"]]),
+            "period_end": plan.days([dt.date(y, 12, 31) for y in frame["year"]]),
+            "sex": plan.codes(frame["sex"], plan.SEXES),
+            "granularity": plan.codes(["year"] * len(frame), plan.GRANULARITIES),
+            **{name: frame[name].to_numpy(dtype=np.float64) for name in plan.NUMBERS},
+            "status": plan.codes(frame["status"], plan.STATUSES),
         }
     )
 
@@ -64,7 +64,7 @@ def test_every_mix_of_units_and_missing_numbers_is_stored_exactly(place):
         ("nation", 0, indicator.pk, 2022, "T", 1e-9, 123456789, 987654321, "ok"),
     ])
     with transaction.atomic(), connection.cursor() as cursor:
-        bulk.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
+        write.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
     assert _stored() == sorted([
         ("clinic", clinic.pk, None, 2021, "T", 41.7, 1251.0, 3000.0, "ok"),
         ("clinic", clinic.pk, None, 2021, "K", None, None, None, "masked"),
@@ -74,11 +74,11 @@ def test_every_mix_of_units_and_missing_numbers_is_stored_exactly(place):
         ("nation", None, None, 2021, "T", None, None, None, "unknown"),
         ("nation", None, None, 2022, "T", 1e-9, 123456789.0, 987654321.0, "ok"),
     ])
-    stored = pd.concat([bulk.fetch_stored(kind, region.pk, [indicator.pk], [clinic.pk, region.pk]) for kind in range(3)])
+    stored = pd.concat([plan.fetch_stored(kind, region.pk, [indicator.pk], [clinic.pk, region.pk]) for kind in range(3)])
     assert len(stored) == 7
-    position = imports._match_keys(rows, stored.reset_index(drop=True))
+    position = plan.match_keys(rows, stored.reset_index(drop=True))
     matched = stored.reset_index(drop=True).iloc[position]
-    for name in bulk.NUMBERS:  # the numbers read back are the numbers written, NaN for NULL
+    for name in plan.NUMBERS:  # the numbers read back are the numbers written, NaN for NULL
         np.testing.assert_array_equal(matched[name].to_numpy(), rows[name].to_numpy())
     np.testing.assert_array_equal(matched["status"].to_numpy(), rows["status"].to_numpy())
 
@@ -90,15 +90,15 @@ def test_changes_update_and_delete_by_id_and_remember_the_previous_values(place)
         ("clinic", clinic.pk, indicator.pk, 2022, "T", 40.0, 1200, 3000, "ok"),
     ])
     with transaction.atomic(), connection.cursor() as cursor:
-        bulk.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
+        write.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
     ids = dict(Observation.objects.values_list("period_start__year", "id"))
     later = ImportBatch.objects.create(region=batch.region, file_name="u.csv", checksum="y", file_size=1)
     changes = pd.DataFrame({
         "id": [ids[2021], ids[2022]], "removed": [False, True], "value": [NAN, NAN], "numerator": [NAN, NAN],
-        "denominator": [NAN, NAN], "status": bulk.codes(["masked", "ok"], bulk.STATUSES),
+        "denominator": [NAN, NAN], "status": plan.codes(["masked", "ok"], plan.STATUSES),
     })
     with transaction.atomic(), connection.cursor() as cursor:
-        bulk.apply_changes(cursor, changes, batch_id=later.pk)
+        write.apply_changes(cursor, changes, batch_id=later.pk)
     assert _stored() == [("clinic", clinic.pk, None, 2021, "T", None, None, None, "masked")]
     assert Observation.objects.get().batch_id == later.pk
     remembered = sorted(later.changes.values_list("action", "period_start__year", "value", "previous_batch_id"))
@@ -120,9 +120,9 @@ def test_the_packed_key_match_agrees_with_a_join_on_the_columns(monkeypatch):
         }).drop_duplicates(ignore_index=True)
 
     rows, stored = frame(n), frame(n)
-    packed = imports._match_keys(rows, stored)
-    monkeypatch.setattr(imports, "PACK_LIMIT", 1)  # force the column join
-    joined = imports._match_keys(rows, stored)
+    packed = plan.match_keys(rows, stored)
+    monkeypatch.setattr(plan, "PACK_LIMIT", 1)  # force the column join
+    joined = plan.match_keys(rows, stored)
     np.testing.assert_array_equal(packed, joined)
     hits = packed >= 0
     assert 0 < hits.sum() < len(rows)  # the data really has both matches and misses
@@ -137,10 +137,10 @@ def test_a_row_that_already_exists_is_refused_by_the_database_and_told_as_a_conc
     _region, clinic, indicator, batch = place
     rows = _rows([("clinic", clinic.pk, indicator.pk, 2021, "T", 41.7, 1251, 3000, "ok")])
     with transaction.atomic(), connection.cursor() as cursor:
-        bulk.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
+        write.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
     with pytest.raises(IntegrityError) as caught, transaction.atomic(), connection.cursor() as cursor:
-        bulk.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
-    assert imports._is_unique_violation(caught.value)
+        write.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
+    assert write._is_unique_violation(caught.value)
     with pytest.raises(IntegrityError) as caught, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO indicators_observation (indicator_id, unit_kind, clinic_id, period_start, period_end, "
@@ -148,5 +148,5 @@ def test_a_row_that_already_exists_is_refused_by_the_database_and_told_as_a_conc
             "'2020-12-31', 'year', 'T', 1.0, 'ok', %s, %s)",
             [indicator.pk, batch.pk, batch.region_id],
         )
-    assert not imports._is_unique_violation(caught.value)  # a check constraint, not a clash
+    assert not write._is_unique_violation(caught.value)  # a check constraint, not a clash
     assert Observation.objects.count() == 1

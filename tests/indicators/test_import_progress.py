@@ -5,7 +5,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from indicators import bulk, imports
+from indicators.imports import plan, write
 from indicators.models import BatchStatus, ImportBatch, ImportStage, Observation
 from tests.indicators.import_fixtures import generic_file, library, media, run_import  # noqa: F401 - fixtures
 
@@ -19,20 +19,20 @@ def _rows(count: int) -> list[str]:
 def _seen_when_comparing(monkeypatch) -> list[tuple[str, int]]:
     """(stage, progress) of the batch as stored when the import reads what is stored to compare with."""
     seen = []
-    fetch_stored = bulk.fetch_stored
+    fetch_stored = plan.fetch_stored
 
     def spy(*args, **kwargs):
         seen.extend(ImportBatch.objects.values_list("stage", "progress"))
         return fetch_stored(*args, **kwargs)
 
-    monkeypatch.setattr(bulk, "fetch_stored", spy)
+    monkeypatch.setattr(plan, "fetch_stored", spy)
     return seen
 
 
 def test_a_dry_run_names_the_comparison_and_ends_with_no_stage(world, run_import, monkeypatch):
     seen = _seen_when_comparing(monkeypatch)
     batch, _report = run_import(generic_file(*_rows(4)), dry_run=True)
-    assert seen and set(seen) == {(ImportStage.COMPARE, imports.COMPARE_FROM)}
+    assert seen and set(seen) == {(ImportStage.COMPARE, write.COMPARE_FROM)}
     assert (batch.status, batch.stage, batch.progress) == (BatchStatus.PREVIEWED, "", 100)
 
 
@@ -54,12 +54,12 @@ def test_on_postgresql_the_page_sees_the_write_advance_while_the_import_transact
 ):
     data = generic_file(*_rows(6))
     batch = ImportBatch.objects.create(
-        region=world.region_a, user=world.user("admin"), file_name="fil.csv", checksum=imports.sha256(data),
+        region=world.region_a, user=world.user("admin"), file_name="fil.csv", checksum=write.sha256(data),
         file_size=len(data),
     )
     page = connection.copy()  # the polling page's own connection
     seen = []
-    insert_observations = bulk.insert_observations
+    insert_observations = write.insert_observations
 
     def spy(cursor, rows, *, sent, **kwargs):
         def sent_and_look(count):
@@ -72,15 +72,15 @@ def test_on_postgresql_the_page_sees_the_write_advance_while_the_import_transact
 
         insert_observations(cursor, rows, sent=sent_and_look, **kwargs)
 
-    monkeypatch.setattr(bulk, "insert_observations", spy)
-    monkeypatch.setattr(bulk, "_BLOCK_ROWS", 2)  # three blocks of two rows: three reports during the write
+    monkeypatch.setattr(write, "insert_observations", spy)
+    monkeypatch.setattr(write, "_BLOCK_ROWS", 2)  # three blocks of two rows: three reports during the write
     try:
-        imports.observations_import(batch=batch, valid_rows_only=False, dry_run=False, content=data)
+        write.observations_import(batch=batch, valid_rows_only=False, dry_run=False, content=data)
     finally:
         page.close()
     assert [stage for stage, _progress, _visible in seen] == [ImportStage.WRITE] * 3
     progress = [progress for _stage, progress, _visible in seen]
-    assert imports.WRITE_FROM < progress[0] < progress[1] < progress[2] == imports.WRITE_TO
+    assert write.WRITE_FROM < progress[0] < progress[1] < progress[2] == write.WRITE_TO
     assert [visible for _stage, _progress, visible in seen] == [0, 0, 0]  # the transaction was still open
     batch.refresh_from_db()
     assert (batch.status, batch.progress, Observation.objects.count()) == (BatchStatus.DONE, 100, 6)
@@ -125,7 +125,7 @@ def test_a_dry_run_does_not_wait_for_an_import_that_is_writing(world, run_import
     other_import = connection.copy()
     try:
         with other_import.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [imports.IMPORT_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_lock(%s)", [write.IMPORT_LOCK_KEY])
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '3s'")
         data = generic_file(*_rows(2))

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from indicators import rollback
+from indicators.imports import rollback
 from indicators.models import BatchStatus, Indicator, Observation, ObservationChange
 from organisations.models import Clinic, Region
 from tests.indicators.import_fixtures import (  # noqa: F401 - fixtures

@@ -14,7 +14,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicators.parsers import FRAME_COLUMNS, ParseResult, RowError, parse_file, parse_period
+from indicators.imports.cells import parse_period
+from indicators.imports.formats import parse_file
+from indicators.imports.frame import FRAME_COLUMNS, ParseResult, RowError
 
 DATA = Path(__file__).parent / "data"
 

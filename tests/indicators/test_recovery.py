@@ -1,5 +1,6 @@
 """An import or rollback whose worker died (OOM kill, deploy restart, reboot) does not show "running" for ever:
-it is marked interrupted – nothing was written – and can be started again. One that is alive never is.
+the worker (``manage.py worker``, at start and every minute) or ``import_batches_recover`` marks it interrupted –
+nothing was written – and it can be started again. One that is alive never is. Pages only read.
 
 A dead worker is simulated by leaving the rows as a killed one leaves them (the batch *running* or waiting, the
 task claimed or failed) with nobody holding the batch's lock; a live one by holding that lock
@@ -20,9 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from indicators import bulk, imports, liveness, recovery, services
+from indicators.imports import batches, plan, write
+from indicators.imports.jobs import liveness, recovery, tasks
 from indicators.models import BatchStatus, ImportBatch, Observation
-from indicators.tasks import import_batch_process, import_batch_rollback_process
+from indicators.imports.jobs.tasks import import_batch_process, import_batch_rollback_process
+from indicators.management.commands.worker import recover_once
 from tests.indicators.import_fixtures import generic_file, library, media, run_import, worker_alive  # noqa: F401
 
 INTERRUPTED = "Importen avbröts innan den blev klar — ingenting har ändrats. Starta den igen."
@@ -32,7 +35,7 @@ LONG_AGO = timedelta(hours=3)
 def _batch(world, *, status=BatchStatus.RUNNING, confirmed=True, waited=LONG_AGO, data=None, **fields):
     """A batch as the worker left it; with ``data``, its file is stored as an upload's is."""
     data = data or generic_file("PVK-01;SE-A1;2023;T;41,7;;", "PVK-01;SE-A2;2023;T;50,0;;")
-    batch = services.import_batch_create_from_bytes(
+    batch = batches.import_batch_create_from_bytes(
         region=world.region_a, user=world.user("admin"), file_name="stor.csv", content=data
     )
     since = timezone.now() - waited
@@ -61,13 +64,21 @@ def _status(client, batch):
     return client.get(reverse("indicators:batch_status", args=[batch.pk])).json()
 
 
+def _worker_looks():
+    """The worker's periodic look for interrupted work (``manage.py worker``)."""
+    return recover_once()
+
+
 # --- a running import ---------------------------------------------------------------------------------------------
 
 
-def test_an_import_whose_worker_was_killed_fails_when_its_page_asks_and_says_nothing_changed(world, library, client_for):
+def test_an_import_whose_worker_was_killed_fails_once_the_worker_looks_and_says_nothing_changed(
+    world, library, client_for
+):
     batch = _batch(world, stage="write", progress=84)
     _task(batch, TaskResultStatus.RUNNING)  # SIGKILL: the task row still says running
     admin = client_for("admin")
+    assert [found.pk for found in _worker_looks()] == [batch.pk]
     status = _status(admin, batch)
     assert (status["active"], status["status"], status["label"]) == (False, BatchStatus.FAILED, "misslyckades")
     page = admin.get(batch.get_absolute_url()).content.decode()
@@ -83,7 +94,7 @@ def test_an_import_with_a_live_worker_is_never_marked_however_long_it_takes(worl
     _task(batch, TaskResultStatus.RUNNING, claimed_ago=timedelta(days=2))
     with worker_alive(batch):
         status = _status(client_for("admin"), batch)
-        assert recovery.import_batches_recover(now=timezone.now() + timedelta(days=30)) == []
+        assert tasks.import_batches_recover(now=timezone.now() + timedelta(days=30)) == []
     assert (status["active"], status["status"]) == (True, BatchStatus.RUNNING)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.RUNNING and batch.interrupted_at is None
@@ -92,8 +103,32 @@ def test_an_import_with_a_live_worker_is_never_marked_however_long_it_takes(worl
 def test_the_moment_the_worker_goes_away_its_import_counts_as_interrupted(world, library, client_for):
     batch = _batch(world)
     with worker_alive(batch):
+        assert _worker_looks() == []
         assert _status(client_for("admin"), batch)["active"]
+    assert [found.pk for found in _worker_looks()] == [batch.pk]
     assert not _status(client_for("admin"), batch)["active"]
+
+
+def test_reading_the_pages_of_an_interrupted_import_writes_nothing(world, library, client_for):
+    """A GET never writes: the page, its status and the list show the batch as it stands until the worker looks."""
+    batch = _batch(world, stage="write", progress=84)
+    before = ImportBatch.objects.filter(pk=batch.pk).values().get()
+    admin = client_for("admin")
+    for url in (batch.get_absolute_url(), reverse("indicators:batch_status", args=[batch.pk]),
+                reverse("indicators:batch_list"), reverse("indicators:index")):
+        assert admin.get(url).status_code == 200
+    assert ImportBatch.objects.filter(pk=batch.pk).values().get() == before
+    assert _status(admin, batch)["status"] == BatchStatus.RUNNING
+
+
+@pytest.mark.django_db(transaction=True)  # the worker's loop closes a connection left in a transaction
+def test_the_worker_command_marks_interrupted_imports_when_it_starts(world, library, capsys, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    batch = _batch(world)
+    call_command("worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0")
+    assert "1 avbrutna importer markerade." in capsys.readouterr().out
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FAILED and batch.interrupted_at is not None
 
 
 def _idle_to_another_process(batch) -> bool:
@@ -113,21 +148,21 @@ def _idle_to_another_process(batch) -> bool:
 def test_the_worker_holds_the_batch_lock_from_start_to_result(world, library, monkeypatch):
     batch = _batch(world, status=BatchStatus.QUEUED)
     seen = []
-    fetch_stored = bulk.fetch_stored
+    fetch_stored = plan.fetch_stored
 
     def look_while_comparing(*args, **kwargs):
         seen.append(_idle_to_another_process(batch))
         return fetch_stored(*args, **kwargs)
 
-    monkeypatch.setattr(bulk, "fetch_stored", look_while_comparing)
+    monkeypatch.setattr(plan, "fetch_stored", look_while_comparing)
     assert import_batch_process.call(batch.pk) == BatchStatus.DONE
     assert seen == [False] and _idle_to_another_process(batch)
 
 
 def test_a_batch_set_running_moments_ago_without_its_lock_is_given_the_grace(world, library):
     batch = _batch(world, waited=timedelta(seconds=10))
-    assert recovery.import_batches_recover() == []
-    assert [found.pk for found in recovery.import_batches_recover(now=timezone.now() + recovery.GRACE)] == [batch.pk]
+    assert tasks.import_batches_recover() == []
+    assert [found.pk for found in tasks.import_batches_recover(now=timezone.now() + recovery.GRACE)] == [batch.pk]
 
 
 def test_a_process_killed_with_sigkill_leaves_its_lock_behind_for_nobody(world, library):
@@ -154,7 +189,7 @@ def test_a_process_killed_with_sigkill_leaves_its_lock_behind_for_nobody(world, 
     worker = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert worker.stdout.readline().strip() == "locked"
-        assert recovery.import_batches_recover() == []
+        assert tasks.import_batches_recover() == []
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
     finally:
@@ -168,7 +203,7 @@ def test_a_process_killed_with_sigkill_leaves_its_lock_behind_for_nobody(world, 
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", [liveness.LOCK_CLASS, batch.pk])
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [liveness.LOCK_CLASS, batch.pk])
             cursor.execute("SET lock_timeout = 0")
-    assert [found.pk for found in recovery.import_batches_recover()] == [batch.pk]
+    assert [found.pk for found in tasks.import_batches_recover()] == [batch.pk]
 
 
 def test_a_worker_stopped_by_force_marks_its_import_interrupted_at_once_and_writes_nothing(world, library, monkeypatch):
@@ -179,7 +214,7 @@ def test_a_worker_stopped_by_force_marks_its_import_interrupted_at_once_and_writ
     def stopped(*args, **kwargs):
         raise SystemExit(1)
 
-    monkeypatch.setattr(bulk, "insert_observations", stopped)
+    monkeypatch.setattr(write, "insert_observations", stopped)
     with pytest.raises(SystemExit):
         import_batch_process.call(batch.pk)
     batch.refresh_from_db()
@@ -189,13 +224,13 @@ def test_a_worker_stopped_by_force_marks_its_import_interrupted_at_once_and_writ
 
 def test_an_import_result_is_written_with_its_values_so_a_stop_between_them_leaves_neither(world, library, monkeypatch):
     batch = _batch(world, status=BatchStatus.QUEUED)
-    finish = imports._finish
+    finish = write._finish
 
     def finish_then_stopped(*args, **kwargs):
         finish(*args, **kwargs)
         raise SystemExit(1)
 
-    monkeypatch.setattr(imports, "_finish", finish_then_stopped)
+    monkeypatch.setattr(write, "_finish", finish_then_stopped)
     with pytest.raises(SystemExit):
         import_batch_process.call(batch.pk)
     batch.refresh_from_db()
@@ -216,6 +251,7 @@ def test_an_import_whose_task_was_lost_is_freed_once_it_has_waited_the_grace(wor
     just_queued = _batch(world, status=BatchStatus.QUEUED, waited=timedelta(seconds=5))
     long_queued = _batch(world, status=BatchStatus.QUEUED, waited=recovery.GRACE + timedelta(seconds=1))
     admin = client_for("admin")
+    _worker_looks()
     assert _status(admin, just_queued)["status"] == BatchStatus.QUEUED
     assert _status(admin, long_queued)["status"] == BatchStatus.FAILED
 
@@ -227,7 +263,7 @@ def test_an_import_claimed_by_a_worker_that_died_before_starting_it_is_freed(wor
     _task(claimed_long_ago, TaskResultStatus.RUNNING)
     stopped = _batch(world, status=BatchStatus.QUEUED, confirmed=False)
     _task(stopped, TaskResultStatus.FAILED)
-    recovered = recovery.import_batches_recover()
+    recovered = tasks.import_batches_recover()
     assert {batch.pk for batch in recovered} == {claimed_long_ago.pk, stopped.pk}
     stopped.refresh_from_db()
     assert stopped.message.startswith("Granskningen av filen avbröts") and stopped.can_restart
@@ -235,6 +271,7 @@ def test_an_import_claimed_by_a_worker_that_died_before_starting_it_is_freed(wor
 
 def test_the_list_of_imports_shows_an_interrupted_import_as_failed(world, library, client_for):
     batch = _batch(world)
+    _worker_looks()
     page = client_for("bestallare").get(reverse("indicators:batch_list")).content.decode()
     batch.refresh_from_db()
     assert batch.status == BatchStatus.FAILED and "misslyckades" in page
@@ -246,7 +283,7 @@ def test_the_list_of_imports_shows_an_interrupted_import_as_failed(world, librar
 def test_an_interrupted_import_starts_again_from_its_stored_file_with_one_button(world, library, client_for):
     batch = _batch(world)
     admin = client_for("admin")
-    _status(admin, batch)
+    _worker_looks()
     response = admin.post(reverse("indicators:batch_restart", args=[batch.pk]))
     assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
     batch.refresh_from_db()  # a small file runs during the request
@@ -257,6 +294,7 @@ def test_an_interrupted_import_starts_again_from_its_stored_file_with_one_button
 def test_an_interrupted_dry_run_starts_again_as_a_dry_run(world, library, client_for):
     batch = _batch(world, confirmed=False)
     admin = client_for("admin")
+    _worker_looks()
     assert "Starta granskningen igen" in admin.get(batch.get_absolute_url()).content.decode()
     admin.post(reverse("indicators:batch_restart", args=[batch.pk]))
     batch.refresh_from_db()
@@ -266,15 +304,15 @@ def test_an_interrupted_dry_run_starts_again_as_a_dry_run(world, library, client
 def test_a_large_restarted_import_goes_back_to_the_worker(
     world, library, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "IMPORT_INLINE_MAX_BYTES", 1)
+    monkeypatch.setattr(batches, "IMPORT_INLINE_MAX_BYTES", 1)
     batch = _batch(world)
     admin = client_for("admin")
-    _status(admin, batch)
+    _worker_looks()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         admin.post(reverse("indicators:batch_restart", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == BatchStatus.QUEUED and len(callbacks) == 1
-    assert _status(admin, batch)["active"]  # queued just now: waiting for the worker, not interrupted
+    assert _worker_looks() == [] and _status(admin, batch)["active"]  # queued just now: waiting, not interrupted
 
 
 def test_only_an_interrupted_import_can_be_started_again(world, library, client_for):
@@ -290,7 +328,7 @@ def test_only_an_interrupted_import_can_be_started_again(world, library, client_
 @pytest.mark.parametrize(("persona", "expected"), [("bestallare", 403), ("staff_a1", 403), ("outsider", 404)])
 def test_only_an_administrator_of_the_region_starts_an_import_again(world, library, client_for, persona, expected):
     batch = _batch(world)
-    recovery.import_batches_recover()
+    tasks.import_batches_recover()
     response = client_for(persona).post(reverse("indicators:batch_restart", args=[batch.pk]))
     assert response.status_code == expected
     batch.refresh_from_db()
@@ -312,6 +350,7 @@ def test_an_interrupted_rollback_leaves_the_import_done_and_can_be_asked_for_aga
     )
     _task(batch, TaskResultStatus.FAILED, task=import_batch_rollback_process)
     admin = client_for("admin")
+    _worker_looks()
     assert not _status(admin, batch)["active"]
     page = admin.get(batch.get_absolute_url()).content.decode()
     assert "Återställningen avbröts innan den blev klar — ingenting har ändrats. Begär den igen." in page
@@ -331,7 +370,7 @@ def test_a_rollback_waiting_for_its_worker_or_under_way_is_left_alone(world, cli
     _task(waiting, TaskResultStatus.READY, task=import_batch_rollback_process)
     _task(working, TaskResultStatus.RUNNING, task=import_batch_rollback_process)
     with worker_alive(working):
-        assert recovery.import_batches_recover() == []
+        assert tasks.import_batches_recover() == []
 
 
 # --- the management command ---------------------------------------------------------------------------------------

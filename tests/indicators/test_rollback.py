@@ -4,7 +4,7 @@ showing the rollback under way; either way exact and all-or-nothing."""
 import pytest
 from django.urls import reverse
 
-from indicators import services
+from indicators.imports import batches
 from indicators.models import BatchStatus, ImportBatch, Observation
 from tests.indicators.import_fixtures import generic_file, library, media, run_import  # noqa: F401 - fixtures
 
@@ -15,7 +15,7 @@ def _stored():
 
 @pytest.fixture
 def in_worker(monkeypatch):
-    monkeypatch.setattr(services, "ROLLBACK_INLINE_MAX_ROWS", 1)
+    monkeypatch.setattr(batches, "ROLLBACK_INLINE_MAX_ROWS", 1)
 
 
 def _ask_for_rollback(client, batch, capture):
@@ -89,7 +89,7 @@ def test_a_small_rollback_is_done_when_the_page_answers(world, client_for, run_i
 
 
 def test_a_queued_rollback_task_for_a_batch_no_longer_rolling_back_does_nothing(world, run_import):
-    from indicators.tasks import import_batch_rollback_process
+    from indicators.imports.jobs.tasks import import_batch_rollback_process
 
     batch, _report = run_import(generic_file("PVK-01;SE-A1;2023;T;41,7;;"))
     assert import_batch_rollback_process.call(batch.pk) == BatchStatus.DONE

@@ -54,11 +54,11 @@ def test_an_upload_over_the_limit_is_refused_with_a_clear_message(world, client_
 
 def test_large_files_run_in_the_worker_with_progress(world, client_for, library, settings,
                                                     django_capture_on_commit_callbacks):
-    from indicators import services
+    from indicators.imports import batches
 
     settings.MAX_IMPORT_BYTES = 10 * 1024 * 1024
     monkey = pytest.MonkeyPatch()
-    monkey.setattr(services, "IMPORT_INLINE_MAX_BYTES", 10)
+    monkey.setattr(batches, "IMPORT_INLINE_MAX_BYTES", 10)
     try:
         admin = client_for("admin")
         with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -1,8 +1,9 @@
-"""python manage.py import_batches_recover – for cron, or before starting the worker (``indicators.recovery``)."""
+"""python manage.py import_batches_recover – for cron, or before starting a worker (``indicators.imports.jobs.recovery``;
+the worker, ``manage.py worker``, records the same by itself every minute)."""
 
 from django.core.management.base import BaseCommand
 
-from indicators.recovery import import_batches_recover
+from indicators.imports import import_batches_recover
 
 
 class Command(BaseCommand):

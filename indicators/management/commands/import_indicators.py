@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from indicators import services
+from indicators import imports
 from indicators.models import BatchStatus
 from organisations.access import is_region_admin
 from organisations.models import Region
@@ -28,9 +29,30 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, region: str, user: str, dry_run: bool, valid_rows_only: bool, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Filen {file} finns inte.")
+        """Every refusal is one line (CommandError: printed without a traceback, exit status 1)."""
+        region_obj, user_obj = self._region_and_user(region, user)
+        path, content = self._read(file)
+        # A dry run leaves no trace, not even the batch; a real import keeps the file with its provenance.
+        try:
+            with transaction.atomic():
+                batch = imports.import_batch_create_from_bytes(
+                    region=region_obj, user=user_obj, file_name=path.name, content=content
+                )
+                report = imports.observations_import(
+                    batch=batch, valid_rows_only=valid_rows_only, dry_run=dry_run, content=content
+                )
+                if dry_run:
+                    transaction.set_rollback(True)
+        except (imports.UploadTooLarge, imports.ImportFileError) as error:
+            raise CommandError(str(error)) from None
+        file_errors = [error for error in report.errors if error.line is None]
+        if file_errors:  # nothing in the file can be read: say why, in one line
+            raise CommandError(" ".join(error.message for error in file_errors))
+        self._print(report, batch, dry_run)
+        if batch.status == BatchStatus.FAILED:
+            raise CommandError(batch.message or "Importen misslyckades.")
+
+    def _region_and_user(self, region: str, user: str):
         region_obj = Region.objects.filter(name__iexact=region).first()
         if region_obj is None:
             raise CommandError(f"Regionen {region!r} finns inte.")
@@ -39,20 +61,24 @@ class Command(BaseCommand):
             raise CommandError(f"Användaren {user!r} finns inte.")
         if not (user_obj.is_superuser or is_region_admin(user_obj, region_obj)):
             raise CommandError(f"{user} är inte administratör i {region_obj.name}.")
-        content = path.read_bytes()
-        # A dry run leaves no trace, not even the batch; a real import keeps the file with its provenance.
-        with transaction.atomic():
-            batch = services.import_batch_create_from_bytes(
-                region=region_obj, user=user_obj, file_name=path.name, content=content
-            )
-            report = services.observations_import(
-                batch=batch, valid_rows_only=valid_rows_only, dry_run=dry_run, content=content
-            )
-            if dry_run:
-                transaction.set_rollback(True)
-        self._print(report, batch, dry_run)
-        if batch.status == BatchStatus.FAILED:
-            raise CommandError(batch.message or "Importen misslyckades.")
+        return region_obj, user_obj
+
+    def _read(self, file: str) -> tuple[Path, bytes]:
+        """The file's name and bytes; one that is missing, unreadable or over MAX_IMPORT_MB is refused before
+        it is read into memory."""
+        path = Path(file)
+        try:
+            if not path.is_file():
+                raise CommandError(f"Filen {file} finns inte.")
+            size = path.stat().st_size
+            if size > settings.MAX_IMPORT_BYTES:
+                raise CommandError(
+                    f"Filen är för stor ({size / 1024 / 1024:.1f} MB). Största tillåtna storlek är "
+                    f"{settings.MAX_IMPORT_BYTES // (1024 * 1024)} MB (MAX_IMPORT_MB)."
+                )
+            return path, path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Filen {file} kunde inte läsas: {error.strerror or error}.") from None
 
     def _print(self, report, batch, dry_run: bool) -> None:
         for error in report.errors[:200]:
@@ -64,4 +90,3 @@ class Command(BaseCommand):
             f"{heading}: {report.total_rows} rader, {report.added} nya, {report.changed} ändrade, "
             f"{report.unchanged} oförändrade, {report.removed} borttagna, {report.rejected} avvisade."
         )
-

@@ -1,6 +1,6 @@
 """Progress of a running import, written where the page that polls can see it.
 
-An import compares and writes inside one transaction (``indicators.imports``), and nothing written from
+An import compares and writes inside one transaction (``indicators.imports.write``), and nothing written from
 inside a transaction is visible to other connections until it commits. So:
 
 * outside that transaction, progress is an ordinary small UPDATE of the batch;

@@ -2,7 +2,7 @@
 
 An import writes its values *and* its result in one transaction, and a rollback likewise, so a worker that
 dies leaves nothing half-written: the database rolls the transaction back. What it leaves is the batch's
-status. A batch is *interrupted* when nobody works on it (``indicators.liveness``: the worker's lock is gone
+status. A batch is *interrupted* when nobody works on it (``liveness``: the worker's lock is gone
 with the worker), it has been in its state longer than ``GRACE``, and
 
 * it says *running*: the worker that set it has stopped before writing a result; or
@@ -18,8 +18,11 @@ slow: a live import holds its lock.
 
 An interrupted import or dry run ends *failed* with a message saying that nothing has changed, and can be
 started again from its page; an interrupted rollback leaves the import *done*, to be rolled back again.
-Checked whenever a batch's page, its status or the list of imports is read, and by
-``manage.py import_batches_recover`` (for cron, or before starting the worker).
+Recorded by the worker (``manage.py worker``: at start and every minute) and by ``manage.py
+import_batches_recover`` (for cron, or before starting a worker), never by a page: a GET only reads.
+
+Which tasks count as "still to come" is the caller's to say (``task_paths``): ``jobs.tasks`` hands over its
+own, so this module never imports the tasks that import it.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from datetime import datetime, timedelta
 
 from django.db import DatabaseError
 from django.db.models import QuerySet
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
-from indicators import liveness
+from indicators.imports.jobs import liveness
 from indicators.models import BatchStatus, ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -41,9 +46,12 @@ GRACE = timedelta(minutes=5)
 ACTIVE_STATUSES = (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.ROLLING_BACK)
 
 
-def import_batches_recover(*, batches: QuerySet | None = None, now: datetime | None = None) -> list[ImportBatch]:
-    """Mark the interrupted batches among ``batches`` (default: all); returns them. A handful of queries
-    whatever the number of batches, and only when some batch is still active."""
+def interrupted_batches_mark(
+    *, task_paths: list[str], batches: QuerySet | None = None, now: datetime | None = None
+) -> list[ImportBatch]:
+    """Mark the interrupted batches among ``batches`` (default: all), counting a queued or just-claimed run of
+    the tasks at ``task_paths`` as work still to come; returns them. A handful of queries whatever the number
+    of batches, and only when some batch is still active."""
     now = now or timezone.now()
     queryset = ImportBatch.objects.all() if batches is None else batches
     candidates = list(
@@ -57,7 +65,7 @@ def import_batches_recover(*, batches: QuerySet | None = None, now: datetime | N
     with liveness.batches_idle(batch.pk for batch in candidates) as idle:
         settled = [batch for batch in candidates if batch.pk in idle and _in_state_since(batch) <= now - GRACE]
         waiting = [batch for batch in settled if batch.status != BatchStatus.RUNNING]
-        to_come = _batches_with_task_to_come(waiting, now=now) if waiting else set()
+        to_come = _batches_with_task_to_come(waiting, task_paths=task_paths, now=now) if waiting else set()
         for batch in settled:
             if batch.pk not in to_come and import_batch_interrupted(batch=batch, now=now):
                 recovered.append(batch)
@@ -68,13 +76,6 @@ def _in_state_since(batch: ImportBatch) -> datetime:
     if batch.status == BatchStatus.RUNNING and batch.started_at:
         return batch.started_at
     return batch.waiting_since
-
-
-def import_batch_recover(*, batch: ImportBatch) -> ImportBatch:
-    """The batch as it stands, after marking it if its work was interrupted."""
-    if batch.is_active and import_batches_recover(batches=ImportBatch.objects.filter(pk=batch.pk)):
-        batch.refresh_from_db()
-    return batch
 
 
 def import_batch_interrupted(*, batch: ImportBatch, now: datetime | None = None) -> bool:
@@ -118,18 +119,13 @@ def import_batch_interrupted_now(*, batch: ImportBatch) -> None:
         logger.warning("Import #%s: the interruption could not be recorded", batch.pk, exc_info=True)
 
 
-def _batches_with_task_to_come(batches: list[ImportBatch], *, now: datetime) -> set[int]:
+def _batches_with_task_to_come(batches: list[ImportBatch], *, task_paths: list[str], now: datetime) -> set[int]:
     """Ids of the batches that a task in the database backend's queue is still to run (ready), or that a
     worker claimed so recently that it may not have taken the batch's lock yet."""
-    from django.tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from indicators.tasks import import_batch_process, import_batch_rollback_process
-
     ids = {batch.pk for batch in batches}
     to_come = set()
     tasks = DBTaskResult.objects.filter(
-        task_path__in=[import_batch_process.module_path, import_batch_rollback_process.module_path],
+        task_path__in=task_paths,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
     ).values_list("args_kwargs", "status", "started_at")
     for args_kwargs, status, started_at in tasks:

@@ -2,7 +2,7 @@
 database releases by itself when that process ends, however it ends (exit, SIGTERM, SIGKILL, OOM kill).
 
 The worker holds the batch's lock from before it reads the batch's status until after the result has been
-written (``indicators.tasks``). So a batch that says *running* while nobody holds its lock was left behind by
+written (``jobs.tasks``). So a batch that says *running* while nobody holds its lock was left behind by
 a process that is gone, and its transaction, which held every write, was rolled back with it. No clock is
 involved: a slow import that is alive keeps its lock for as long as it takes.
 
@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 
 # First half of the two-key advisory lock; the second is the batch id. Two-key locks live apart from the
-# one-key import lock (indicators.imports.IMPORT_LOCK_KEY), so the numbers never collide.
+# one-key import lock (indicators.imports.write.IMPORT_LOCK_KEY), so the numbers never collide.
 LOCK_CLASS = 5_000_002
 
 

@@ -1,6 +1,6 @@
 """Rolling an import back: remove what the batch wrote and restore what it changed or removed, from the
 previous state the import kept (``ObservationChange``), in one transaction. A small batch is rolled back
-during the request; a large one is marked *rolling back* and undone in the worker (``indicators.tasks``),
+during the request; a large one is marked *rolling back* and undone in the worker (``jobs.tasks``),
 like an import, while its page shows that it is under way."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators import bulk
-from indicators.imports import lock_observation_writes
+from indicators.imports.write import OBSERVATION_FIELDS, lock_observation_writes
 from indicators.models import BatchStatus, ImportBatch, Observation, ObservationChange
 
 
@@ -60,7 +59,7 @@ def import_batch_rollback(*, batch: ImportBatch, user) -> ImportBatch:
     lock_observation_writes()
     _refuse_rollback_after_later_changes(batch)
     Observation.objects.filter(batch=batch).delete()
-    fields = ", ".join(bulk.OBSERVATION_FIELDS)
+    fields = ", ".join(OBSERVATION_FIELDS)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(

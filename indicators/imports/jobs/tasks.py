@@ -1,16 +1,18 @@
-"""Background work: dry runs, imports and rollbacks of large files run in the worker (``manage.py db_worker``)."""
+"""Background work: dry runs, imports and rollbacks of large files run in the worker (``manage.py worker``),
+and the worker's record of work that was interrupted (``recovery``)."""
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
+from django.db.models import QuerySet
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from indicators import liveness
-from indicators.imports import ImportFileError, import_batch_fail, observations_import
+from indicators.imports.jobs import liveness, recovery
+from indicators.imports.rollback import RollbackError, import_batch_rollback, import_batch_rollback_fail
+from indicators.imports.write import ImportFileError, import_batch_fail, observations_import
 from indicators.models import BatchStatus, ImportBatch
-from indicators.recovery import import_batch_interrupted_now
-from indicators.rollback import RollbackError, import_batch_rollback, import_batch_rollback_fail
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ def _run(
 
     The batch's lock is held from before its status is read until after its result is written: while the
     lock is held nobody takes the batch for interrupted, and once this process is gone, so is the lock
-    (``indicators.recovery``)."""
+    (``recovery``)."""
     with liveness.batch_work(batch_id):
         batch = ImportBatch.objects.select_related("region", "rolled_back_by").get(pk=batch_id)
         if batch.status != waiting:
@@ -43,7 +45,7 @@ def _run(
             fail(batch=batch, message=unexpected)
             raise
         except BaseException:
-            import_batch_interrupted_now(batch=batch)  # SystemExit/KeyboardInterrupt: the worker is stopped by force
+            recovery.import_batch_interrupted_now(batch=batch)  # SystemExit/KeyboardInterrupt: stopped by force
             raise
         return ImportBatch.objects.values_list("status", flat=True).get(pk=batch_id)
 
@@ -74,3 +76,10 @@ def import_batch_rollback_process(batch_id: int) -> str:
         fail=import_batch_rollback_fail,
         unexpected=_("Ett oväntat fel inträffade. Ingenting har återställts."),
     )
+
+
+def import_batches_recover(*, batches: QuerySet | None = None, now: datetime | None = None) -> list[ImportBatch]:
+    """Mark the imports and rollbacks among ``batches`` (default: all) whose worker stopped before they were done
+    (``recovery``); a queued run of these tasks still counts as work to come. Returns the batches marked."""
+    task_paths = [import_batch_process.module_path, import_batch_rollback_process.module_path]
+    return recovery.interrupted_batches_mark(task_paths=task_paths, batches=batches, now=now)
