@@ -28,6 +28,13 @@ from dialogs.models.dialogue import (  # noqa: E402  (after the guide: dialogues
     TeamRole,
 )
 from dialogs.models.answers import Answer, AnswerRevision, YesNo  # noqa: E402
+from dialogs.models.agreements import (  # noqa: E402
+    Agreement,
+    AgreementChange,
+    AgreementChangeKind,
+    AgreementStatus,
+)
+from dialogs.models.cases import Case, CaseCategory, CaseDocument, CaseEntry, CaseEntryKind, CaseStatus  # noqa: E402
 
 __all__ = [
     "AgendaBlock",
@@ -57,4 +64,15 @@ __all__ = [
     "TeamMember",
     "TeamRole",
     "YesNo",
+    # Agreements and fördjupad uppföljning (issue 13).
+    "Agreement",
+    "AgreementChange",
+    "AgreementChangeKind",
+    "AgreementStatus",
+    "Case",
+    "CaseCategory",
+    "CaseDocument",
+    "CaseEntry",
+    "CaseEntryKind",
+    "CaseStatus",
 ]
