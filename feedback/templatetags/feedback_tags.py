@@ -42,4 +42,6 @@ def list_texts() -> dict:
         "remove": _("Ta bort punkt %(number)s"),
         "moved": _("Punkt %(from)s är nu punkt %(to)s."),
         "removed": _("Punkt %(number)s är borttagen."),
+        "pointsHelp": _("Ett fält per punkt. Ordningen här är ordningen i presentationen; flytta med pilarna."),
+        "linksHelp": _("Ett fält per länk: beskrivning | https://… (beskrivningen kan utelämnas)."),
     }

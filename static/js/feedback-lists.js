@@ -63,6 +63,11 @@ function enhance(textarea) {
   }
 
   textarea.value.split("\n").filter((line) => line.trim()).forEach((line) => list.append(row(line)));
+  // An empty section starts with one empty field to write in, not with nothing until "add" is pressed.
+  if (!list.children.length) list.append(row(""));
+  // The help under the field spoke of lines; now there is one field per point (or link).
+  const help = document.getElementById(`${textarea.id}-help`);
+  if (help) help.textContent = t(kind === "links" ? "linksHelp" : "pointsHelp");
   list.addEventListener("click", (event) => {
     const action = event.target.closest("button")?.dataset.action;
     if (!action) return;

@@ -60,9 +60,22 @@
     if (window.history && window.history.replaceState) {
       window.history.replaceState(null, "", "#" + slide.id);
     }
-    // Never leave focus on an element that just became hidden.
+    // Never leave focus on an element that just became hidden. Focusing without scrolling, then bringing
+    // the toolbar back into view: on a small screen (1024 × 768) focusing the title scrolled the page until
+    // the toolbar was above the top edge.
     if (moveFocus || focusWasInSlide) {
-      slide.querySelector(".slide-title").focus();
+      slide.querySelector(".slide-title").focus({ preventScroll: true });
+    }
+    keepToolbarInView();
+  }
+
+  function keepToolbarInView() {
+    if (!toolbar || toolbar.hidden || document.fullscreenElement) {
+      return;
+    }
+    var top = toolbar.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight) {
+      toolbar.scrollIntoView({ block: "start", behavior: "instant" });
     }
   }
 

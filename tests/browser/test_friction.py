@@ -1,0 +1,45 @@
+"""Friction found in a year's use (issue 10, §6), in Chromium with axe-core on every page: the deck editor and
+presentation mode at 1024 × 768."""
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from feedback import services as feedback_services
+from tests.browser.conftest import assert_accessible, login, visit
+from tests.browser.test_indicator_pages import clinic_path, indicators  # noqa: F401  (a fixture)
+from tests.feedback.factories import held_dialogue
+
+
+def test_an_empty_section_opens_with_a_field_and_help_that_speaks_of_fields(page, world):
+    dialogue = held_dialogue(world)
+    report = feedback_services.feedback_create(dialogue=dialogue, user=world.user("bestallare"))
+    assert report.sections.get(key="administration_lessons").items == []
+    login(page, world.user("bestallare"))
+    visit(page, reverse("feedback:section_edit", kwargs={"pk": report.pk, "key": "administration_lessons"}))
+    field = page.get_by_role("textbox", name="Punkt 1", exact=True)
+    expect(field).to_be_visible()
+    expect(page.locator("#id_items-help")).to_have_text(
+        "Ett fält per punkt. Ordningen här är ordningen i presentationen; flytta med pilarna."
+    )
+    expect(page.locator("#id_links-help")).to_contain_text("Ett fält per länk")
+    field.fill("Ersättningsmodellen bör stödja fast vårdkontakt")
+    page.get_by_role("button", name="Spara avsnittet").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="report after saving the first point")
+    assert report.sections.get(key="administration_lessons").items == ["Ersättningsmodellen bör stödja fast vårdkontakt"]
+
+
+def test_presentation_mode_at_1024_by_768_keeps_its_controls_in_view_after_the_arrow_keys(page, world, indicators):
+    continuity, _review = indicators
+    page.set_viewport_size({"width": 1024, "height": 768})
+    login(page, world.user("staff_a1"))
+    visit(page, clinic_path(world, f"visning/#bild-{continuity.pk}"))
+    page.locator(f"#bild-{continuity.pk}").get_by_text("Visa siffrorna som tabell").focus()
+    in_view = """() => [...document.querySelectorAll('[data-deck-prev], [data-deck-next]')].every(button => {
+        const box = button.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= window.innerHeight;
+    })"""
+    for key in ("ArrowRight", "ArrowLeft", "ArrowRight"):
+        page.keyboard.press(key)
+        page.wait_for_function(in_view, timeout=3000)
+    assert_accessible(page, context="1024 × 768 after the arrow keys")
