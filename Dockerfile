@@ -13,4 +13,4 @@ RUN DEBUG=0 SECRET_KEY=build-only-collectstatic-0123456789abcdefghijkl python ma
 RUN useradd --system --home /app appuser && mkdir -p /app/var && chown -R appuser /app/var
 USER appuser
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
