@@ -214,6 +214,10 @@ class YearPlan:
         return months_after(self.first_day, 1)
 
     @property
+    def load_total(self) -> int:
+        return sum(self.load_totals)
+
+    @property
     def months(self) -> list[tuple[date, int]]:
         return [(date(self.year, number, 1), count) for number, count in enumerate(self.month_counts, start=1)]
 
