@@ -50,7 +50,7 @@ def _more_indicators(clinic, wanted: int) -> list:
     """The demo's indicators with data for the clinic, topped up to ``wanted`` with copies of their series
     under new codes (same shape of data: clinic with women/men, region and country, ten years)."""
     from indicators.models import Indicator, Observation
-    from indicators.presentation import clinic_indicators
+    from indicators.selectors.series import clinic_indicators
 
     indicators = clinic_indicators(clinic)
     number = 0

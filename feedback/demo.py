@@ -14,7 +14,7 @@ from feedback import services
 from feedback.models import FeedbackReport
 from feedback.sections import ADMINISTRATION_LESSONS, STRENGTHS
 from feedback.renderers.content import Link
-from indicators.presentation import clinic_indicators
+from indicators.selectors.series import clinic_indicators
 from organisations.models import Membership, Role
 
 DEMO_CHARTS = 4

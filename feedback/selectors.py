@@ -12,7 +12,7 @@ from feedback.renderers.content import ChartBlock, DeckContent, Section
 from feedback.renderers.data_uri import svg_data_uri
 from feedback.renderers.svg import SCREEN, chart_svg
 from indicators.models import Indicator
-from indicators.presentation import clinic_indicators
+from indicators.selectors.series import clinic_indicators
 from organisations.models import Clinic, Region
 
 

@@ -85,7 +85,7 @@ class ClinicRunFilterForm(forms.Form):
     )
 
     def filters(self) -> dict:
-        """Keyword arguments for presentation.find_clinic_runs (no filter when the input is invalid)."""
+        """Keyword arguments for selectors.region.find_clinic_runs (no filter when the input is invalid)."""
         if not self.is_valid():
             return {}
         return {"search": self.cleaned_data["sok"], "flagged_only": self.cleaned_data["avvikande"]}

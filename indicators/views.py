@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import access as indicator_access
-from indicators import imports, selectors, services
+from indicators import imports, services
+from indicators.selectors.questions import questions_informed
 from indicators.forms import DataSourceForm, ImportConfirmForm, ImportUploadForm, IndicatorForm
 from indicators.models import BatchStatus, DataSource, Indicator
 from organisations import access
@@ -61,7 +62,7 @@ def _indicator_form(request, indicator: Indicator, region):
         else:
             messages.success(request, _("Indikatorn %(name)s är sparad.") % {"name": indicator.name})
             return redirect("indicators:indicator_list")
-    questions = selectors.questions_informed(indicator, region) if indicator.pk else []
+    questions = questions_informed(indicator, region) if indicator.pk else []
     return render(
         request,
         "indicators/indicator_form.html",

@@ -1,12 +1,14 @@
 """Pages that show indicator data: a clinic's indicators, one indicator across the region, and the
-presentation mode for "Titta på data gemensamt". Reads go through indicators.presentation, words and
+presentation mode for "Titta på data gemensamt". Reads go through indicators.selectors, words and
 charts through indicators.charts; the views check access and pick the template."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from indicators import access as indicator_access
-from indicators import charts, presentation, selectors
+from indicators import charts
+from indicators.selectors import questions, series
+from indicators.selectors.region import RegionIndicator, clinic_runs, find_clinic_runs, region_indicator
 from indicators.forms import ClinicRunFilterForm
 from organisations import access
 
@@ -24,7 +26,7 @@ def _figures(specs: dict[str, charts.ChartSpec], *, font_size: int = 14) -> dict
 
 def clinic_indicators(request, clinic_pk: int):
     clinic = access.get_clinic_for_user(request.user, clinic_pk)
-    rows = [(summary, charts.summary_in_words(summary)) for summary in presentation.clinic_summaries(clinic)]
+    rows = [(summary, charts.summary_in_words(summary)) for summary in series.clinic_summaries(clinic)]
     return render(
         request,
         "indicators/presentation/clinic.html",
@@ -34,18 +36,18 @@ def clinic_indicators(request, clinic_pk: int):
 
 def clinic_presentation(request, clinic_pk: int):
     clinic = access.get_clinic_for_user(request.user, clinic_pk)
-    indicators = presentation.select_indicators(presentation.clinic_indicators(clinic), request.GET.getlist("indikator"))
+    indicators = series.select_indicators(series.clinic_indicators(clinic), request.GET.getlist("indikator"))
     slides = charts.clinic_indicator_charts(clinic, indicators)
     figures = _figures({f"diagram-{slide.indicator.pk}": slide.spec for slide in slides}, font_size=PRESENTATION_FONT_SIZE)
     return render(request, "indicators/presentation/mode.html", {"clinic": clinic, "slides": slides, "figures": figures})
 
 
-def _run_chart_page(request, data: presentation.RegionIndicator) -> dict:
+def _run_chart_page(request, data: RegionIndicator) -> dict:
     """The page of clinics' run charts the request asks for (flagged first, ``sok``, ``avvikande``, ``sida``):
     only these are built and inlined, so the page stays the same size however many clinics there are."""
     form = ClinicRunFilterForm(request.GET)
-    runs = presentation.clinic_runs(data)
-    found = presentation.find_clinic_runs(runs, **form.filters())
+    runs = clinic_runs(data)
+    found = find_clinic_runs(runs, **form.filters())
     page = Paginator(found, RUN_CHARTS_PER_PAGE).get_page(request.GET.get("sida"))
     return {
         "run_form": form,
@@ -63,7 +65,7 @@ def indicator_region(request, pk: int):
     # The page sets the region's clinics side by side: for the region's own people, not for clinic staff.
     indicator_access.require_follow_up_member(request.user, region)
     clinics = list(access.clinics_for_user_in_region(request.user, region).order_by("name"))
-    data = presentation.region_indicator(indicator, region, clinics, period_key=request.GET.get("period"))
+    data = region_indicator(indicator, region, clinics, period_key=request.GET.get("period"))
     funnel = charts.funnel_spec(data) if data.has_funnel else None
     runs = _run_chart_page(request, data)
     specs = ({"tratt": funnel} if funnel else {}) | {f"klinik-{run.clinic.pk}": spec for run, spec in runs["runs"]}
@@ -76,7 +78,7 @@ def indicator_region(request, pk: int):
             "data": data,
             "funnel": funnel,
             "figures": _figures(specs),
-            "questions_informed": selectors.questions_informed(indicator, region),
+            "questions_informed": questions.questions_informed(indicator, region),
             **runs,
         },
     )

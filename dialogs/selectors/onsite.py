@@ -20,7 +20,7 @@ from dialogs.models.dialogue import Dialogue, Preparation, person_name
 from dialogs.selectors.guide import GuideTree, guide_version_tree
 from dialogs.services.answers import EMPTY_CONTENT, merge_contents, same_content
 from indicators.models import Indicator
-from indicators.presentation import indicator_summaries, summaries_for
+from indicators.selectors.series import indicator_summaries, summaries_for
 from organisations.models import Party
 
 CLOSING_KINDS = {SectionKind.SUMMARY, SectionKind.FEEDBACK}

@@ -2,9 +2,9 @@
 
 A ``ChartSpec`` holds everything a chart says: its series (with 95 % intervals), the source and period it
 must name, a one-paragraph text alternative, a table of the same numbers, and notes such as run-chart
-signals. Builders make specs from indicators.presentation objects (``run_chart_spec``,
+signals. Builders make specs from indicators.selectors objects (``run_chart_spec``,
 ``sex_split_spec``, ``funnel_spec``; ``clinic_indicator_charts`` also loads a clinic's series, in one
-query, with their words). The pages read their data through indicators.presentation and build the specs
+query, with their words). The pages read their data through indicators.selectors and build the specs
 from it, so a chart shows exactly the clinics and periods its page does. Three renderers turn a spec into
 
 * ``to_plotly(spec)``: a plotly figure (data, layout, config) as plain JSON-ready dicts for plotly.js;

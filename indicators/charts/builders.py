@@ -1,4 +1,4 @@
-"""Chart specifications from indicators.presentation objects: run charts, women/men, funnel plots."""
+"""Chart specifications from indicators.selectors objects: run charts, women/men, funnel plots."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators import presentation, stats
+from indicators import stats
 from indicators.charts.spec import ChartSpec, ChartTable, Series, spec_values, value_range
 from indicators.charts.words import (
     SummaryWords,
@@ -24,7 +24,9 @@ from indicators.charts.words import (
     target_in_words,
 )
 from indicators.models import Granularity, Indicator, Sex, Unit, UnitKind
-from indicators.presentation import IndicatorSeries, Point, RegionIndicator
+from indicators.selectors import series as series_selectors
+from indicators.selectors.region import FunnelPosition, RegionIndicator
+from indicators.selectors.series import IndicatorSeries, IndicatorSummary, Point, estimate_for
 from organisations.models import Clinic
 
 
@@ -88,7 +90,7 @@ def run_chart_spec(
     for sex in sexes:
         by_start = {p.period_start: p for p in series.points(sex)}
         points = [by_start.get(start) for start in starts]
-        estimates = [presentation.estimate_for(unit, point) for point in points]
+        estimates = [estimate_for(unit, point) for point in points]
         name = clinic_name if single and sex == Sex.TOTAL else f"{clinic_name}, {Sex(sex).label}"
         chart_series.append(
             Series(
@@ -198,7 +200,7 @@ def sex_split_spec(series: IndicatorSeries, *, clinic_name: str) -> ChartSpec:
     sexes = (Sex.WOMEN, Sex.MEN, Sex.TOTAL)
     categories = tuple(_sex_label(sex) for sex in sexes)
     points = [series.at(latest.period_start, sex) if latest else None for sex in sexes]
-    estimates = [presentation.estimate_for(unit, point) for point in points]
+    estimates = [estimate_for(unit, point) for point in points]
     chart_series = [
         Series(
             clinic_name,
@@ -261,15 +263,15 @@ def sex_split_spec(series: IndicatorSeries, *, clinic_name: str) -> ChartSpec:
 
 # "95 %-gränsen" is not a format string: the xgettext:no-python-format markers keep xgettext from reading "%-g" as one.
 FUNNEL_POSITION_LABELS = {
-    presentation.FunnelPosition.INSIDE: gettext_lazy("Inom gränserna"),
+    FunnelPosition.INSIDE: gettext_lazy("Inom gränserna"),
     # xgettext:no-python-format
-    presentation.FunnelPosition.ABOVE_95: gettext_lazy("Över 95 %-gränsen"),
+    FunnelPosition.ABOVE_95: gettext_lazy("Över 95 %-gränsen"),
     # xgettext:no-python-format
-    presentation.FunnelPosition.BELOW_95: gettext_lazy("Under 95 %-gränsen"),
+    FunnelPosition.BELOW_95: gettext_lazy("Under 95 %-gränsen"),
     # xgettext:no-python-format
-    presentation.FunnelPosition.ABOVE_998: gettext_lazy("Över 99,8 %-gränsen"),
+    FunnelPosition.ABOVE_998: gettext_lazy("Över 99,8 %-gränsen"),
     # xgettext:no-python-format
-    presentation.FunnelPosition.BELOW_998: gettext_lazy("Under 99,8 %-gränsen"),
+    FunnelPosition.BELOW_998: gettext_lazy("Under 99,8 %-gränsen"),
 }
 
 
@@ -378,7 +380,7 @@ def funnel_spec(data: RegionIndicator) -> ChartSpec:
 class IndicatorChart:
     """One indicator of one clinic, ready to show or print: the numbers, the words and the run chart."""
 
-    summary: presentation.IndicatorSummary
+    summary: IndicatorSummary
     words: SummaryWords
     spec: ChartSpec
 
@@ -390,10 +392,10 @@ class IndicatorChart:
 def clinic_indicator_charts(clinic: Clinic, indicators: Sequence[Indicator]) -> list[IndicatorChart]:
     """The chosen indicators of a clinic with words and run charts, in the order given (1 query): what
     presentation mode shows and what a feedback deck prints."""
-    series = presentation.load_series(clinic, indicators)
+    series = series_selectors.load_series(clinic, indicators)
     charts = []
     for indicator in indicators:
-        summary = presentation.summarise(series[indicator.pk])
+        summary = series_selectors.summarise(series[indicator.pk])
         spec = run_chart_spec(summary.series, clinic_name=clinic.name)
         charts.append(IndicatorChart(summary, summary_in_words(summary), spec))
     return charts

@@ -9,9 +9,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from indicators import presentation, stats
+from indicators import stats
 from indicators.models import Indicator, Unit, UnitKind
-from indicators.presentation import BenchmarkComparison, NotCompared, Point
+from indicators.selectors.series import BenchmarkComparison, Estimate, IndicatorSummary, NotCompared, Point
 
 Comparison = stats.Comparison
 
@@ -58,7 +58,7 @@ def format_interval(interval: stats.Interval | None, unit: str) -> str:
     return f"{format_number(interval.lower, decimals)}–{format_number(interval.upper, decimals)}{_suffix(unit)}"
 
 
-def format_estimate(estimate: presentation.Estimate | None, unit: str) -> str:
+def format_estimate(estimate: Estimate | None, unit: str) -> str:
     """ "41,7 % (95 % KI 39,9–43,5 %)", or the value alone when no interval can be computed."""
     if estimate is None:
         return "–"
@@ -275,8 +275,8 @@ class SummaryWords:
     trend_label: str  # the sparkline's text alternative
 
 
-def _sex_words(value: presentation.Estimate | Point | None, unit: str) -> str:
-    if isinstance(value, presentation.Estimate):
+def _sex_words(value: Estimate | Point | None, unit: str) -> str:
+    if isinstance(value, Estimate):
         return format_estimate(value, unit)
     return format_point(value, unit)
 
@@ -286,7 +286,7 @@ def _benchmark_words(comparison: BenchmarkComparison, unit: str) -> str:
     return format_value(benchmark.value, unit) if benchmark is not None and benchmark.has_value else ""
 
 
-def summary_in_words(summary: presentation.IndicatorSummary) -> SummaryWords:
+def summary_in_words(summary: IndicatorSummary) -> SummaryWords:
     indicator, unit = summary.indicator, summary.indicator.unit
     estimate = summary.estimate
     run = run_chart_in_words(summary.run, unit)

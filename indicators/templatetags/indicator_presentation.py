@@ -3,10 +3,10 @@
     {% load indicator_presentation %}
     {% question_indicators clinic summaries question.indicators.all %}
 
-``summaries`` comes from ``indicators.presentation.indicator_summaries(clinic, indicators)``, called once
+``summaries`` comes from ``indicators.selectors.series.indicator_summaries(clinic, indicators)``, called once
 for the indicators of every question on the page (one query); each question then picks its own without
 further queries (prefetch ``indicators`` on the questions). A view that has already picked them
-(``presentation.summaries_for``) can include the partial itself:
+(``series.summaries_for``) can include the partial itself:
 
     {% include "indicators/partials/question_indicators.html" with clinic=clinic summaries=summaries %}
 """
@@ -15,7 +15,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from indicators import charts, presentation
+from indicators import charts
+from indicators.selectors import series
 
 register = template.Library()
 
@@ -23,7 +24,7 @@ register = template.Library()
 @register.inclusion_tag("indicators/partials/question_indicators.html")
 def question_indicators(clinic, summaries, indicators=None):
     """The summaries of ``indicators`` (all of ``summaries`` when None) as the compact list."""
-    chosen = presentation.summaries_for(summaries, indicators) if indicators is not None else list(summaries)
+    chosen = series.summaries_for(summaries, indicators) if indicators is not None else list(summaries)
     return {"clinic": clinic, "summaries": chosen}
 
 
@@ -75,7 +76,7 @@ def unit_value(value, unit):
 
 @register.filter
 def funnel_position(position):
-    """A presentation.FunnelPosition in words: ``{{ run.position|funnel_position }}``."""
+    """A selectors.region.FunnelPosition in words: ``{{ run.position|funnel_position }}``."""
     return charts.FUNNEL_POSITION_LABELS.get(position, "")
 
 

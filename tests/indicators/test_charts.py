@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from indicators import charts, presentation, stats
+from indicators import charts, stats
+from indicators.selectors import region
+from indicators.selectors import series as selectors
 from indicators.models import Granularity, Indicator, Observation, Polarity, Sex, Unit, UnitKind
-from indicators.presentation import BenchmarkComparison, NotCompared, Point
+from indicators.selectors.series import BenchmarkComparison, NotCompared, Point
 from organisations import access
 from tests.indicators.factories import add_proportions, continuity_example, make_batch, make_indicator, observation
 
@@ -33,7 +35,7 @@ def clinic_spec(clinic, indicator):
 def page_funnel(world, indicator, persona="bestallare"):
     """The funnel the indicator page draws: the clinics of the region that the user may see."""
     clinics = list(access.clinics_for_user_in_region(world.user(persona), world.region_a).order_by("name"))
-    return charts.funnel_spec(presentation.region_indicator(indicator, world.region_a, clinics))
+    return charts.funnel_spec(region.region_indicator(indicator, world.region_a, clinics))
 
 
 # --- numbers and words --------------------------------------------------------------------------------------
@@ -48,7 +50,7 @@ def test_numbers_use_the_swedish_decimal_comma_and_the_active_language():
 
 
 def test_estimate_names_its_interval():
-    estimate = presentation.estimate_for(Unit.PERCENT, point(41.7, 1251, 3000))
+    estimate = selectors.estimate_for(Unit.PERCENT, point(41.7, 1251, 3000))
     assert charts.format_estimate(estimate, Unit.PERCENT) == "41,7\xa0% (95 % KI 39,9–43,5\xa0%)"
 
 
@@ -100,11 +102,11 @@ def test_a_comparison_not_made_says_why(reason, kind, expected):
 
 
 def test_compare_follows_polarity_and_refuses_size_dependent_units():
-    estimate = presentation.estimate_for(Unit.PERCENT, point(45.0, 450, 1000))
+    estimate = selectors.estimate_for(Unit.PERCENT, point(45.0, 450, 1000))
     lower_better = make_indicator_stub(Unit.PERCENT, Polarity.LOWER_BETTER)
-    assert presentation.compare(lower_better, estimate, point(38.0), UnitKind.REGION).result == stats.Comparison.WORSE
+    assert selectors.compare(lower_better, estimate, point(38.0), UnitKind.REGION).result == stats.Comparison.WORSE
     count = make_indicator_stub(Unit.COUNT, Polarity.HIGHER_BETTER)
-    assert presentation.compare(count, estimate, point(38.0), UnitKind.REGION).reason == NotCompared.UNIT
+    assert selectors.compare(count, estimate, point(38.0), UnitKind.REGION).reason == NotCompared.UNIT
 
 
 def make_indicator_stub(unit, polarity):
@@ -157,7 +159,7 @@ def test_run_chart_spec_keeps_masked_periods_as_gaps(world, continuity):
 
 
 def test_women_and_men_each_get_their_own_interval(world, continuity):
-    series = presentation.load_series(world.clinic_a1, [continuity])[continuity.pk]
+    series = selectors.load_series(world.clinic_a1, [continuity])[continuity.pk]
     spec = charts.run_chart_spec(series, clinic_name="Vårdcentral A1", sexes=[Sex.WOMEN, Sex.MEN], periods=3)
     assert [series.role for series in spec.series] == ["women", "men", "target"]
     assert spec.categories == ("2022", "2023", "2024")
@@ -169,7 +171,7 @@ def test_women_and_men_each_get_their_own_interval(world, continuity):
 
 
 def test_sex_split_spec_draws_bars_with_intervals(world, continuity):
-    series = presentation.load_series(world.clinic_a1, [continuity])[continuity.pk]
+    series = selectors.load_series(world.clinic_a1, [continuity])[continuity.pk]
     spec = charts.sex_split_spec(series, clinic_name="Vårdcentral A1")
     assert spec.categories == ("Kvinnor", "Män", "Totalt")
     assert spec.series[0].mode == "bars" and spec.series[0].lower[0] is not None
@@ -192,7 +194,7 @@ def test_funnel_for_rates_uses_poisson_limits(world):
     batch = make_batch(world.region_a)
     add_proportions(indicator, batch, [(120, 9000)], first_year=2024, clinic=world.clinic_a1)
     add_proportions(indicator, batch, [(30, 3000)], first_year=2024, clinic=world.clinic_a2)
-    data = presentation.region_indicator(indicator, world.region_a, [world.clinic_a1, world.clinic_a2])
+    data = region.region_indicator(indicator, world.region_a, [world.clinic_a1, world.clinic_a2])
     assert data.centre == pytest.approx(150 / 12000 * 1000)  # pooled: no region value was imported
     assert not data.centre_is_region_value
     spec = charts.funnel_spec(data)

@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators import presentation
+from indicators.selectors import series
 from indicators.models import Observation, Polarity, Sex, Unit
 from indicators.views_presentation import RUN_CHARTS_PER_PAGE
 from tests.indicators.factories import (
@@ -278,7 +278,7 @@ def test_question_indicators_partial_lists_each_questions_indicators_in_constant
     add_proportions(other, make_batch(world.region_a), [(50, 100)], first_year=2024, clinic=world.clinic_a1)
     unknown = make_indicator("Inga värden", source=continuity.source)
     with django_assert_num_queries(1):
-        summaries = presentation.indicator_summaries(world.clinic_a1, [continuity, other, unknown, continuity])
+        summaries = series.indicator_summaries(world.clinic_a1, [continuity, other, unknown, continuity])
     assert [summary.indicator for summary in summaries] == [continuity, other, unknown]
     template = Template(
         "{% load indicator_presentation %}"
@@ -296,7 +296,7 @@ def test_question_indicators_partial_lists_each_questions_indicators_in_constant
 
 
 def test_question_indicators_partial_can_be_included_with_picked_summaries(world, continuity):
-    summaries = presentation.summaries_for(presentation.indicator_summaries(world.clinic_a1, [continuity]), [continuity])
+    summaries = series.summaries_for(series.indicator_summaries(world.clinic_a1, [continuity]), [continuity])
     html = Template(
         '{% include "indicators/partials/question_indicators.html" with clinic=clinic summaries=summaries %}'
     ).render(Context({"clinic": world.clinic_a1, "summaries": summaries}))

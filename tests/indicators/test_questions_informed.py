@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from dialogs.models import Question
 from dialogs.services import guide as guide_services
-from indicators.selectors import questions_informed
+from indicators.selectors.questions import questions_informed
 from tests.dialogs.factories import region_a_published
 from tests.indicators.factories import make_indicator, make_source
 

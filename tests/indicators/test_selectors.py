@@ -1,13 +1,15 @@
-"""indicators.presentation: intervals on the display scale, benchmark comparison, the series a page reads and
+"""indicators.selectors (series, region): intervals on the display scale, benchmark comparison, the series a page reads and
 the region's funnel."""
 
 from datetime import date
 
 import pytest
 
-from indicators import presentation, stats
+from indicators import stats
+from indicators.selectors import region
+from indicators.selectors import series as selectors
 from indicators.models import Granularity, Observation, Polarity, Sex, Unit, UnitKind
-from indicators.presentation import Point
+from indicators.selectors.series import Point
 from tests.indicators.factories import (
     add_proportions,
     add_values,
@@ -25,15 +27,15 @@ def point(value, numerator=None, denominator=None, status="ok", granularity=Gran
 
 
 def test_proportion_interval_is_wilson_in_percent():
-    interval = presentation.interval_for(Unit.PERCENT, point(41.7, 1251, 3000))
+    interval = selectors.interval_for(Unit.PERCENT, point(41.7, 1251, 3000))
     reference = stats.wilson_interval(1251, 3000)
     assert (interval.lower, interval.upper) == pytest.approx((100 * reference.lower, 100 * reference.upper))
 
 
 def test_rate_interval_is_exact_below_ten_events_and_byar_above():
-    few = presentation.interval_for(Unit.RATE_PER_1000, point(2.0, 4, 2000))
+    few = selectors.interval_for(Unit.RATE_PER_1000, point(2.0, 4, 2000))
     assert few == stats.rate_interval(4, 2000, per=1000)
-    many = presentation.interval_for(Unit.RATE_PER_1000, point(12.5, 25, 2000))
+    many = selectors.interval_for(Unit.RATE_PER_1000, point(12.5, 25, 2000))
     assert many.lower == pytest.approx(stats.byar_interval(25).lower / 2)
 
 
@@ -48,25 +50,25 @@ def test_rate_interval_is_exact_below_ten_events_and_byar_above():
     ],
 )
 def test_no_interval_rather_than_a_wrong_one(unit, observed):
-    assert presentation.interval_for(unit, observed) is None
+    assert selectors.interval_for(unit, observed) is None
 
 
 def test_small_numbers_flag_only_for_units_with_a_denominator():
-    assert presentation.estimate_for(Unit.PERCENT, point(50.0, 12, 24)).small_numbers
-    assert not presentation.estimate_for(Unit.COUNT, point(12.0, None, 24)).small_numbers
+    assert selectors.estimate_for(Unit.PERCENT, point(50.0, 12, 24)).small_numbers
+    assert not selectors.estimate_for(Unit.COUNT, point(12.0, None, 24)).small_numbers
 
 
 def test_granularity_with_most_periods_wins_and_ties_go_to_the_coarser():
     years = [point(1.0, start=date(2020 + i, 1, 1)) for i in range(3)]
     quarters = [point(1.0, granularity=Granularity.QUARTER, start=date(2024, 1 + 3 * i, 1)) for i in range(4)]
-    assert presentation.choose_granularity(years + quarters) == Granularity.QUARTER
-    assert presentation.choose_granularity(years + quarters[:3]) == Granularity.YEAR
-    assert presentation.choose_granularity([]) is None
+    assert selectors.choose_granularity(years + quarters) == Granularity.QUARTER
+    assert selectors.choose_granularity(years + quarters[:3]) == Granularity.YEAR
+    assert selectors.choose_granularity([]) is None
 
 
 def test_summary_of_a_clinic(world):
     indicator = continuity_example(world)
-    summary = presentation.clinic_summaries(world.clinic_a1)[0]
+    summary = selectors.clinic_summaries(world.clinic_a1)[0]
     assert summary.indicator == indicator
     assert summary.latest.period_label == "2024" and summary.estimate.value == 45.0
     assert summary.vs_region.result == stats.Comparison.BETTER
@@ -79,7 +81,7 @@ def test_summary_of_a_clinic(world):
 def test_target_follows_polarity(world):
     indicator = make_indicator("Väntetid över 14 dagar", polarity=Polarity.LOWER_BETTER, target=20)
     add_proportions(indicator, make_batch(world.region_a), [(15, 100)], first_year=2024, clinic=world.clinic_a1)
-    assert presentation.clinic_summaries(world.clinic_a1)[0].target_met is True
+    assert selectors.clinic_summaries(world.clinic_a1)[0].target_met is True
 
 
 def test_indicators_of_another_region_or_inactive_ones_are_not_listed(world):
@@ -88,7 +90,7 @@ def test_indicators_of_another_region_or_inactive_ones_are_not_listed(world):
     batch = make_batch(world.region_a)
     for indicator in (own, inactive):
         add_proportions(indicator, batch, [(5, 10)], first_year=2024, clinic=world.clinic_a1)
-    assert presentation.clinic_summaries(world.clinic_a1) == []
+    assert selectors.clinic_summaries(world.clinic_a1) == []
 
 
 def test_other_regions_benchmarks_are_not_used(world):
@@ -96,9 +98,9 @@ def test_other_regions_benchmarks_are_not_used(world):
     batch = make_batch(world.region_a)
     add_proportions(indicator, batch, [(450, 1000)], first_year=2024, clinic=world.clinic_a1)
     add_values(indicator, batch, [30.0], first_year=2024, region=world.region_b)
-    summary = presentation.clinic_summaries(world.clinic_a1)[0]
+    summary = selectors.clinic_summaries(world.clinic_a1)[0]
     assert summary.vs_region.result == stats.Comparison.NOT_COMPARED
-    assert summary.vs_region.reason == presentation.NotCompared.NO_BENCHMARK
+    assert summary.vs_region.reason == selectors.NotCompared.NO_BENCHMARK
 
 
 def test_benchmarks_another_region_imported_are_not_used_even_for_this_region_or_the_country(world):
@@ -109,29 +111,29 @@ def test_benchmarks_another_region_imported_are_not_used_even_for_this_region_or
     add_proportions(indicator, own, [(450, 1000)], first_year=2024, clinic=world.clinic_a1)
     add_values(indicator, other, [30.0], first_year=2024, region=world.region_a)
     add_values(indicator, other, [31.0], first_year=2024)
-    summary = presentation.clinic_summaries(world.clinic_a1)[0]
-    assert (summary.vs_region.reason, summary.vs_nation.reason) == (presentation.NotCompared.NO_BENCHMARK,) * 2
+    summary = selectors.clinic_summaries(world.clinic_a1)[0]
+    assert (summary.vs_region.reason, summary.vs_nation.reason) == (selectors.NotCompared.NO_BENCHMARK,) * 2
     add_values(indicator, own, [44.0], first_year=2024)
-    assert presentation.clinic_summaries(world.clinic_a1)[0].vs_nation.benchmark.value == 44.0
+    assert selectors.clinic_summaries(world.clinic_a1)[0].vs_nation.benchmark.value == 44.0
 
 
 def test_select_indicators_keeps_the_requested_order_and_ignores_junk(world):
     first, second = make_indicator("A"), make_indicator("B")
-    assert presentation.select_indicators([first, second], [str(second.pk), "x", str(first.pk), "999999"]) == [second, first]
-    assert presentation.select_indicators([first, second], []) == [first, second]
+    assert selectors.select_indicators([first, second], [str(second.pk), "x", str(first.pk), "999999"]) == [second, first]
+    assert selectors.select_indicators([first, second], []) == [first, second]
 
 
 def test_region_indicator_funnel_uses_the_regions_value_and_classifies_clinics(world):
     indicator = continuity_example(world)
-    data = presentation.region_indicator(indicator, world.region_a, [world.clinic_a1, world.clinic_a2])
+    data = region.region_indicator(indicator, world.region_a, [world.clinic_a1, world.clinic_a2])
     assert data.period.period_label == "2024" and data.centre == 38.0 and data.centre_is_region_value
     positions = {entry.clinic: entry.position for entry in data.funnel}
     assert positions == {
-        world.clinic_a1: presentation.FunnelPosition.ABOVE_998,
-        world.clinic_a2: presentation.FunnelPosition.INSIDE,
+        world.clinic_a1: region.FunnelPosition.ABOVE_998,
+        world.clinic_a2: region.FunnelPosition.INSIDE,
     }
     assert [p.period_label for p in data.periods][:2] == ["2024", "2023"]
-    masked_year = presentation.region_indicator(
+    masked_year = region.region_indicator(
         indicator, world.region_a, [world.clinic_a1, world.clinic_a2], period_key="year:2023-01-01"
     )
     assert [(clinic, point.status) for clinic, point in masked_year.not_in_funnel] == [(world.clinic_a2, "masked")]
@@ -141,7 +143,7 @@ def test_region_indicator_without_a_funnel_for_other_units(world):
     indicator = make_indicator("Väntetid (dagar)", unit=Unit.DAYS)
     batch = make_batch(world.region_a)
     add_values(indicator, batch, [12.0, 14.0], first_year=2023, clinic=world.clinic_a1)
-    data = presentation.region_indicator(indicator, world.region_a, [world.clinic_a1, world.clinic_a2])
+    data = region.region_indicator(indicator, world.region_a, [world.clinic_a1, world.clinic_a2])
     assert not data.has_funnel and len(data.clinic_series) == 1
 
 
@@ -150,7 +152,7 @@ def test_nation_values_come_from_unit_kind_nation_only(world):
     batch = make_batch(world.region_a)
     add_proportions(indicator, batch, [(450, 1000)], first_year=2024, clinic=world.clinic_a1)
     observation(indicator, batch, (date(2024, 1, 1), date(2024, 12, 31), Granularity.YEAR), value=40.0).save()
-    series = presentation.load_series(world.clinic_a1, [indicator])[indicator.pk]
+    series = selectors.load_series(world.clinic_a1, [indicator])[indicator.pk]
     latest = series.latest()
     assert series.benchmark(UnitKind.NATION, latest).value == 40.0
     assert series.benchmark(UnitKind.REGION, latest) is None
@@ -184,7 +186,7 @@ def _many_years(world, indicators: int, years: int, clinics=()) -> list:
 def test_clinic_summaries_read_every_indicator_and_year_in_two_queries(world, django_assert_max_num_queries):
     _many_years(world, indicators=60, years=10)
     with django_assert_max_num_queries(2):
-        summaries = presentation.clinic_summaries(world.clinic_a1)
+        summaries = selectors.clinic_summaries(world.clinic_a1)
     assert len(summaries) == 60
     series = summaries[0].series
     assert [len(series.points(sex)) for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN)] == [10, 10, 10]
@@ -192,7 +194,7 @@ def test_clinic_summaries_read_every_indicator_and_year_in_two_queries(world, dj
     assert latest.period_start == date(2024, 1, 1) and latest.sex == Sex.TOTAL
     assert series.benchmark(UnitKind.REGION, latest).value == 48.0
     assert series.benchmark(UnitKind.NATION, latest).value == 47.0
-    assert presentation.clinic_summaries(world.clinic_b1) == []
+    assert selectors.clinic_summaries(world.clinic_b1) == []
 
 
 def test_region_indicator_reads_every_clinic_in_one_query(world, django_assert_num_queries):
@@ -202,7 +204,7 @@ def test_region_indicator_reads_every_clinic_in_one_query(world, django_assert_n
     indicator = _many_years(world, indicators=1, years=10, clinics=clinics)[0]
     everyone = [world.clinic_a1, world.clinic_a2, *clinics]
     with django_assert_num_queries(1):
-        data = presentation.region_indicator(indicator, world.region_a, everyone)
+        data = region.region_indicator(indicator, world.region_a, everyone)
     # A2 has no values: it has no run chart and is not in the funnel.
     assert [clinic for clinic, _series in data.clinic_series] == [world.clinic_a1, *clinics]
     assert {entry.clinic: entry.estimate.value for entry in data.funnel}[clinics[3]] == 43.0
@@ -221,14 +223,14 @@ def test_clinic_runs_put_flagged_clinics_first_and_find_them_by_name(world):
     indicator = continuity_example(world)
     steady = world.region_a.clinics.create(name="Älvdalen", hsa_id="SE-ALV")
     add_proportions(indicator, make_batch(world.region_a), [(380, 1000), (390, 1000)] * 5, clinic=steady)
-    runs = presentation.clinic_runs(
-        presentation.region_indicator(indicator, world.region_a, [world.clinic_a2, steady, world.clinic_a1])
+    runs = region.clinic_runs(
+        region.region_indicator(indicator, world.region_a, [world.clinic_a2, steady, world.clinic_a1])
     )
     # A1 lies above the 99.8 % limit with a shift; A2 and Älvdalen vary at random inside the limits.
     assert [run.clinic for run in runs] == [world.clinic_a1, world.clinic_a2, steady]  # the rest keep their order
     assert runs[0].is_outside and runs[0].run.signal and runs[0].is_flagged
     assert [run.is_flagged for run in runs[1:]] == [False, False]
-    assert [run.clinic for run in presentation.find_clinic_runs(runs, search=" ÄLV")] == [steady]
-    flagged = presentation.find_clinic_runs(runs, search="a", flagged_only=True)
+    assert [run.clinic for run in region.find_clinic_runs(runs, search=" ÄLV")] == [steady]
+    flagged = region.find_clinic_runs(runs, search="a", flagged_only=True)
     assert [run.clinic for run in flagged] == [world.clinic_a1]
-    assert presentation.find_clinic_runs(runs) == runs
+    assert region.find_clinic_runs(runs) == runs

@@ -1,7 +1,4 @@
-"""Reads of the indicator library for its pages that are not series of values: the guide questions an
-indicator informs. A clinic's or an indicator's series (with benchmarks, intervals and the region's funnel)
-are read in one place, ``indicators.presentation``, which the pages, the on-site form and the chart service
-behind feedback decks all use. Each function runs a fixed number of queries (DESIGN.md rule 7)."""
+"""The guide questions an indicator informs (read back from the dialogs app's link without importing it)."""
 
 from __future__ import annotations
 
