@@ -203,8 +203,22 @@ def guide_version_draft_start(*, source: GuideVersion, user) -> GuideVersion:
     if draft is not None:
         raise GuideDraftExists(draft)
     draft = _build_version(guide=source.guide, document=_document_of(source), user=user, based_on=source)
+    region = source.guide.region
+    if region is not None:
+        # The region's edit is the region's text: named as the region's, with what it builds on as the source.
+        # (The first version of an adopted guide is SKR's text unchanged and keeps SKR's name.)
+        draft.label = f"{region.name} {timezone.localdate().year}"
+        draft.attribution = _derived_attribution(region.name, source.attribution)
+        draft.save(update_fields=["label", "attribution"])
     _copy_indicator_links(source=source, target=draft)
     return draft
+
+
+def _derived_attribution(region_name: str, source_attribution: str) -> str:
+    prefix = _("Bearbetad av %(region)s.") % {"region": region_name}
+    if source_attribution.startswith(prefix):
+        return source_attribution
+    return f"{prefix} {_('Källa:')} {source_attribution}".strip() if source_attribution else prefix
 
 
 @transaction.atomic

@@ -116,6 +116,7 @@ def guide_diff(request, pk: int):
 def version_detail(request, pk: int):
     """The version as the follow-up team sees it on site; for a draft, the administrators' preview."""
     version = access.get_version_for_user(request.user, pk)
+    can_edit = access.can_edit_guide(request.user, version.guide)
     return render(
         request,
         "dialogs/guide/version_detail.html",
@@ -123,7 +124,9 @@ def version_detail(request, pk: int):
             "version": version,
             "guide": version.guide,
             "tree": selectors.guide_version_tree(version, with_indicators=True),
-            "can_edit": access.can_edit_guide(request.user, version.guide),
+            "can_edit": can_edit,
+            # "Nytt utkast" from here, as from the guide's page; an existing draft is offered instead.
+            "draft": version.guide.versions.filter(status="draft").first() if can_edit and not version.is_draft else None,
         },
     )
 
