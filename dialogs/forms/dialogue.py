@@ -179,6 +179,7 @@ class ParticipantForm(forms.Form):
     email = forms.EmailField(
         label=_("E-post"), max_length=254, required=False, help_text=_("Får förordet och ändrade tider.")
     )
+    presents_data = forms.BooleanField(label=_("Presenterar data på storbildsskärmen"), required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -201,6 +202,7 @@ class BaseParticipantFormSet(forms.BaseFormSet):
             ParticipantData(
                 name=form.cleaned_data["name"], role=form.cleaned_data["role"],
                 role_other=form.cleaned_data.get("role_other", ""), email=form.cleaned_data.get("email", ""),
+                presents_data=form.cleaned_data.get("presents_data", False),
             )
             for form in self.forms
             if form.cleaned_data.get("name", "").strip()
@@ -208,7 +210,10 @@ class BaseParticipantFormSet(forms.BaseFormSet):
 
     @staticmethod
     def initial_for(participants) -> list[dict]:
-        return [{"name": p.name, "role": p.role, "role_other": p.role_other, "email": p.email} for p in participants]
+        return [
+            {"name": p.name, "role": p.role, "role_other": p.role_other, "email": p.email, "presents_data": p.presents_data}
+            for p in participants
+        ]
 
 
 ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=BaseParticipantFormSet, extra=3, max_num=30)

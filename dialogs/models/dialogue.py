@@ -326,6 +326,8 @@ class ClinicParticipant(models.Model):
     # Where the letter (Bilaga 1), changes and cancellations are sent; optional, the clinic's contact address
     # gets them too.
     email = models.EmailField(_("e-postadress"), max_length=254, blank=True)
+    # The method gives "Presentera data (på storbildsskärm)" to the vårdcentral (Bilaga 2's programme).
+    presents_data = models.BooleanField(_("presenterar data på storbildsskärmen"), default=False)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -339,10 +341,12 @@ class ClinicParticipant(models.Model):
     @property
     def role_label(self) -> str:
         if self.role == ParticipantRole.ANNAN and self.role_other:
-            return self.role_other
-        if self.role_other:
-            return f"{self.get_role_display()} ({self.role_other})"
-        return str(self.get_role_display())
+            label = self.role_other
+        elif self.role_other:
+            label = f"{self.get_role_display()} ({self.role_other})"
+        else:
+            label = str(self.get_role_display())
+        return f"{label} – {_('presenterar data')}" if self.presents_data else label
 
 
 class DataSourceChoice(models.TextChoices):

@@ -63,6 +63,7 @@ class ParticipantData:
     role: str
     role_other: str = ""
     email: str = ""
+    presents_data: bool = False
 
 
 def default_place(clinic: Clinic) -> str:
@@ -159,6 +160,7 @@ def _participants(participants: list[ParticipantData]) -> list[ClinicParticipant
                 role=participant.role,
                 role_other=participant.role_other.strip(),
                 email=email,
+                presents_data=participant.presents_data,
                 position=position,
             )
         )
