@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.db.models import Value
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dialogs.models import AgendaBlock, AnswerKind, Question, Section, SectionKind
 from dialogs.models.answers import Answer, AnswerRevision
 from dialogs.models.dialogue import Dialogue, Preparation, person_name
 from dialogs.selectors.guide import GuideTree, guide_version_tree
-from dialogs.services.answers import EMPTY_CONTENT, merge_contents, same_content
+from dialogs.services.answers import EMPTY_CONTENT, NotInGuide, merge_contents, same_content
 from indicators.models import Indicator
 from indicators.selectors.series import indicator_summaries, summaries_for
 from organisations.models import Party
@@ -254,10 +253,10 @@ def _ordered_sections(tree: GuideTree, dialogue: Dialogue) -> list[tuple[Section
 
 def first_screen_key(dialogue: Dialogue) -> str:
     """The section key of the day's first screen, read from the guide alone (no answers, focus areas or
-    indicators); 404 when the guide has no screen."""
+    indicators); NotInGuide when the guide has no screen."""
     ordered = _ordered_sections(guide_version_tree(dialogue.guide_version), dialogue)
     if not ordered:
-        raise Http404
+        raise NotInGuide(dialogue.guide_version_id)
     return ordered[0][0].key
 
 
@@ -314,10 +313,10 @@ def onsite_page(
         nav[-1].screens.append(screen)
         last_block_pk = block.pk if block else None
     if not screens:
-        raise Http404
+        raise NotInGuide(dialogue.guide_version_id)
     index = 0 if section_key is None else next((i for i, s in enumerate(screens) if s.section.key == section_key), None)
     if index is None:
-        raise Http404
+        raise NotInGuide(section_key)
     if with_indicators:
         attach_indicator_summaries(dialogue, screens[index].items)
     return OnsitePage(
@@ -356,12 +355,12 @@ def attach_indicator_summaries(dialogue: Dialogue, items: list[QuestionItem]) ->
 
 
 def dialogue_question(*, dialogue: Dialogue, question_pk: int) -> Question:
-    """A question of the dialogue's pinned guide version, with its section; 404 for any other question."""
+    """A question of the dialogue's pinned guide version, with its section; NotInGuide for any other question."""
     question = (
         Question.objects.select_related("section").filter(pk=question_pk, version_id=dialogue.guide_version_id).first()
     )
     if question is None:
-        raise Http404
+        raise NotInGuide(question_pk)
     return question
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -25,6 +24,10 @@ from dialogs.models import AnswerKind, Question
 from dialogs.models.answers import ANSWER_TEXT_MAX_LENGTH, Answer, AnswerRevision, YesNo
 from dialogs.access import can_edit_dialogue
 from dialogs.models.dialogue import Dialogue
+
+class NotInGuide(LookupError):
+    """A screen or question that is not part of the dialogue's pinned guide version (views answer 404)."""
+
 
 EMPTY_CONTENT = {"text": "", "yes_no": "", "choice_values": {}, "prompt_answers": []}
 
@@ -164,12 +167,12 @@ def answer_save(
     choice_values: dict | None = None,
     prompt_answers: list | None = None,
 ) -> Answer:
-    """Save one answer edited from ``base_revision``. Raises Http404 for a question outside the dialogue's
+    """Save one answer edited from ``base_revision``. Raises NotInGuide for a question outside the dialogue's
     pinned guide version, PermissionDenied for someone who may not document it, DocumentationClosed for a
     closed or cancelled dialogue, AnswerInvalid for content that breaks a rule, and AnswerConflict when someone
     else saved in between."""
     if question.version_id != dialogue.guide_version_id:
-        raise Http404
+        raise NotInGuide(question.pk)
     if not can_edit_dialogue(user, dialogue):
         raise PermissionDenied
     ensure_documentation_open(dialogue)

@@ -30,6 +30,7 @@ from dialogs.services.answers import (
     section_answers_save,
     too_long_message,
 )
+from dialogs.views.common import not_found_outside_guide
 
 DRAFTS_SESSION_KEY = "onsite_drafts"
 
@@ -96,11 +97,13 @@ def autosave_messages() -> dict:
 
 
 @require_GET
+@not_found_outside_guide
 def onsite_start(request, pk: int):
     dialogue = access.get_dialogue_for_documentation(request.user, pk)
     return redirect("dialogs:onsite_section", pk=dialogue.pk, section_key=first_screen_key(dialogue))
 
 
+@not_found_outside_guide
 def onsite_section(request, pk: int, section_key: str):
     if request.method == "POST":
         return _section_post(request, access.get_dialogue_for_documentation_rw(request.user, pk), section_key)
@@ -168,6 +171,7 @@ def _answer_json(answer: Answer) -> dict:
 
 
 @require_POST
+@not_found_outside_guide
 def answer_autosave(request, pk: int, question_pk: int):
     """Save one answer from JSON: 200 {revision, saved_at, …}, 409 {error, server} for a stale revision, 413
     for text over the limit, 400 for a body of the wrong shape."""
@@ -204,6 +208,7 @@ def answer_autosave(request, pk: int, question_pk: int):
 
 
 @require_GET
+@not_found_outside_guide
 def answer_history_view(request, pk: int, question_pk: int):
     dialogue = access.get_dialogue_for_documentation(request.user, pk)
     question = dialogue_question(dialogue=dialogue, question_pk=question_pk)

@@ -6,13 +6,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404
 
 from dialogs.services.guide import guide_load_shipped
 from dialogs.models.answers import ANSWER_TEXT_MAX_LENGTH, Answer, AnswerRevision
 from dialogs.services.answers import (
     AnswerConflict,
     AnswerInvalid,
+    NotInGuide,
     answer_save,
     merge_contents,
     section_answers_save,
@@ -135,7 +135,7 @@ def test_text_up_to_the_limit_is_saved_and_longer_text_refused_with_a_clear_mess
 
 def test_a_question_of_another_guide_version_is_not_found(world, dialogue):
     other = guide_load_shipped()[0].questions.get(key="p1-q01")  # same key, another version
-    with pytest.raises(Http404):
+    with pytest.raises(NotInGuide):
         answer_save(dialogue=dialogue, question=other, user=world.user("bestallare"), base_revision=0, text="Fel")
     assert not Answer.objects.exists()
 
