@@ -43,3 +43,16 @@ def test_presentation_mode_at_1024_by_768_keeps_its_controls_in_view_after_the_a
         page.keyboard.press(key)
         page.wait_for_function(in_view, timeout=3000)
     assert_accessible(page, context="1024 × 768 after the arrow keys")
+
+
+def test_the_months_field_of_the_clinic_overview_is_as_wide_as_its_number(page, world):
+    login(page, world.user("bestallare"))
+    visit(page, reverse("dialogs:dialogue_clinics"))
+    field = page.get_by_label("Visa bara vårdcentraler utan dialog de senaste … månaderna", exact=False)
+    field.fill("18")
+    box = field.bounding_box()
+    assert box is not None and box["width"] < 160, box
+    page.get_by_role("button", name="Visa", exact=True).click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="clinics without a dialogue for 18 months")
+    expect(page.get_by_test_id("clinic-table").locator("caption")).to_contain_text("de senaste 18 månaderna")
