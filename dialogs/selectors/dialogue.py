@@ -4,7 +4,7 @@ dialogues, clinics or answers there are (tests assert it)."""
 
 import calendar
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
@@ -40,6 +40,8 @@ class AgendaSlot:
     participants: str
     section_ids: tuple[int, ...] = ()
     section_headings: tuple[str, ...] = ()
+    # Optional sections the team chose for this dialogue (Bilaga 5, levnadsvanor), walked through in this slot.
+    added_headings: tuple[str, ...] = ()
 
 
 def shift_agenda(blocks: Iterable[AgendaBlock], start_time: time) -> list[AgendaSlot]:
@@ -85,9 +87,31 @@ def version_agenda_blocks(version_id: int) -> list[AgendaBlock]:
 
 
 def dialogue_agenda(dialogue: Dialogue, tree: GuideTree | None = None) -> list[AgendaSlot]:
-    """The day's agenda: the pinned version's blocks, shifted to the dialogue's start time."""
+    """The day's agenda: the pinned version's blocks, shifted to the dialogue's start time. With the lifestyle
+    module chosen, its optional sections (Bilaga 5) join the slot that walks through P4, where the guide's
+    prevention and lifestyle questions are (one more query)."""
     blocks = tree.agenda_blocks if tree is not None else version_agenda_blocks(dialogue.guide_version_id)
-    return shift_agenda(blocks, dialogue.start_time)
+    slots = shift_agenda(blocks, dialogue.start_time)
+    if dialogue.include_lifestyle_module and slots:
+        slots = _with_optional_sections(slots, dialogue.guide_version_id)
+    return slots
+
+
+def _with_optional_sections(slots: list[AgendaSlot], version_id: int) -> list[AgendaSlot]:
+    sections = list(
+        Section.objects.filter(version_id=version_id, parent=None)
+        .filter(Q(optional=True) | Q(code__iexact="P4"))
+        .order_by("position")
+    )
+    optional = tuple(section.heading for section in sections if section.optional)
+    if not optional:
+        return slots
+    p4 = {section.pk for section in sections if not section.optional}
+    target = next(
+        (slot for slot in slots if p4 & set(slot.section_ids)),
+        next((slot for slot in slots if slot.section_ids), slots[0]),
+    )
+    return [replace(slot, added_headings=optional) if slot is target else slot for slot in slots]
 
 
 def agenda_end(slots: list[AgendaSlot], dialogue: Dialogue) -> datetime:

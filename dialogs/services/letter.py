@@ -200,6 +200,8 @@ def letter_values(*, dialogue: Dialogue, agenda, team_members, participants) -> 
     agenda_lines = []
     for slot in agenda:
         line = f"{slot.start:%H:%M}–{slot.end:%H:%M} {slot.title}"
+        if getattr(slot, "added_headings", ()):
+            line += " " + _("(med fördjupningen %(headings)s)") % {"headings": ", ".join(slot.added_headings)}
         if slot.participants:
             line += " " + _("(deltagare: %(participants)s)") % {"participants": slot.participants}
         agenda_lines.append(line)
