@@ -1,8 +1,11 @@
 """Statistical helpers for judging quality indicators of primary-care clinics.
 
-Everything here is pure (no Django, no database, no I/O) and uses only the
-standard library, so it can be unit-tested against published reference values
-and called from views, exports and management commands alike.
+Everything here is pure (no Django, no database, no I/O), so it can be
+unit-tested against published reference values and called from views, exports
+and management commands alike. The special functions and the binomial and
+Poisson distributions come from SciPy (``scipy.special``, ``scipy.stats``); what
+is ours is the method: the choice of intervals, the comparison with benchmarks,
+Anhøj's rules and the construction of funnel limits.
 
 Small clinics produce noisy indicators: one extra patient can move a
 proportion by several percentage points. The functions below put a number on
@@ -25,9 +28,13 @@ from __future__ import annotations
 import math
 import operator
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+
+import numpy as np
+from scipy import special
+from scipy import stats as distributions
 
 __all__ = [
     "MIN_RUN_CHART_POINTS",
@@ -183,160 +190,6 @@ def _as_positive(name: str, value: float) -> float:
 
 
 # ---------------------------------------------------------------------------
-# Special functions (stdlib has lgamma but no incomplete gamma/beta)
-# ---------------------------------------------------------------------------
-
-_EPS = 1e-15
-_TINY = 1e-300
-# Both the series and the continued fractions need O(sqrt(a)) terms; this cap
-# is far above what a shape of 10^7 requires and only guards against a bug.
-_MAX_ITERATIONS = 100_000
-
-
-def _regularized_gamma(a: float, x: float) -> tuple[float, float]:
-    """Return (P(a, x), Q(a, x)), the regularized lower and upper incomplete gamma.
-
-    Series below x = a + 1, Lentz continued fraction above it (Numerical
-    Recipes 6.2); each is used where it converges fast, and the *other* tail
-    is obtained by subtraction only when it is the large one, so both tails
-    keep full relative precision.
-    """
-    if a <= 0:
-        raise ValueError("shape must be positive")
-    if x <= 0:
-        return 0.0, 1.0
-    log_prefactor = a * math.log(x) - x - math.lgamma(a)
-    if x < a + 1.0:
-        term = total = 1.0 / a
-        denominator = a
-        for _ in range(_MAX_ITERATIONS):
-            denominator += 1.0
-            term *= x / denominator
-            total += term
-            if abs(term) < abs(total) * _EPS:
-                break
-        p = total * math.exp(log_prefactor)
-        return p, 1.0 - p
-    b = x + 1.0 - a
-    c = 1.0 / _TINY
-    d = 1.0 / b
-    h = d
-    for i in range(1, _MAX_ITERATIONS):
-        an = -i * (i - a)
-        b += 2.0
-        d = an * d + b
-        if abs(d) < _TINY:
-            d = _TINY
-        c = b + an / c
-        if abs(c) < _TINY:
-            c = _TINY
-        d = 1.0 / d
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < _EPS:
-            break
-    q = math.exp(log_prefactor) * h
-    return 1.0 - q, q
-
-
-def _beta_continued_fraction(a: float, b: float, x: float) -> float:
-    # Modified Lentz evaluation, Numerical Recipes 6.4 (betacf). Written with
-    # chained comparisons instead of abs(): this loop dominates the cost of a
-    # funnel for a thousand clinics.
-    qab = a + b
-    qap = a + 1.0
-    qam = a - 1.0
-    c = 1.0
-    d = 1.0 - qab * x / qap
-    if -_TINY < d < _TINY:
-        d = _TINY
-    d = 1.0 / d
-    h = d
-    for m in range(1, _MAX_ITERATIONS):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        if -_TINY < d < _TINY:
-            d = _TINY
-        c = 1.0 + aa / c
-        if -_TINY < c < _TINY:
-            c = _TINY
-        d = 1.0 / d
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        if -_TINY < d < _TINY:
-            d = _TINY
-        c = 1.0 + aa / c
-        if -_TINY < c < _TINY:
-            c = _TINY
-        d = 1.0 / d
-        delta = d * c
-        h *= delta
-        if 1.0 - _EPS < delta < 1.0 + _EPS:
-            break
-    return h
-
-
-def _regularized_beta(a: float, b: float, x: float) -> float:
-    """I_x(a, b), the regularized incomplete beta function."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
-    front = math.exp(log_front)
-    # The continued fraction converges fast only on this side of the mean;
-    # the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) covers the other side.
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _beta_continued_fraction(a, b, x) / a
-    return 1.0 - front * _beta_continued_fraction(b, a, 1.0 - x) / b
-
-
-def _gamma_quantile(shape: float, p: float) -> float:
-    """x such that P(shape, x) = p, i.e. the p-quantile of Gamma(shape, 1).
-
-    Equivalent to chi2.ppf(p, 2 * shape) / 2, the quantity behind Garwood's
-    exact Poisson limits. Newton's method from a Wilson-Hilferty start,
-    falling back to bisection whenever a step would leave the bracket.
-    """
-    if not 0.0 < p < 1.0:
-        raise ValueError("p must be strictly between 0 and 1")
-    z = _STANDARD_NORMAL.inv_cdf(p)
-    c = 1.0 / (9.0 * shape)
-    x = shape * (1.0 - c + z * math.sqrt(c)) ** 3
-    if not x > 0.0:
-        # Small shape and lower tail: P(a, x) ~ x^a / Gamma(a + 1) near 0.
-        x = math.exp((math.log(p) + math.lgamma(shape + 1.0)) / shape)
-    lower_bracket, upper_bracket = 0.0, math.inf
-    log_gamma_shape = math.lgamma(shape)
-    for _ in range(200):
-        lower_tail, upper_tail = _regularized_gamma(shape, x)
-        # Compare in whichever tail is small, where the subtraction is exact.
-        excess = lower_tail - p if p < 0.5 else (1.0 - p) - upper_tail
-        if excess == 0.0:
-            return x
-        if excess > 0.0:
-            upper_bracket = x
-        else:
-            lower_bracket = x
-        density = math.exp((shape - 1.0) * math.log(x) - x - log_gamma_shape)
-        candidate = x - excess / density if density > 0.0 else math.nan
-        if not lower_bracket < candidate < upper_bracket:
-            candidate = (
-                (lower_bracket + upper_bracket) / 2.0
-                if math.isfinite(upper_bracket)
-                else 2.0 * x
-            )
-        if abs(candidate - x) <= 1e-14 * max(x, 1e-300):
-            return candidate
-        x = candidate
-    return x
-
-
-# ---------------------------------------------------------------------------
 # Confidence intervals for a single clinic
 # ---------------------------------------------------------------------------
 
@@ -371,13 +224,15 @@ def poisson_exact_interval(events: int, *, level: float = 0.95) -> Interval:
     """Exact (Garwood) interval for the mean of a Poisson count.
 
     The limits are chi-square quantiles, chi2(a/2; 2x)/2 and
-    chi2(1 - a/2; 2x + 2)/2, computed here as Gamma quantiles.
+    chi2(1 - a/2; 2x + 2)/2, i.e. quantiles of Gamma(x) and Gamma(x + 1): the
+    inverse regularized incomplete gamma functions, the upper one through its
+    upper tail so that it keeps full precision.
     """
     events = _as_count("events", events)
     _check_level(level)
     tail = (1.0 - level) / 2.0
-    lower = 0.0 if events == 0 else _gamma_quantile(float(events), tail)
-    upper = _gamma_quantile(float(events) + 1.0, 1.0 - tail)
+    lower = 0.0 if events == 0 else float(special.gammaincinv(events, tail))
+    upper = float(special.gammainccinv(events + 1.0, tail))
     return Interval(lower, upper, level)
 
 
@@ -580,45 +435,10 @@ def run_chart(values: Sequence[float | None]) -> RunChartResult:
 # ---------------------------------------------------------------------------
 
 
-def _smallest_count_reaching(
-    p: float,
-    start: int,
-    cdf: Callable[[int], float],
-    pmf: Callable[[int], float],
-    max_count: float,
-) -> tuple[int, float, float]:
-    """Smallest r with F(r) >= p, walking from a nearby start.
-
-    Returns (r, F(r), P(X = r)).
-    """
-    r = start
-    cumulative = cdf(r)
-    mass = pmf(r)
-    if cumulative >= p:
-        while r > 0:
-            below = cumulative - mass
-            if below < p:
-                break
-            r -= 1
-            cumulative = below
-            mass = pmf(r)
-    else:
-        while cumulative < p and r < max_count:
-            r += 1
-            mass = pmf(r)
-            cumulative += mass
-    return r, cumulative, mass
-
-
 def _interpolated_limits(
-    tails: Sequence[float],
-    start: int,
-    cdf: Callable[[int], float],
-    pmf: Callable[[int], float],
-    next_mass_ratio: Callable[[int], float],
-    max_count: float,
-) -> list[tuple[float, float]]:
-    """Interpolated (lower, upper) count limits for each tail probability.
+    tails: Sequence[float], distribution, max_count: np.ndarray | float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Interpolated (lower, upper) count limits for each tail probability, for every size at once.
 
     Spiegelhalter's interpolation turns the step-shaped quantiles of a
     discrete distribution into a smooth funnel. Lower limit: r - a, with r
@@ -627,44 +447,24 @@ def _interpolated_limits(
     and a = (F(r) - (1 - tail)) / P(X = r). The upper limit mirrors the lower
     one, so the limits are symmetric whenever the distribution is, and an
     in-control unit lies strictly outside either limit with probability at
-    most ``tail``.
-
-    Only the lowest quantile needs an incomplete beta/gamma evaluation; the
-    others are reached by adding probability masses from the recurrence
-    P(X = r + 1) = P(X = r) * next_mass_ratio(r), which keeps a funnel for a
-    thousand clinics cheap.
+    most ``tail``. ``distribution`` is a frozen SciPy distribution over the
+    sizes (its quantile function gives r).
     """
-    quantile_probabilities = sorted({q for tail in tails for q in (tail, 1.0 - tail)})
-    r, cumulative, mass = _smallest_count_reaching(
-        quantile_probabilities[0], start, cdf, pmf, max_count
-    )
-    found = {quantile_probabilities[0]: (r, cumulative, mass)}
-    for q in quantile_probabilities[1:]:
-        while cumulative < q and r < max_count:
-            mass *= next_mass_ratio(r)
-            r += 1
-            cumulative += mass
-        found[q] = (r, cumulative, mass)
 
-    def fraction(excess: float, point_mass: float) -> float:
-        return min(1.0, max(0.0, excess / point_mass)) if point_mass > 0.0 else 0.0
+    def step(q: float) -> tuple[np.ndarray, np.ndarray]:
+        r = distribution.ppf(q)
+        mass = distribution.pmf(r)
+        excess = distribution.cdf(r) - q
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fraction = np.where(mass > 0.0, np.clip(excess / mass, 0.0, 1.0), 0.0)
+        return r, fraction
 
     limits = []
     for tail in tails:
-        r_low, f_low, mass_low = found[tail]
-        r_high, f_high, mass_high = found[1.0 - tail]
-        lower = r_low - fraction(f_low - tail, mass_low)
-        upper = r_high + 1.0 - fraction(f_high - (1.0 - tail), mass_high)
-        limits.append((max(0.0, lower), min(max_count, upper)))
+        r_low, a_low = step(tail)
+        r_high, a_high = step(1.0 - tail)
+        limits.append((np.maximum(0.0, r_low - a_low), np.minimum(max_count, r_high + 1.0 - a_high)))
     return limits
-
-
-def _start_count(mean: float, sd: float, p: float, skew: float, max_count: float) -> int:
-    # Cornish-Fisher corrected normal quantile: usually within a count or two
-    # of the answer, so the walk from it takes few steps.
-    z = _STANDARD_NORMAL.inv_cdf(p)
-    guess = mean + sd * (z + skew * (z * z - 1.0) / 6.0)
-    return int(min(max_count, max(0.0, math.floor(guess))))
 
 
 def _check_levels(levels: Sequence[float]) -> None:
@@ -674,87 +474,53 @@ def _check_levels(levels: Sequence[float]) -> None:
         _check_level(level)
 
 
-def _proportion_funnel(target: float, denominator: int, levels: Sequence[float]) -> tuple[Interval, ...]:
-    _check_levels(levels)
-    denominator = _as_count("denominator", denominator)
-    if denominator == 0:
-        raise ValueError("a funnel needs a denominator greater than zero")
+def _check_target(target: float) -> float:
     target = float(target)
     if not 0.0 <= target <= 1.0:
         raise ValueError(f"target must be a proportion between 0 and 1, got {target}")
-    if target in (0.0, 1.0):
-        return tuple(Interval(target, target, level) for level in levels)
-    n = denominator
-    log_p, log_q = math.log(target), math.log1p(-target)
-    odds = target / (1.0 - target)
-    log_n_factorial = math.lgamma(n + 1.0)
-
-    def pmf(r: int) -> float:
-        if r < 0 or r > n:
-            return 0.0
-        return math.exp(
-            log_n_factorial
-            - math.lgamma(r + 1.0)
-            - math.lgamma(n - r + 1.0)
-            + r * log_p
-            + (n - r) * log_q
-        )
-
-    def cdf(r: int) -> float:
-        if r < 0:
-            return 0.0
-        if r >= n:
-            return 1.0
-        return _regularized_beta(float(n - r), r + 1.0, 1.0 - target)
-
-    def next_mass_ratio(r: int) -> float:
-        return (n - r) / (r + 1.0) * odds
-
-    tails = [(1.0 - level) / 2.0 for level in levels]
-    sd = math.sqrt(n * target * (1.0 - target))
-    start = _start_count(n * target, sd, min(tails), (1.0 - 2.0 * target) / sd, n)
-    limits = _interpolated_limits(tails, start, cdf, pmf, next_mass_ratio, n)
-    return tuple(
-        Interval(lower / n, upper / n, level) for (lower, upper), level in zip(limits, levels)
-    )
+    return target
 
 
-def _rate_funnel(
-    target_rate: float, exposure: float, per: float, levels: Sequence[float]
-) -> tuple[Interval, ...]:
+def _proportion_funnels(target: float, denominators: Sequence[int], levels: Sequence[float]) -> list[tuple[Interval, ...]]:
+    """Exact binomial limits around ``target`` for each denominator, one Interval per level."""
     _check_levels(levels)
-    exposure = _as_positive("exposure", exposure)
+    sizes = [_as_count("denominator", denominator) for denominator in denominators]
+    if any(size == 0 for size in sizes):
+        raise ValueError("a funnel needs a denominator greater than zero")
+    target = _check_target(target)
+    if target in (0.0, 1.0):
+        return [tuple(Interval(target, target, level) for level in levels) for _size in sizes]
+    n = np.asarray(sizes, dtype=np.float64)
+    limits = _interpolated_limits([(1.0 - level) / 2.0 for level in levels], distributions.binom(n, target), n)
+    return [
+        tuple(Interval(float(lower[i] / n[i]), float(upper[i] / n[i]), level) for (lower, upper), level in zip(limits, levels))
+        for i in range(len(sizes))
+    ]
+
+
+def _rate_funnels(
+    target_rate: float, exposures: Sequence[float], per: float, levels: Sequence[float]
+) -> list[tuple[Interval, ...]]:
+    """Poisson limits around ``target_rate`` (events per ``per``) for each exposure, one Interval per level."""
+    _check_levels(levels)
+    sizes = [_as_positive("exposure", exposure) for exposure in exposures]
     per = _as_positive("per", per)
     target_rate = float(target_rate)
     if not target_rate >= 0 or not math.isfinite(target_rate):
         raise ValueError(f"target rate must be a non-negative number, got {target_rate}")
+    if target_rate == 0.0:
+        return [tuple(Interval(0.0, 0.0, level) for level in levels) for _size in sizes]
+    exposure = np.asarray(sizes, dtype=np.float64)
     expected = target_rate * exposure / per
     scale = per / exposure
-    if expected == 0.0:
-        return tuple(Interval(0.0, 0.0, level) for level in levels)
-    log_expected = math.log(expected)
-
-    def pmf(r: int) -> float:
-        if r < 0:
-            return 0.0
-        return math.exp(r * log_expected - expected - math.lgamma(r + 1.0))
-
-    def cdf(r: int) -> float:
-        if r < 0:
-            return 0.0
-        return _regularized_gamma(r + 1.0, expected)[1]
-
-    def next_mass_ratio(r: int) -> float:
-        return expected / (r + 1.0)
-
-    tails = [(1.0 - level) / 2.0 for level in levels]
-    sd = math.sqrt(expected)
-    start = _start_count(expected, sd, min(tails), 1.0 / sd, math.inf)
-    limits = _interpolated_limits(tails, start, cdf, pmf, next_mass_ratio, math.inf)
-    return tuple(
-        Interval(lower * scale, upper * scale, level)
-        for (lower, upper), level in zip(limits, levels)
-    )
+    limits = _interpolated_limits([(1.0 - level) / 2.0 for level in levels], distributions.poisson(expected), math.inf)
+    return [
+        tuple(
+            Interval(float(lower[i] * scale[i]), float(upper[i] * scale[i]), level)
+            for (lower, upper), level in zip(limits, levels)
+        )
+        for i in range(len(sizes))
+    ]
 
 
 def funnel_limits_proportion(target: float, denominator: int, *, level: float) -> Interval:
@@ -765,7 +531,7 @@ def funnel_limits_proportion(target: float, denominator: int, *, level: float) -
     "alert", outside the 99.8% limits an "alarm" (Spiegelhalter 2005). No
     allowance is made for over-dispersion between clinics.
     """
-    return _proportion_funnel(target, denominator, (level,))[0]
+    return _proportion_funnels(target, [denominator], (level,))[0][0]
 
 
 def funnel_limits_rate(
@@ -781,7 +547,7 @@ def funnel_limits_rate(
     count target_rate * exposure / per gets interpolated Poisson limits,
     which are scaled back to a rate per ``per``.
     """
-    return _rate_funnel(target_rate, exposure, per, (level,))[0]
+    return _rate_funnels(target_rate, [exposure], per, (level,))[0][0]
 
 
 def funnel_curve(
@@ -796,7 +562,10 @@ def funnel_curve(
     grid to draw smooth curves. Results keep the order of ``denominators``;
     each point's limits keep the order of ``levels``.
     """
-    return [FunnelPoint(size=n, limits=_proportion_funnel(target, n, levels)) for n in denominators]
+    return [
+        FunnelPoint(size=n, limits=limits)
+        for n, limits in zip(denominators, _proportion_funnels(target, denominators, levels))
+    ]
 
 
 def funnel_curve_rate(
@@ -808,6 +577,6 @@ def funnel_curve_rate(
 ) -> list[FunnelPoint]:
     """Rate funnel limits at each exposure; see ``funnel_curve``."""
     return [
-        FunnelPoint(size=exposure, limits=_rate_funnel(target_rate, exposure, per, levels))
-        for exposure in exposures
+        FunnelPoint(size=exposure, limits=limits)
+        for exposure, limits in zip(exposures, _rate_funnels(target_rate, exposures, per, levels))
     ]
