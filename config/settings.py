@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "config",  # input rules of every form and model (config/inputs.py)
     "notifications",
     "organisations",
+    "accessibility",
     "indicators",
     "dialogs",
     "feedback",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("konto/e-post/", include("notifications.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("organisations.urls")),
+    path("tillganglighet/", include("accessibility.urls")),
     path("dialoger/", include("dialogs.urls")),
     path("indikatorer/", include("indicators.urls")),
     path("aterkoppling/", include("feedback.urls")),
