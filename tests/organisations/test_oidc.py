@@ -203,3 +203,31 @@ def test_signing_out_ends_the_session_at_the_provider_too(client, oidc, world):
 def test_signing_out_after_a_password_sign_in_stays_here(client_for, oidc):
     response = client_for("admin").post(reverse("logout"))
     assert response["Location"] == reverse("login")
+
+
+def test_the_deploy_check_stays_clean_with_a_provider_and_json_logs():
+    from tests.test_settings import STRONG_KEY, _manage
+
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=STRONG_KEY, LOG_FORMAT="json",
+        OIDC_ISSUER="https://idp.region.example", OIDC_CLIENT_ID="pu", OIDC_CLIENT_SECRET="s" * 40,
+        OIDC_HSA_ID_CLAIM="hsa_id",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_client_id_without_an_issuer_is_refused_at_start():
+    from tests.test_settings import _manage
+
+    result = _manage("check", DEBUG="1", OIDC_CLIENT_ID="pu")
+    assert result.returncode != 0 and "OIDC_ISSUER" in result.stderr
+
+
+def test_a_person_without_a_password_is_not_offered_to_change_it(client, oidc, world):
+    admin = world.user("admin")
+    admin.set_unusable_password()
+    admin.save()
+    response, _location, _session = _callback(client, "ada")
+    assert response.status_code == 302
+    assert "Byt lösenord" not in client.get(reverse("home")).content.decode()
