@@ -69,10 +69,11 @@ class ClinicQuerySet(models.QuerySet):
         clinics where they work. The single definition of clinic visibility (see organisations/access.py)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            Q(region__memberships__user=user, region__memberships__role__in=[Role.ADMIN, Role.UPPFOLJARE])
-            | Q(staff_memberships__user=user, staff_memberships__role=Role.VARDCENTRAL)
-        ).distinct()
+        # Subqueries rather than joins with DISTINCT: at national scale (2,000 memberships) the joined form took
+        # about 100 ms on SQLite for the start page's list of clinics; this one is under a millisecond.
+        team_regions = Membership.objects.filter(user=user, role__in=[Role.ADMIN, Role.UPPFOLJARE]).values("region_id")
+        staff_clinics = Membership.objects.filter(user=user, role=Role.VARDCENTRAL).values("clinic_id")
+        return self.filter(Q(region_id__in=team_regions) | Q(pk__in=staff_clinics))
 
 
 class Clinic(models.Model):

@@ -166,6 +166,7 @@ class CalendarEntry:
     time: object
     dialogue: Dialogue
     team_names: list[str] = field(default_factory=list)
+    url: str = ""  # set by the page
 
     @property
     def cancelled(self) -> bool:

@@ -18,7 +18,29 @@ from organisations.access import is_region_admin
 from programme import access, selectors, services
 from programme.feed import feed_calendar
 from programme.forms import ClinicCycleForm, CycleSettingsForm, DueFilterForm, MonthForm
+from programme.links import UrlPattern
 from programme.models import CalendarFeed, ClinicCycle
+
+
+def _with_links(rows: list) -> list:
+    """Each clinic's links on the due list (see programme/links.py)."""
+    clinic, dialogue, cycle = (UrlPattern(name) for name in
+                               ("organisations:clinic_detail", "dialogs:dialogue_detail", "programme:clinic_cycle"))
+    plan = reverse("dialogs:dialogue_create") + "?vardcentral="
+    for row in rows:
+        row.links = {
+            "clinic": clinic(row.clinic.pk), "cycle": cycle(row.clinic.pk), "plan": f"{plan}{row.clinic.pk}",
+            "next": dialogue(row.next_dialogue_id) if row.next_dialogue_id else "",
+        }
+    return rows
+
+
+def _with_entry_links(plan):
+    """Each calendar entry's link (the same entries appear in the calendar and in the list)."""
+    detail, summary = UrlPattern("dialogs:dialogue_detail"), UrlPattern("dialogs:dialogue_summary")
+    for entry in (entry for week in plan.weeks for day in week for entry in day.entries):
+        entry.url = (detail if entry.kind == "dialogue" else summary)(entry.dialogue.pk)
+    return plan
 
 
 def _show_errors(form, error: ValidationError) -> None:
@@ -37,7 +59,7 @@ def due_list(request):
     context = {
         "region": region, "form": form, "cycle": cycle, "total": len(rows),
         "summary": [(status, label, counts[status]) for status, label in selectors.DueStatus.choices()],
-        "rows": selectors.filter_and_sort(rows, **filters), "filters": filters,
+        "rows": _with_links(selectors.filter_and_sort(rows, **filters)), "filters": filters,
         "can_admin": is_region_admin(request.user, region),
     }
     return render(request, "programme/due_list.html", context)
@@ -49,9 +71,9 @@ def year_plan(request):
     today = timezone.localdate()
     form = MonthForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
-    plan = selectors.year_plan(
+    plan = _with_entry_links(selectors.year_plan(
         region=region, year=chosen.get("ar") or today.year, month=chosen.get("manad") or today.month, today=today
-    )
+    ))
     weekdays = [WEEKDAYS[number] for number in range(7)]
     return render(request, "programme/year_plan.html", {"region": region, "plan": plan, "weekdays": weekdays})
 
