@@ -23,6 +23,7 @@ import re
 
 from django import forms
 from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.lookups import In
@@ -91,8 +92,12 @@ def _checked_text(field: forms.CharField, bound_field: BoundField, value):
 
 
 def _clean_char_bound_field(self, bound_field):
-    value = bound_field.initial if self.disabled else bound_field.data
-    return self.clean(_checked_text(self, bound_field, value))
+    value = _checked_text(self, bound_field, bound_field.initial if self.disabled else bound_field.data)
+    if self.max_length is not None and isinstance(value, str):
+        # A max_length set after the field was made (AuthenticationForm's username) has no validator of its own:
+        # 20,000 characters went on to django-axes, whose column holds 255 (a 500 on PostgreSQL).
+        MaxLengthValidator(self.max_length)(value)
+    return self.clean(value)
 
 
 # --- Models ---------------------------------------------------------------------------------------------------

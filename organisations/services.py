@@ -97,6 +97,19 @@ def _read_clinic_rows(content: bytes) -> tuple[list[tuple[int, dict[str, str]]],
         return [], [RowProblem(1, "", _("Filen är tom."))]
     delimiter = textfiles.sniff_separator(text.splitlines()[0])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _clinic_rows(reader)
+    except csv.Error:  # a field over the csv module's limit, a stray quote character …
+        return [], [
+            RowProblem(
+                max(reader.line_num, 1), "",
+                _("Raden kunde inte läsas som CSV (ett fält är för långt eller citattecknen stämmer inte). "
+                  "Öppna filen i Excel och spara den som CSV igen."),
+            )
+        ]
+
+
+def _clinic_rows(reader) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
     header = [column.strip().lower() for column in next(reader)]
     missing = [column for column in CLINIC_CSV_REQUIRED if column not in header]
     if missing:
