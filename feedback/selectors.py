@@ -10,7 +10,7 @@ from feedback.models import ClinicComment, FeedbackReport, RegionTheme, SharedVe
 from feedback.renderers.colours import series_palette
 from feedback.renderers.content import ChartBlock, DeckContent, Section
 from feedback.renderers.data_uri import svg_data_uri
-from feedback.renderers.svg import SCREEN, chart_svg
+from feedback.renderers.charts import SCREEN, block_svg
 from indicators.models import Indicator
 from indicators.selectors.series import clinic_indicators
 from organisations.models import Clinic, Region
@@ -82,7 +82,7 @@ def version_with_review(version: SharedVersion) -> tuple[DeckContent, list[Revie
             chart=block,
             # A version shared before charts were drawn for the screen holds only the PDF's drawing, whose type
             # is too small on a tablet: its chart is drawn for the page from the snapshot's own series.
-            image=svg_data_uri(block.screen_svg or chart_svg(block, palette=palette, font=theme.font, layout=SCREEN)),
+            image=svg_data_uri(block.screen_svg or block_svg(block, palette=palette, font=theme.font, layout=SCREEN)),
         )
         if isinstance(block, ChartBlock)
         else ReviewBlock(section=block, comments=by_section.get(block.key, []))

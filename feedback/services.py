@@ -306,9 +306,7 @@ def chart_blocks(report: FeedbackReport) -> list[ChartBlock]:
                 interval=interval,
                 comparison=comparison,
                 kind="bar" if data.chart_type == "COLUMN_CLUSTERED" else "line",
-                # The PDF's drawing names only the periods whose names fit side by side (16 half-years would
-                # otherwise run into each other), like the screen's.
-                svg=to_svg(spec, fit_labels=True),
+                svg=to_svg(spec),
                 screen_svg=to_svg(spec, **SCREEN_SVG),
                 notes="\n".join([spec.summary, *spec.notes]),
                 axis_min=data.value_axis_range[0] if data.value_axis_range else None,

@@ -128,7 +128,7 @@ class ChartBlock:
     axis_min: float | None = None
     axis_max: float | None = None
     # The same chart drawn for the page: narrower, with larger type. Versions shared before it existed have only
-    # ``svg``; the page draws their charts from ``series`` (feedback.renderers.svg.SCREEN).
+    # ``svg``; the page draws their charts from ``series`` (feedback.renderers.charts.SCREEN).
     screen_svg: str = ""
 
 

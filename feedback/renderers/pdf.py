@@ -18,7 +18,7 @@ from feedback.renderers import figures
 from feedback.renderers.colours import series_palette, text_colour_on
 from feedback.renderers.content import THEME_FONTS, ChartBlock, DeckContent
 from feedback.renderers.data_uri import image_data_uri, svg_data_uri
-from feedback.renderers.svg import chart_svg
+from feedback.renderers.charts import block_svg
 
 TEMPLATE = "feedback/deck/pdf.html"
 
@@ -35,7 +35,7 @@ def render_pdf_html(content: DeckContent) -> str:
     blocks = []
     for block in content.outline():
         if isinstance(block, ChartBlock):
-            svg = block.svg or chart_svg(block, palette=palette, font=theme.font)
+            svg = block.svg or block_svg(block, palette=palette, font=theme.font)
             blocks.append({"chart": block, "image": svg_data_uri(svg)})
         else:
             blocks.append({"section": block})

@@ -1,5 +1,6 @@
 """The feedback deck as an editable PowerPoint (python-pptx): 16:9, the region's theme, a title slide and one
-slide per section, the 5P model and Förbättringstrappan as native shapes, indicator charts as native charts.
+slide per section, the 5P model and Förbättringstrappan as native shapes, indicator charts as native charts
+(drawn by ``indicators.charts.add_chart`` from the chart's spec, ``feedback.renderers.charts``).
 
 Long sections continue on further slides instead of overflowing: text is measured with a character and line
 budget per text box (a conservative average glyph width for the font size), and a point that does not fit is
@@ -18,10 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -29,9 +27,10 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from feedback.renderers import figures
-from feedback.renderers.axis import label_step, label_width
-from feedback.renderers.colours import HEX_COLOUR, INK, rgb, series_palette, text_colour_on
+from feedback.renderers.charts import block_spec
+from feedback.renderers.colours import INK, rgb, series_palette, text_colour_on
 from feedback.renderers.content import ChartBlock, DeckContent, Section, clean_text
+from indicators.charts import add_chart
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
@@ -223,14 +222,12 @@ class _Deck:
 
     def _chart_slide(self, chart: ChartBlock) -> None:
         slide = self._titled_slide(chart.title)
-        data = CategoryChartData(number_format=chart.number_format)
-        data.categories = [clean_text(category) for category in chart.categories]
-        for series in chart.series:
-            data.add_series(clean_text(series.name), list(series.values), number_format=chart.number_format)
-        kind = XL_CHART_TYPE.LINE_MARKERS if chart.kind == "line" else XL_CHART_TYPE.COLUMN_CLUSTERED
-        frame = slide.shapes.add_chart(kind, MARGIN, BODY_TOP, CHART_WIDTH, CHART_HEIGHT, data)
+        frame = add_chart(
+            slide.shapes, block_spec(chart, palette=series_palette(self.theme.primary, self.theme.secondary)),
+            left=MARGIN, top=BODY_TOP, width=CHART_WIDTH, height=CHART_HEIGHT, font=self.theme.font,
+            font_pt=CHART_PT, category_axis_width=CATEGORY_AXIS_WIDTH,
+        )
         frame.name = f"Chart {chart.key}"
-        self._style_chart(frame.chart, chart)
         facts = [
             (_("Källa: "), chart.source),
             (_("Period: "), chart.period),
@@ -253,42 +250,6 @@ class _Deck:
             self._run(paragraph, clean_text(value), size=14, colour=INK)
         notes = "\n".join(clean_text(part) for part in [chart.comparison, chart.interval, chart.notes] if part)
         _notes(slide, notes)
-
-    def _style_chart(self, chart, block: ChartBlock) -> None:
-        chart.font.name = self.theme.font
-        chart.font.size = Pt(CHART_PT)
-        chart.has_legend = len(block.series) > 1
-        if chart.has_legend:
-            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-            chart.legend.include_in_layout = False
-        value_axis = chart.value_axis
-        value_axis.tick_labels.number_format = block.number_format
-        value_axis.tick_labels.number_format_is_linked = False
-        value_axis.has_major_gridlines = True
-        if block.unit:
-            value_axis.has_title = True
-            value_axis.axis_title.text_frame.text = clean_text(block.unit)
-        if block.axis_min is not None and block.axis_max is not None:
-            value_axis.minimum_scale, value_axis.maximum_scale = block.axis_min, block.axis_max
-        _thin_period_labels(chart, [clean_text(category) for category in block.categories])
-        palette = series_palette(self.theme.primary, self.theme.secondary)
-        for index, (series, data) in enumerate(zip(chart.plots[0].series, block.series, strict=True)):
-            colour = RGBColor(*rgb(data.colour if HEX_COLOUR.match(data.colour) else palette[index % len(palette)]))
-            if block.kind == "line":
-                series.format.line.color.rgb = colour
-                series.format.line.width = Pt(2.5)
-                if data.dash in MSO_LINE_DASH_STYLE.__members__:
-                    series.format.line.dash_style = MSO_LINE_DASH_STYLE[data.dash]
-                series.smooth = False
-                if data.markers:
-                    series.marker.format.fill.solid()
-                    series.marker.format.fill.fore_color.rgb = colour
-                    series.marker.format.line.color.rgb = colour
-                else:
-                    series.marker.style = XL_MARKER_STYLE.NONE
-            else:
-                series.format.fill.solid()
-                series.format.fill.fore_color.rgb = colour
 
     # --- figures ---
 
@@ -467,21 +428,6 @@ def _title_size(title: str) -> int:
     if len(title) <= 55:
         return TITLE_PT
     return 22 if len(title) <= 110 else 16
-
-
-def _thin_period_labels(chart, categories: list[str]) -> None:
-    """Name every k-th period on the category axis when the names would not fit side by side (16 half-years,
-    36 months), so that PowerPoint writes them upright instead of tilting and crowding all of them. A step that
-    ends on the latest period is preferred (feedback.renderers.axis). LibreOffice (7.4) ignores the setting and
-    keeps tilting every name, which stays readable there."""
-    slot = Emu(CATEGORY_AXIS_WIDTH).pt / max(1, len(categories))
-    step = label_step(len(categories), slot, label_width(categories, CHART_PT))
-    if step < 2:
-        return
-    axis = chart.category_axis._element
-    for old in axis.findall(qn("c:tickLblSkip")):
-        axis.remove(old)
-    axis.insert_element_before(etree.Element(qn("c:tickLblSkip"), val=str(step)), "c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")
 
 
 def _naive_utc(moment: datetime) -> datetime:

@@ -10,9 +10,12 @@ from it, so a chart shows exactly the clinics and periods its page does. Three r
 * ``to_plotly(spec)``: a plotly figure (data, layout, config) as plain JSON-ready dicts for plotly.js;
 * ``to_svg(spec)``: a standalone SVG string for WeasyPrint, drawn here (no browser or kaleido), with
   ``<title>``/``<desc>``, axes, gridlines, intervals, legend, source and period (``to_svg(spec, **SCREEN_SVG)``
-  draws it for a page: narrower, with larger type);
+  draws it for a page: narrower, with larger type): the project's only SVG chart renderer;
 * ``to_pptx(spec)``: categories and named series of floats (or x/y pairs) plus number format and axis
-  titles, ready for python-pptx's ``CategoryChartData``/``XyChartData``.
+  titles, and ``add_chart(shapes, spec, …)`` drawing them as a native PowerPoint chart (python-pptx).
+
+A shared feedback deck rebuilds the spec from its snapshot (``feedback.renderers.charts``) and draws it with
+these same renderers.
 
 The words that go with the numbers are here too, so the pages, the PDF and the deck say the same thing:
 ``comparison_in_words`` ("Bättre än regionen (95 % konfidensintervall överlappar inte regionens värde,
@@ -20,7 +23,7 @@ The words that go with the numbers are here too, so the pages, the PDF and the d
 decimal comma).
 
 Layout: ``words`` (formats and verdicts), ``spec`` (the data structure), ``builders`` (specs from the
-presentation objects), and one ``render_*`` module per output.
+selectors), ``axis`` (which periods an axis names), and one ``render_*`` module per output.
 """
 
 from indicators.charts.builders import (
@@ -32,7 +35,7 @@ from indicators.charts.builders import (
     sex_split_spec,
 )
 from indicators.charts.render_plotly import to_plotly
-from indicators.charts.render_pptx import PptxChart, PptxSeries, to_pptx
+from indicators.charts.render_pptx import PptxChart, PptxSeries, add_chart, to_pptx
 from indicators.charts.render_svg import SCREEN_SVG, sparkline_svg, to_svg
 from indicators.charts.spec import STYLES, ChartSpec, ChartTable, Series, Style
 from indicators.charts.words import (
@@ -55,6 +58,7 @@ __all__ = [
     "FUNNEL_POSITION_LABELS",
     "IndicatorChart",
     "STYLES",
+    "add_chart",
     "ChartSpec",
     "ChartTable",
     "ComparisonText",

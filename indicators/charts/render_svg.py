@@ -1,5 +1,7 @@
-"""A chart specification as a standalone SVG document for WeasyPrint, drawn without a browser; and
-sparklines for tables."""
+"""A chart specification as a standalone SVG document, drawn without a browser: the one SVG renderer of the
+project, for the PDF (WeasyPrint) and for pages (a shared deck's charts, ``SCREEN_SVG``); and sparklines for
+tables. The periods under the axis are named as they fit (``axis``): the first, the latest and every k-th
+between, never two closer than the longest name needs, each inside the drawing."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import SafeString, mark_safe
 
+from indicators.charts.axis import GLYPH_EM, label_step, label_width, named_periods
 from indicators.charts.spec import ChartSpec, Series, Style, nice_step, spec_values, value_range
 from indicators.charts.words import format_number
 
@@ -29,9 +32,9 @@ def _wrap(text: str, max_chars: int) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def label_width(text: str, font: int) -> float:
-    """An estimate of a name's width in the drawing's sans-serif font (0.62 em per character, generous)."""
-    return len(text) * font * 0.62
+def _text_width(text: str, font: float) -> float:
+    """An estimate of a name's width in the drawing's sans-serif font (``axis.GLYPH_EM``, generous)."""
+    return len(text) * font * GLYPH_EM
 
 
 def _ticks(low: float, high: float, target: int = 5) -> list[float]:
@@ -79,7 +82,7 @@ class _SvgCanvas:
         if spec.categories and not spec.numeric_x:
             # The latest period is always named, centred under its point: the plot ends early enough that
             # its name ("2024 jul-dec") stays inside the drawing instead of being cut at the edge.
-            half_label = label_width(spec.categories[-1], font) / 2
+            half_label = _text_width(spec.categories[-1], font) / 2
             share = 1 / (2 * len(spec.categories))  # the last point sits half a band inside the plot's end
             self.right = min(self.right, (width - 2 - half_label - self.left * share) / (1 - share))
         self.top, self.bottom = top, bottom
@@ -91,6 +94,9 @@ class _SvgCanvas:
         else:
             self.x_low, self.x_high = 0.0, float(len(spec.categories))
             self.band = (self.right - self.left) / max(1, len(spec.categories))
+
+    def clamp(self, value: float) -> float:
+        return min(max(value, self.y_low), self.y_high)
 
     def y(self, value: float) -> float:
         share = (value - self.y_low) / ((self.y_high - self.y_low) or 1.0)
@@ -106,7 +112,7 @@ class _SvgCanvas:
 # to_svg's defaults are the PDF's drawing. A page asks for a narrower one with larger type, since the browser
 # scales the whole drawing to its column: 800 units wide in a 690 px column made the PDF's 11-unit source line
 # under 10 px on a tablet. At 640 units with 15-unit ticks, the smallest text is 13 units.
-SCREEN_SVG = {"width": 640, "height": 420, "font": 15, "fit_labels": True}
+SCREEN_SVG = {"width": 640, "height": 420, "font": 15}
 
 
 def to_svg(
@@ -116,14 +122,14 @@ def to_svg(
     height: int = 450,
     id_prefix: str | None = None,
     font: int = 13,
-    fit_labels: bool = False,
+    font_family: str = SVG_FONT,
 ) -> str:
-    """A standalone SVG document for WeasyPrint: title, axes, gridlines, series with 95 % whiskers,
-    centre and limit lines, legend, source and period, and <title>/<desc> for screen readers.
+    """A standalone SVG document: title, axes, gridlines, series with 95 % whiskers, centre and limit lines,
+    legend, source and period, and <title>/<desc> for screen readers.
 
     ``font`` is the size of tick labels; the title is 3 units larger, legend 1 and the source line and point
-    labels 2 smaller, and line spacing follows. ``fit_labels`` names only every n-th period when the names
-    would overlap. The defaults are the PDF's drawing."""
+    labels 2 smaller, and line spacing follows. ``font_family`` is a CSS font list (a region's theme font for a
+    deck). The defaults are the PDF's drawing."""
     prefix = id_prefix or "chart-" + hashlib.sha1(f"{spec.title}|{spec.period}|{spec.source}".encode()).hexdigest()[:8]
     title_lines = _wrap(spec.title, int(width / (font * 0.62)))[:2]
     legend_items = [one for one in spec.series if one.legend]
@@ -136,7 +142,7 @@ def to_svg(
     canvas = _SvgCanvas(spec, width, height, top, bottom, font)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" font-family={quoteattr(SVG_FONT)} font-size="{font}">',
+        f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" font-family={quoteattr(font_family)} font-size="{font}">',
         f'<title id="{prefix}-title">{escape(spec.title)}</title>',
         f'<desc id="{prefix}-desc">{escape(" ".join(filter(None, [spec.summary, spec.caption])))}</desc>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
@@ -146,7 +152,7 @@ def to_svg(
             f'<text x="20" y="{font + 11 + i * title_step}" font-size="{font + 3}" font-weight="bold" '
             f'fill="#1f2933">{escape(line)}</text>'
         )
-    out += _svg_axes(canvas, font, fit_labels)
+    out += _svg_axes(canvas, font, width)
     for one in spec.series:
         out += _svg_series(canvas, one, spec, font - 2)
     out += _svg_legend(legend_rows, legend_top, font - 1, legend_step)
@@ -155,7 +161,7 @@ def to_svg(
     return "\n".join(out)
 
 
-def _svg_axes(canvas: _SvgCanvas, font: int, fit_labels: bool = False) -> list[str]:
+def _svg_axes(canvas: _SvgCanvas, font: int, width: int) -> list[str]:
     spec = canvas.spec
     out = ['<g class="axes">']
     y_ticks = _ticks(canvas.y_low, canvas.y_high)
@@ -172,16 +178,7 @@ def _svg_axes(canvas: _SvgCanvas, font: int, fit_labels: bool = False) -> list[s
         x_decimals = _tick_decimals(x_ticks)
         labels = [(canvas.x(t), format_number(t, x_decimals)) for t in x_ticks]
     else:
-        every = max(1, math.ceil(len(spec.categories) / 12))
-        if fit_labels and spec.categories:
-            # Only every n-th period is named when the names would run into each other ("2023 jan-jun").
-            widest = max(label_width(category, font) for category in spec.categories) + 10
-            every = max(every, math.ceil(widest / (canvas.band or 1.0)))
-        last = len(spec.categories) - 1
-        if fit_labels:  # counted from the latest period, which is always named, so no two names collide
-            labels = [(canvas.x(i), c) for i, c in enumerate(spec.categories) if (last - i) % every == 0]
-        else:
-            labels = [(canvas.x(i), c) for i, c in enumerate(spec.categories) if i % every == 0 or i == last]
+        labels = _period_labels(canvas, font, width)
     for x, label in labels:
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{canvas.bottom}" y2="{canvas.bottom + 5}" stroke="#4f5b66"/>')
         out.append(
@@ -203,58 +200,88 @@ def _svg_axes(canvas: _SvgCanvas, font: int, fit_labels: bool = False) -> list[s
     return out
 
 
+def _period_labels(canvas: _SvgCanvas, font: int, width: int) -> list[tuple[float, str]]:
+    """The period names to write under the axis and where: the first, every k-th and the latest (``axis``), each
+    kept inside the drawing, and none closer to the next than the longest name needs (16 half-years or 36
+    months would otherwise run into each other)."""
+    categories = canvas.spec.categories
+    room = label_width(categories, font)
+    placed = []
+    for index in named_periods(len(categories), label_step(len(categories), canvas.band, room)):
+        half = _text_width(categories[index], font) / 2
+        placed.append((min(max(canvas.x(index), half + 2), width - half - 2), categories[index]))
+    kept: list[tuple[float, str]] = []
+    for x, category in reversed(placed):  # the latest period keeps its name if pulling it inside crowds another
+        if not kept or kept[-1][0] - x >= room:
+            kept.append((x, category))
+    return kept[::-1]
+
+
 def _svg_series(canvas: _SvgCanvas, one: Series, spec: ChartSpec, label_font: int) -> list[str]:
-    style = one.style
+    bar_series = [s for s in spec.series if s.mode == "bars"]
+    xs = _series_xs(canvas, one, bar_series)
+    points = [(x, canvas.y(canvas.clamp(value)) if value is not None else None) for x, value in zip(xs, one.y)]
     out = [f'<g class="series series-{one.role}">']
-    if one.x is not None:
-        xs = [canvas.x(value) for value in one.x]
-    elif one.mode == "bars":
-        bar_series = [s for s in spec.series if s.mode == "bars"]
-        slot = canvas.band * 0.7 / len(bar_series)
-        offset = -canvas.band * 0.35 + slot * (bar_series.index(one) + 0.5)
-        xs = [canvas.x(i) + offset for i in range(len(one.y))]
-    else:
-        xs = [canvas.x(i) for i in range(len(one.y))]
-    clamp = lambda value: min(max(value, canvas.y_low), canvas.y_high)  # noqa: E731
     if one.mode == "bars":
-        base = canvas.y(clamp(0.0))
-        width = canvas.band * 0.7 / len([s for s in spec.series if s.mode == "bars"]) * 0.9
-        for x, value in zip(xs, one.y):
-            if value is not None:
-                y = canvas.y(clamp(value))
-                out.append(
-                    f'<rect x="{x - width / 2:.1f}" y="{min(y, base):.1f}" width="{width:.1f}" '
-                    f'height="{abs(base - y):.1f}" {_bar_attrs(style)}/>'
-                )
+        out += _bars(canvas, one, points, canvas.band * 0.7 / len(bar_series) * 0.9)
     if "lines" in one.mode:
-        segment: list[str] = []
-        for x, value in [*zip(xs, one.y), (None, None)]:
-            if value is None:
-                if len(segment) > 1:
-                    out.append(f'<polyline points="{" ".join(segment)}" {_line_attrs(style)}/>')
-                segment = []
-            else:
-                segment.append(f"{x:.1f},{canvas.y(clamp(value)):.1f}")
+        out += _polylines(points, one.style)
     if one.lower is not None and one.upper is not None:
-        whisker = "#1f2933" if one.mode == "bars" else style.color
-        for x, low, high in zip(xs, one.lower, one.upper):
-            if low is not None and high is not None:
-                y1, y2 = canvas.y(clamp(low)), canvas.y(clamp(high))
-                out.append(
-                    f'<path d="M{x:.1f} {y1:.1f}V{y2:.1f}M{x - 4:.1f} {y1:.1f}H{x + 4:.1f}M{x - 4:.1f} {y2:.1f}H{x + 4:.1f}" '
-                    f'stroke="{whisker}" stroke-width="1.5" fill="none"/>'
-                )
+        out += _whiskers(canvas, one, xs)
     if "markers" in one.mode:
-        for x, value in zip(xs, one.y):
-            if value is not None:
-                out.append(_marker_svg(style.marker, x, canvas.y(clamp(value)), style.color))
-    for x, value, label in zip(xs, one.y, one.labels or ()):
-        if label and value is not None:
+        out += [_marker_svg(one.style.marker, x, y, one.style.color) for x, y in points if y is not None]
+    for (x, y), label in zip(points, one.labels or ()):
+        if label and y is not None:
             out.append(
-                f'<text x="{x + 7:.1f}" y="{canvas.y(clamp(value)) - 7:.1f}" font-size="{label_font}" fill="#1f2933">'
-                f"{escape(label)}</text>"
+                f'<text x="{x + 7:.1f}" y="{y - 7:.1f}" font-size="{label_font}" fill="#1f2933">{escape(label)}</text>'
             )
     out.append("</g>")
+    return out
+
+
+def _series_xs(canvas: _SvgCanvas, one: Series, bar_series: list[Series]) -> list[float]:
+    if one.x is not None:
+        return [canvas.x(value) for value in one.x]
+    if one.mode == "bars":  # side by side within each period's band
+        slot = canvas.band * 0.7 / len(bar_series)
+        offset = -canvas.band * 0.35 + slot * (bar_series.index(one) + 0.5)
+        return [canvas.x(i) + offset for i in range(len(one.y))]
+    return [canvas.x(i) for i in range(len(one.y))]
+
+
+def _bars(canvas: _SvgCanvas, one: Series, points, width: float) -> list[str]:
+    base = canvas.y(canvas.clamp(0.0))
+    return [
+        f'<rect x="{x - width / 2:.1f}" y="{min(y, base):.1f}" width="{width:.1f}" height="{abs(base - y):.1f}" '
+        f"{_bar_attrs(one.style)}/>"
+        for x, y in points
+        if y is not None
+    ]
+
+
+def _polylines(points, style: Style) -> list[str]:
+    """One polyline per unbroken run of values: a missing value is a gap, never a zero."""
+    out, segment = [], []
+    for x, y in [*points, (None, None)]:
+        if y is None:
+            if len(segment) > 1:
+                out.append(f'<polyline points="{" ".join(segment)}" {_line_attrs(style)}/>')
+            segment = []
+        else:
+            segment.append(f"{x:.1f},{y:.1f}")
+    return out
+
+
+def _whiskers(canvas: _SvgCanvas, one: Series, xs: list[float]) -> list[str]:
+    colour = "#1f2933" if one.mode == "bars" else one.style.color
+    out = []
+    for x, low, high in zip(xs, one.lower, one.upper):
+        if low is not None and high is not None:
+            y1, y2 = canvas.y(canvas.clamp(low)), canvas.y(canvas.clamp(high))
+            out.append(
+                f'<path d="M{x:.1f} {y1:.1f}V{y2:.1f}M{x - 4:.1f} {y1:.1f}H{x + 4:.1f}M{x - 4:.1f} {y2:.1f}H{x + 4:.1f}" '
+                f'stroke="{colour}" stroke-width="1.5" fill="none"/>'
+            )
     return out
 
 

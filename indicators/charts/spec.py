@@ -1,4 +1,7 @@
-"""The chart specification: what a chart says, independent of how it is drawn."""
+"""The chart specification: what a chart says, independent of how it is drawn. One model for every chart of the
+project: the indicator pages build it from the selectors (``builders``), a shared feedback deck rebuilds it from
+its snapshot (``feedback.renderers.charts``), and one renderer per output draws it (``render_svg``,
+``render_pptx``, ``render_plotly``)."""
 
 from __future__ import annotations
 
@@ -48,10 +51,11 @@ class Series:
     labels: tuple[str | None, ...] | None = None  # printed beside points (funnel outliers)
     hover: tuple[str, ...] | None = None
     legend: bool = True
+    own_style: Style | None = None  # a look of its own (a shared deck's snapshot keeps its colours), else the role's
 
     @property
     def style(self) -> Style:
-        return STYLES[self.role]
+        return self.own_style or STYLES[self.role]
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class ChartSpec:
     notes: tuple[str, ...] = ()  # signals and caveats, printed with the chart
     y_range: tuple[float, float] | None = None
     interval_note: str = ""  # how the intervals or limits were computed, for a deck's "Intervall:" line
+    number_format: str = ""  # an Excel number format for PowerPoint's value axis; "" for the unit's own
 
     @property
     def numeric_x(self) -> bool:

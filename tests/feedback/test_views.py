@@ -183,7 +183,10 @@ def test_a_version_shared_before_screen_charts_is_drawn_for_the_screen_from_its_
     texts = {text.text for text in root.iter(f"{SVG}text")}
     assert {series["name"] for series in chart["series"]} <= texts  # the legend names every series shared
     assert chart["categories"][0] in texts and chart["categories"][-1] in texts
-    points = root.find(f"{SVG}g[@class='series']").findall(f"{SVG}circle")
+    points = [
+        circle for group in root.iter(f"{SVG}g") if "series" in group.get("class", "").split()
+        for circle in group.iter(f"{SVG}circle")
+    ]
     shown = sum(value is not None for series in chart["series"] if series["markers"] for value in series["values"])
     assert len(points) == shown
     assert SharedVersion.objects.get(pk=version.pk).snapshot == shared

@@ -321,7 +321,7 @@ def test_svg_for_a_page_names_only_periods_that_fit(world):
     gaps = [right[0] - left[0] for left, right in zip(named, named[1:])]
     assert 2 <= len(named) < 12 and min(gaps) >= len("2024 jan-jun") * 15 * 0.62
     # ... and its name, centred under the last point, is not cut off at the drawing's right edge (PDF or page).
-    for layout in ({"width": 800, "font": 13, "fit_labels": True}, charts.SCREEN_SVG):
+    for layout in ({"width": 800, "font": 13}, charts.SCREEN_SVG):
         root = ET.fromstring(charts.to_svg(spec, **layout))
         latest = [text for text in root.find(f"{SVG}g[@class='axes']").iter(f"{SVG}text") if text.text == "2024 jul-dec"]
         assert float(latest[0].get("x")) + len("2024 jul-dec") * layout["font"] * 0.62 / 2 <= layout["width"]

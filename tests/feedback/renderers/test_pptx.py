@@ -11,7 +11,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches
 
-from feedback.renderers.axis import label_width
+from indicators.charts.axis import label_width
 from feedback.renderers.content import ChartSeries, Theme
 from feedback.renderers.pptx import (
     CATEGORY_AXIS_WIDTH,

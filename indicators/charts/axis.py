@@ -2,9 +2,8 @@
 
 A run chart of 16 half-years or 36 months has more periods than room for their names ("2023 jan-jun" is about
 seven em wide). The axis then names every k-th period, k chosen from the room a period has and the width of the
-longest name, and always the latest period, which the chart's words speak of. Used by the SVG that the PDF
-falls back on (``svg.chart_svg``) and by the PowerPoint's native charts (``pptx``); the PDF's own drawing from
-``indicators.charts`` thins its labels the same way (``fit_labels``).
+longest name, and always the latest period, which the chart's words speak of. Used by the SVG drawing (the
+PDF's and the page's, ``render_svg``) and by PowerPoint's native charts (``render_pptx``: ``tickLblSkip``).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Sequence
 
 # A generous average glyph width, in em, for the digits, spaces and lower-case letters of period names in the
 # charts' fonts (DejaVu Sans, Liberation Sans, Carlito): "2023 jan-jun" measures about 0.53 em a character in
-# DejaVu Sans, the widest of them. The same estimate as indicators.charts.render_svg's fit_labels.
+# DejaVu Sans, the widest of them.
 GLYPH_EM = 0.62
 # Room kept free between two names.
 GAP_EM = 0.75
@@ -51,3 +50,11 @@ def named_periods(count: int, step: int) -> list[int]:
             indexes.pop()
         indexes.append(last)
     return indexes
+
+
+def decimals_of(number_format: str) -> int:
+    """Decimals an Excel number format shows: "0.0" → 1, "0" → 0, '0.00"%"' → 2."""
+    head = number_format.split(";")[0]
+    if "." not in head:
+        return 0
+    return sum(1 for char in head.split(".", 1)[1] if char in "0#")

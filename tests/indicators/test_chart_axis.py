@@ -2,7 +2,7 @@
 
 import pytest
 
-from feedback.renderers.axis import label_step, label_width, named_periods
+from indicators.charts.axis import label_step, label_width, named_periods
 
 
 def test_the_width_follows_the_longest_name_and_the_font_size():
