@@ -155,3 +155,14 @@ def test_cancelled_and_held_dialogues_get_no_preparation_reminder(region, clock,
     day = timezone.localdate() + 20 * DAY
     services.dialogue_cancel(dialogue=plan(region, day=day), user=region.user("bestallare"), reason="Sjukdom")
     assert _run(clock.set(day - 5 * DAY), django_capture_on_commit_callbacks)[PREPARATION] == 0
+
+
+def test_each_person_chooses_the_programmes_reminders_on_their_settings_page(world, client_for):
+    person = client_for("utveckling")
+    page = person.get("/konto/e-post/").content.decode()
+    for label in ("Påminnelse om förberedelser inför en dialog", "Påminnelse när återkopplingen ska vara klar",
+                  "Påminnelse före uppföljningsmötet"):
+        assert label in page
+    person.post("/konto/e-post/", {"language": "sv", "wanted": [FEEDBACK_DUE, FOLLOW_UP]})
+    muted = NotificationSettings.objects.get(user=world.user("utveckling")).muted_kinds
+    assert PREPARATION in muted and FEEDBACK_DUE not in muted and FOLLOW_UP not in muted
