@@ -3,6 +3,8 @@ from django.urls import path
 from dialogs import views
 from dialogs.views import dialogue, guide, guide_editor, letter, onsite, preparation
 
+from dialogs.views import agenda_notes  # noqa: E402
+
 app_name = "dialogs"
 
 urlpatterns = [
@@ -50,6 +52,13 @@ urlpatterns = [
     path("<int:pk>/dokumentation/fragor/<int:question_pk>/spara/", onsite.answer_autosave, name="answer_autosave"),
     path(
         "<int:pk>/dokumentation/fragor/<int:question_pk>/historik/", onsite.answer_history_view, name="answer_history"
+    ),
+    # Notes of the agenda blocks without questions, saved like the answers.
+    path("<int:pk>/programpunkter/", agenda_notes.agenda_notes, name="agenda_notes"),
+    path(
+        "<int:pk>/programpunkter/<int:block_pk>/spara/",
+        agenda_notes.agenda_note_autosave,
+        name="agenda_note_autosave",
     ),
     # Dialogues (issue 4): overview, planning, the letter, preparations, summary, follow-up meeting, exports.
     path("oversikt/", dialogue.dialogue_list, name="dialogue_list"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogs.models.dialogue import Dialogue, person_name
-from dialogs.models.guide import Question
+from dialogs.models.guide import AgendaBlock, Question
 
 ANSWER_TEXT_MAX_LENGTH = 20_000  # characters; checked by the service so the browser can keep a longer text
 
@@ -23,6 +23,8 @@ class YesNo(models.TextChoices):
 
 
 class Answer(models.Model):
+    content_fields = ("text", "yes_no", "choice_values", "prompt_answers")  # what dialogs.services.answers saves
+
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="answers")
     # PROTECT: a published version's questions never go away while a dialogue has answered them.
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -73,6 +75,8 @@ class Answer(models.Model):
 class AnswerRevision(models.Model):
     """One saved change of an answer: ``before`` → ``after`` (each an ``Answer.snapshot()``), by whom, when."""
 
+    owner_field = "answer"
+
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
     revision = models.PositiveIntegerField(_("revision"))
     before = models.JSONField(_("före"), default=dict)
@@ -88,3 +92,56 @@ class AnswerRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer_id} rev. {self.revision}"
+
+
+class AgendaNote(models.Model):
+    """Notes for an agenda block of the day that has no questions (e.g. "Samtal med medarbetare från olika
+    professioner", the walk round the clinic), documented on site like an answer: the same revision rule,
+    autosave and history (``dialogs.services.agenda_notes``)."""
+
+    content_fields = ("text",)
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="agenda_notes")
+    # PROTECT, as for answers: a published version's agenda never goes away while a dialogue has notes for it.
+    block = models.ForeignKey(AgendaBlock, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField(_("anteckningar"), blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("senast ändrad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("anteckningar till programpunkt")
+        verbose_name_plural = _("anteckningar till programpunkter")
+        constraints = [models.UniqueConstraint(fields=["dialogue", "block"], name="agenda_note_unique_per_block")]
+
+    def __str__(self) -> str:
+        return f"{self.dialogue} – {self.block_id} (rev. {self.revision})"
+
+    @property
+    def updated_by_name(self) -> str:
+        return person_name(self.updated_by)
+
+    def snapshot(self) -> dict:
+        """In the shape of ``Answer.snapshot()``, so the on-site autosave and its conflict rules apply as they are."""
+        return {"text": self.text, "yes_no": "", "choice_values": {}, "prompt_answers": []}
+
+
+class AgendaNoteRevision(models.Model):
+    """One saved change of an agenda block's notes: ``before`` → ``after``, by whom, when."""
+
+    owner_field = "note"
+
+    note = models.ForeignKey(AgendaNote, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveIntegerField(_("revision"))
+    before = models.JSONField(_("före"), default=dict)
+    after = models.JSONField(_("efter"), default=dict)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-revision"]
+        verbose_name = _("ändring av anteckningar")
+        verbose_name_plural = _("ändringar av anteckningar")
+        constraints = [models.UniqueConstraint(fields=["note", "revision"], name="agenda_note_revision_unique")]

@@ -147,13 +147,13 @@ def same_content(first: dict, second: dict) -> bool:
     return canonical(first) == canonical(second)
 
 
-def _content_at(answer: Answer | None, revision: int) -> dict | None:
+def _content_at(history, row, revision: int) -> dict | None:
     """The content as it was at ``revision`` (None when the history does not know that revision)."""
     if revision == 0:
         return EMPTY_CONTENT
-    if answer is None:
+    if row is None:
         return None
-    return AnswerRevision.objects.filter(answer=answer, revision=revision).values_list("after", flat=True).first()
+    return history.objects.filter(**{history.owner_field: row, "revision": revision}).values_list("after", flat=True).first()
 
 
 def answer_save(
@@ -179,11 +179,22 @@ def answer_save(
     content = answer_content(
         question=question, text=text, yes_no=yes_no, choice_values=choice_values, prompt_answers=prompt_answers
     )
+    return save_revisioned(
+        model=Answer, history=AnswerRevision, lookup={"dialogue": dialogue, "question": question},
+        user=user, base_revision=base_revision, content=content,
+    )
+
+
+def save_revisioned(*, model, history, lookup: dict, user, base_revision: int, content: dict):
+    """The revision rule of everything documented on the day (answers, and notes of agenda blocks without
+    questions): save ``content`` (a ``snapshot()``) into the row ``lookup`` finds, edited from ``base_revision``,
+    and write its history row; AnswerConflict when someone else saved in between. ``model`` stores the parts of
+    ``content`` named by its ``content_fields``; ``history.owner_field`` names the history's link to the row."""
     try:
-        return _answer_save(dialogue=dialogue, question=question, user=user, base_revision=base_revision, content=content)
+        return _save_revisioned(model=model, history=history, lookup=lookup, user=user, base_revision=base_revision, content=content)
     except IntegrityError:
-        # Two first saves of the same answer raced and the other one won the unique constraint.
-        current = Answer.objects.filter(dialogue=dialogue, question=question).select_related("updated_by").first()
+        # Two first saves of the same row raced and the other one won the unique constraint.
+        current = model.objects.filter(**lookup).select_related("updated_by").first()
         if current is None:
             raise
         if same_content(current.snapshot(), content):
@@ -192,36 +203,35 @@ def answer_save(
 
 
 @transaction.atomic
-def _answer_save(*, dialogue: Dialogue, question: Question, user, base_revision: int, content: dict) -> Answer:
-    answer = Answer.objects.select_for_update().filter(dialogue=dialogue, question=question).first()
-    current_revision = answer.revision if answer else 0
-    current = answer.snapshot() if answer else EMPTY_CONTENT
+def _save_revisioned(*, model, history, lookup: dict, user, base_revision: int, content: dict):
+    row = model.objects.select_for_update().filter(**lookup).first()
+    current_revision = row.revision if row else 0
+    current = row.snapshot() if row else EMPTY_CONTENT
     if same_content(current, content):
-        return answer or Answer(dialogue=dialogue, question=question, revision=0)
+        return row or model(**lookup, revision=0)
     if base_revision != current_revision:
-        started_from = _content_at(answer, base_revision) if base_revision < current_revision else None
+        started_from = _content_at(history, row, base_revision) if base_revision < current_revision else None
         if started_from is not None and same_content(started_from, content):
-            return answer  # this save changes nothing; what is saved since stands
-        raise AnswerConflict(answer or Answer(dialogue=dialogue, question=question, revision=0))
+            return row  # this save changes nothing; what is saved since stands
+        raise AnswerConflict(row or model(**lookup, revision=0))
 
     now = timezone.now()
-    if answer is None:
-        answer = Answer.objects.create(
-            dialogue=dialogue, question=question, revision=1, updated_by=user, updated_at=now, **content
-        )
+    stored = {name: content[name] for name in model.content_fields}
+    if row is None:
+        row = model.objects.create(**lookup, revision=1, updated_by=user, updated_at=now, **stored)
     else:
-        updated = Answer.objects.filter(pk=answer.pk, revision=current_revision).update(
-            revision=current_revision + 1, updated_by=user, updated_at=now, **content
+        updated = model.objects.filter(pk=row.pk, revision=current_revision).update(
+            revision=current_revision + 1, updated_by=user, updated_at=now, **stored
         )
         if not updated:  # only possible where the database ignores the row lock
-            raise AnswerConflict(Answer.objects.get(pk=answer.pk))
-        answer.revision, answer.updated_by, answer.updated_at = current_revision + 1, user, now
-        for name, value in content.items():
-            setattr(answer, name, value)
-    AnswerRevision.objects.create(
-        answer=answer, revision=answer.revision, before=current, after=content, user=user, created_at=now
+            raise AnswerConflict(model.objects.get(pk=row.pk))
+        row.revision, row.updated_by, row.updated_at = current_revision + 1, user, now
+        for name, value in stored.items():
+            setattr(row, name, value)
+    history.objects.create(
+        **{history.owner_field: row}, revision=row.revision, before=current, after=row.snapshot(), user=user, created_at=now
     )
-    return answer
+    return row
 
 
 def _join(saved: str, mine: str) -> str:

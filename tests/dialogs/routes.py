@@ -138,7 +138,17 @@ ROUTES += [
         SHARED_WITH_CLINIC_A1,
         kwargs=lambda world: _onsite(world, shared=True, question_pk=_first_question),
     ),
+    # Notes of the agenda blocks without questions (issue 10): the same rules as the answers.
+    Route("dialogs:agenda_notes", DOCUMENTING_TEAM_OF_A, kwargs=lambda world: _onsite(world)),
+    Route("dialogs:agenda_notes", SHARED_WITH_CLINIC_A1, kwargs=lambda world: _onsite(world, shared=True)),
+    Route("dialogs:agenda_note_autosave", POST_ONLY, kwargs=lambda world: _onsite(world, block_pk=_notes_block)),
 ]
+
+
+def _notes_block(dialogue):
+    from dialogs.services.agenda_notes import note_blocks
+
+    return note_blocks(dialogue)[0].pk
 
 
 # Dialogues: overview, planning, letter, preparations, summary, follow-up meeting and exports (issue 4). A dialogue
