@@ -32,6 +32,50 @@ from pagetiming import time_pages
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def plotly_api_figure(spec) -> dict:
+    """The same figure as ``indicators.charts.to_plotly`` builds, built with plotly's Python API (graph_objects,
+    which validates every property) and turned into JSON-ready dicts the way a page would inline it."""
+    import plotly.graph_objects as go
+
+    from indicators.charts import to_plotly
+
+    figure = to_plotly(spec)
+    traces = [go.Bar(**trace) if trace["type"] == "bar" else go.Scatter(**trace) for trace in
+              [{key: value for key, value in trace.items() if key != "type"} | {"type": trace["type"]}
+               for trace in figure["data"]]]
+    built = go.Figure(data=traces, layout=go.Layout(**figure["layout"]))
+    return {"data": built.to_plotly_json()["data"], "layout": built.to_plotly_json()["layout"], "config": figure["config"]}
+
+
+def plotly_cost(clinic, indicators, *, repeat: int, page_ms: float) -> dict:
+    """Presentation mode's figures (one per indicator) built as plain dicts (what the page does) and with plotly's
+    Python API: the milliseconds of each, and the API's extra time as a share of the page's server time (issue
+    11: the API is used unless it costs more than 20 % of it)."""
+    import statistics
+
+    from indicators import charts
+
+    specs = [chart.spec for chart in charts.clinic_indicator_charts(clinic, indicators)]
+
+    def timed(build) -> float:
+        runs = []
+        for _run in range(repeat):
+            started = time.perf_counter()
+            for spec in specs:
+                build(spec)
+            runs.append((time.perf_counter() - started) * 1000)
+        return round(statistics.median(runs), 1)
+
+    dicts_ms = timed(lambda spec: charts.to_plotly(spec, font_size=20))
+    api_ms = timed(plotly_api_figure)
+    return {
+        "figures": len(specs),
+        "dicts_median_ms": dicts_ms,
+        "plotly_api_median_ms": api_ms,
+        "api_extra_share_of_page": round((api_ms - dicts_ms) / page_ms, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clinics", type=int, default=100)
@@ -45,9 +89,12 @@ def main() -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-indicators-')}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     sys.path.insert(0, str(BASE_DIR))
+    import logging
+
     import django
 
     django.setup()
+    logging.disable(logging.WARNING)  # the access log's line per request would mix with the JSON
 
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -116,6 +163,8 @@ def main() -> None:
         "repeat": args.repeat,
     }
     results.update(time_pages(client, pages, repeat=args.repeat))
+    results["plotly_figures"] = plotly_cost(clinic, indicators, repeat=args.repeat,
+                                            page_ms=results["presentation_mode"]["median_ms"])
 
     scale_client, scale_clinics, scale_indicators, _batch = fill(args.scale_clinics, 1)
     indicator_page = reverse("indicators:indicator_region", args=[scale_indicators[0].pk])
