@@ -2,7 +2,6 @@
 bin/restore puts them into a fresh database and an empty directory, and everything is there again. Needs
 PostgreSQL and its client programs (pg_dump, pg_restore, psql); skips with the reason otherwise."""
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,17 +16,11 @@ from django.db import connection
 
 from dialogs.services.answers import answer_save
 from tests.dialogs.onsite_factories import onsite_dialogue
+from tests.processes import base_environment, database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _url(settings_dict, name=None) -> str:
-    return (
-        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@{settings_dict['HOST'] or '127.0.0.1'}:"
-        f"{settings_dict['PORT'] or 5432}/{name or settings_dict['NAME']}"
-    )
 
 
 @pytest.fixture
@@ -39,17 +32,16 @@ def fresh_database():
     if missing:
         pytest.skip(f"Needs PostgreSQL's client programs: {', '.join(missing)} (Debian: postgresql-client)")
     name = f"pu_restore_{uuid.uuid4().hex[:12]}"
-    admin_url = _url(connection.settings_dict, "postgres")
+    admin_url = database_url(connection.settings_dict, "postgres")
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    yield _url(connection.settings_dict, name)
+    yield database_url(connection.settings_dict, name)
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _run(script: str, directory: Path, database_url: str, media: Path) -> subprocess.CompletedProcess:
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
-    env.update(DATABASE_URL=database_url, MEDIA_ROOT=str(media))
+def _run(script: str, directory: Path, url: str, media: Path) -> subprocess.CompletedProcess:
+    env = base_environment(DATABASE_URL=url, MEDIA_ROOT=str(media))
     return subprocess.run([str(ROOT / "bin" / script), str(directory)], env=env, capture_output=True, text=True,
                           timeout=300)
 
@@ -69,7 +61,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(world, 
     answer_save(dialogue=dialogue, question=question, user=world.user("bestallare"), base_revision=0,
                 text="Kontinuiteten har ökat – åäö")
     stored = default_storage.save("imports/2026/12/kolada.csv", ContentFile("indikator;värde\nN1;4,2\n".encode()))
-    original_url = _url(connection.settings_dict)
+    original_url = database_url(connection.settings_dict)
 
     backup = _run("backup", tmp_path / "backup", original_url, settings.MEDIA_ROOT)
     assert backup.returncode == 0, backup.stderr
@@ -90,8 +82,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(world, 
     assert (restored_media / stored).read_bytes() == (settings.MEDIA_ROOT / stored).read_bytes()
 
     # The app accepts the restored database as it is: no migration is missing.
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
-    env.update(DATABASE_URL=fresh_database, DEBUG="1")
+    env = base_environment(DATABASE_URL=fresh_database, DEBUG="1")
     check = subprocess.run([sys.executable, "manage.py", "migrate", "--check"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -103,7 +94,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(world, 
 
 def test_a_damaged_backup_is_refused_before_anything_is_restored(world, settings, tmp_path, fresh_database):
     settings.MEDIA_ROOT = tmp_path / "media"
-    assert _run("backup", tmp_path / "backup", _url(connection.settings_dict), settings.MEDIA_ROOT).returncode == 0
+    assert _run("backup", tmp_path / "backup", database_url(connection.settings_dict), settings.MEDIA_ROOT).returncode == 0
     with (tmp_path / "backup" / "database.dump").open("ab") as dump:
         dump.write(b"\0")
     restore = _run("restore", tmp_path / "backup", fresh_database, tmp_path / "restored-media")
@@ -115,6 +106,6 @@ def test_a_backup_never_overwrites_an_earlier_one(world, settings, tmp_path, fre
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "backup").mkdir()
     (tmp_path / "backup" / "database.dump").write_bytes(b"yesterday")
-    result = _run("backup", tmp_path / "backup", _url(connection.settings_dict), settings.MEDIA_ROOT)
+    result = _run("backup", tmp_path / "backup", database_url(connection.settings_dict), settings.MEDIA_ROOT)
     assert result.returncode == 2 and "not empty" in result.stderr
     assert (tmp_path / "backup" / "database.dump").read_bytes() == b"yesterday"

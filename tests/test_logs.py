@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from config.logs import JsonFormatter, RequestIdFilter
+from tests.processes import base_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,9 +71,8 @@ def test_log_format_json_makes_every_line_of_the_running_app_json():
         "import django; django.setup();"
         "from django.test import Client; Client().get('/finns-inte/', HTTP_HOST='localhost')"
     )
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", LOG_FORMAT="json",
-               DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:///:memory:"))
+    env = base_environment(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", LOG_FORMAT="json",
+                           DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:///:memory:"))
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr
@@ -82,8 +82,7 @@ def test_log_format_json_makes_every_line_of_the_running_app_json():
 
 
 def test_an_unknown_log_format_is_refused_at_start():
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
-    env.update(DEBUG="1", LOG_FORMAT="xml")
+    env = base_environment(DEBUG="1", LOG_FORMAT="xml")
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode != 0 and "LOG_FORMAT" in result.stderr

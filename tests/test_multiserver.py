@@ -15,10 +15,8 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -28,17 +26,14 @@ import requests
 from django.db import connection
 from django.urls import reverse
 
+from tests.mailsink import free_port
+from tests.processes import base_environment, database_url
+
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "multiserver-test-" + "k" * 40
 PASSWORD = "correct horse battery"  # the personas' password (tests/conftest.py)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -63,11 +58,9 @@ def environment(django_db_setup, django_db_blocker, tmp_path_factory):
         if connection.vendor != "postgresql":
             pytest.skip("Needs PostgreSQL: run with DATABASE_URL=postgres://… (make test does in .ci/run)")
         db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     static_root = tmp_path_factory.mktemp("static")
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", SECRET_KEY=SECRET, DATABASE_URL=url,
+    env = base_environment(
+        DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", SECRET_KEY=SECRET, DATABASE_URL=database_url(db),
         ALLOWED_HOSTS="127.0.0.1,localhost", SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0", STATIC_ROOT=str(static_root),
         TASKS_BACKEND="django_tasks_db.DatabaseBackend", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_FORMAT="json", WEB_CONCURRENCY="2", MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
@@ -79,7 +72,7 @@ def environment(django_db_setup, django_db_blocker, tmp_path_factory):
 
 class Server:
     def __init__(self, env: dict, log_dir: Path, name: str):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log_dir / f"{name}.log"
         self.process = subprocess.Popen(
@@ -114,7 +107,7 @@ def servers(environment, tmp_path_factory):
 def _start_proxy(upstreams, tmp_path: Path):
     if shutil.which("caddy") is None:
         pytest.skip("Needs caddy (Debian's package) to run the proxy of deploy/Caddyfile")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PROXY_LISTEN": f"127.0.0.1:{port}", "FORWARDED_PROTO": "http",
            "WEB_UPSTREAMS": " ".join(server.url.removeprefix("http://") for server in upstreams),
            "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
