@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from common import textfiles
 from notifications.headers import is_valid_address
-from notifications.headers import is_valid_address
 from notifications.services import absolute_url, message_queue
 from organisations import oidc
 from organisations.models import Clinic, HsaIdentity, Membership, Party, Regiform, Region, Role
@@ -269,8 +268,8 @@ def member_add(
     role: str,
     party: str,
     clinic: Clinic | None,
-    hsa_id: str = "",
     title: str = "",
+    hsa_id: str = "",
 ) -> Membership:
     """Give a person a role in the region. An unknown e-mail address becomes a new account, invited by
     e-mail to choose a password; a known one (e.g. from another region) just gains the role."""
@@ -282,9 +281,9 @@ def member_add(
         user.set_unusable_password()
         user.save()
     if Membership.objects.filter(user=user, region=region, role=role).exists():
+        raise MemberError(_("%(email)s har redan den rollen i regionen.") % {"email": email})
     if hsa_id:
         person_hsa_id_set(user=user, hsa_id=hsa_id, changed_by=invited_by)
-        raise MemberError(_("%(email)s har redan den rollen i regionen.") % {"email": email})
     membership = Membership(user=user, region=region, role=role, party=party, clinic=clinic, title=title)
     _normalise_membership(membership)
     membership.save()
@@ -331,6 +330,7 @@ def _ensure_not_last_admin(membership: Membership) -> None:
 def member_remove(*, membership: Membership) -> None:
     if membership.role == Role.ADMIN:
         _ensure_not_last_admin(membership)
+    membership.delete()
 
 
 def _administers_every_region_of(admin, user) -> bool:
@@ -385,4 +385,3 @@ def region_sign_in_save(*, region: Region, password_sign_in: bool) -> Region:
     region.password_sign_in = password_sign_in
     region.save(update_fields=["password_sign_in"])
     return region
-    membership.delete()
