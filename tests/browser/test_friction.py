@@ -56,3 +56,39 @@ def test_the_months_field_of_the_clinic_overview_is_as_wide_as_its_number(page, 
     page.wait_for_load_state("load")
     assert_accessible(page, context="clinics without a dialogue for 18 months")
     expect(page.get_by_test_id("clinic-table").locator("caption")).to_contain_text("de senaste 18 månaderna")
+
+
+def test_notes_of_an_agenda_block_without_questions_save_themselves_like_answers(page, second_context, world):
+    import re
+
+    from dialogs.models.answers import AgendaNote
+    from tests.browser.conftest import new_page
+    from tests.dialogs.onsite_factories import onsite_dialogue, skr_version_of_region_a
+
+    dialogue = onsite_dialogue(world, version=skr_version_of_region_a(world))
+    login(page, world.user("bestallare"))
+    visit(page, reverse("dialogs:onsite_section", args=[dialogue.pk, "p1"]))
+    page.get_by_role("link", name="Anteckningar till programpunkter utan frågor").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="agenda notes")
+    field = page.get_by_label("Anteckningar: Samtal med medarbetare från olika professioner")
+    field.press_sequentially("Sjuksköterskorna beskrev tidsbrist.")
+    box = page.locator("article", has=field)
+    expect(box.locator("[data-answer-status]")).to_have_text(re.compile(r"^Sparat \d\d:\d\d$"))
+    note = AgendaNote.objects.get(dialogue=dialogue)
+    assert note.text == "Sjuksköterskorna beskrev tidsbrist." and note.revision == 1
+
+    # A colleague saves in between: the conflict panel shows both texts, nothing is lost.
+    colleague = new_page(second_context)
+    login(colleague, world.user("utveckling"))
+    visit(colleague, reverse("dialogs:agenda_notes", args=[dialogue.pk]))
+    colleague_field = colleague.get_by_label("Anteckningar: Samtal med medarbetare från olika professioner")
+    colleague_field.fill("Läkarna: IT-stödet krånglar.")
+    expect(colleague.locator("article", has=colleague_field).locator("[data-answer-status]")).to_have_text(
+        re.compile(r"^Sparat")
+    )
+    field.press_sequentially(" Mer om schemat.")
+    expect(box.locator("[data-answer-status]")).to_contain_text("Inte sparat")
+    expect(box.locator("[data-answer-panel]")).to_contain_text("Läkarna: IT-stödet krånglar.")
+    assert_accessible(page, context="agenda notes in conflict")
+    assert AgendaNote.objects.get(dialogue=dialogue).text == "Läkarna: IT-stödet krånglar."
