@@ -467,6 +467,9 @@ def follow_up_book(
         raise DialogueError(_("Uppföljningsmötet bokas när dialogen är genomförd."))
     if date < dialogue.date:
         raise ValidationError({"date": _("Uppföljningsmötet kan inte ligga före dialogen.")})
+    previous = FollowUpMeeting.objects.filter(dialogue=dialogue).values_list(
+        "date", "start_time", "duration_minutes", "video_link", "calendar_sequence"
+    ).first()
     meeting, created = FollowUpMeeting.objects.update_or_create(
         dialogue=dialogue,
         defaults={
@@ -479,6 +482,7 @@ def follow_up_book(
             "booked_at": timezone.now(),
         },
     )
+    mail.follow_up_moved(meeting=meeting, dialogue=dialogue, previous=previous)
     if dialogue.follow_up_waived:
         dialogue.follow_up_waived, dialogue.follow_up_waived_reason = False, ""
         dialogue.save(update_fields=["follow_up_waived", "follow_up_waived_reason", "updated_at"])

@@ -40,6 +40,7 @@ def register_kinds() -> None:
     kinds.register(LETTER, gettext_lazy("Förordet till vårdcentralen inför en uppföljningsdialog"))
     kinds.register(CHANGED, gettext_lazy("Ändrad tid eller plats för en uppföljningsdialog"))
     kinds.register(CANCELLED, gettext_lazy("Inställd uppföljningsdialog"))
+    kinds.register(FOLLOW_UP_MOVED, gettext_lazy("Ändrad tid för ett uppföljningsmöte"))
 
 
 def dialogue_topic(dialogue: Dialogue) -> str:
@@ -203,3 +204,41 @@ def dialogue_messages(dialogue: Dialogue, *, kind: str = "", limit: int = 100) -
         registered = kinds.KINDS.get(message.kind)
         message.kind_label = registered.label if registered else message.kind
     return rows
+
+
+# --- The follow-up meeting moved ------------------------------------------------------------------------------
+
+FOLLOW_UP_MOVED = "dialogs.follow_up_moved"
+
+
+def follow_up_moved(*, meeting, dialogue: Dialogue, previous: tuple | None) -> None:
+    """After a re-booking: when the date, time, length or video link changed, raise the meeting's SEQUENCE and
+    tell the team, the clinic's staff and its contact address, with the updated invitation. ``previous`` is the
+    meeting's (date, start_time, duration_minutes, video_link, calendar_sequence) before, or None for a first
+    booking (nothing to take back)."""
+    from dialogs.ics import follow_up_calendar
+    from organisations.models import Membership, Role
+
+    if previous is None or previous[:4] == (meeting.date, meeting.start_time, meeting.duration_minutes, meeting.video_link):
+        return
+    meeting.calendar_sequence = previous[4] + 1
+    meeting.save(update_fields=["calendar_sequence", "updated_at"])
+    url = absolute_url(reverse("dialogs:dialogue_summary", args=[dialogue.pk]))
+    with translation.override(settings.LANGUAGE_CODE):
+        content = follow_up_calendar(meeting, dialogue=dialogue, url=url)
+    attachment = Attachment(f"uppfoljningsmote-{meeting.date:%Y-%m-%d}.ics", "text/calendar; charset=utf-8; method=PUBLISH", content)
+    common = {
+        "kind": FOLLOW_UP_MOVED, "template": "dialogs/email/follow_up_moved", "topic": dialogue_topic(dialogue),
+        "context": {"dialogue": dialogue, "clinic": dialogue.clinic, "meeting": meeting, "previous_date": previous[0],
+                    "previous_time": previous[1], "url": url},
+        "dedupe_key": f"{FOLLOW_UP_MOVED}:{dialogue.pk}:{meeting.calendar_sequence}", "attachments": [attachment],
+    }
+    people = [member.user for member in TeamMember.objects.filter(dialogue=dialogue).select_related("user")]
+    people += [
+        membership.user
+        for membership in Membership.objects.filter(role=Role.VARDCENTRAL, clinic_id=dialogue.clinic_id).select_related("user")
+    ]
+    message_queue_many(recipients=people, **common)
+    address = dialogue.clinic.contact_email
+    if address and is_valid_address(address) and address.lower() not in {person.email.lower() for person in people}:
+        message_queue(to=address, language=settings.LANGUAGE_CODE, **common)

@@ -180,3 +180,27 @@ def test_the_dialogue_page_reads_its_mail_in_one_query(dialogue, world, client_f
         )
     with django_assert_max_num_queries(len(before)):
         team.get(url)
+
+
+def test_a_rebooked_follow_up_meeting_goes_out_with_a_higher_sequence(world, smtp_sink):
+    from tests.dialogs.dialogue_factories import held
+
+    Clinic.objects.filter(pk=world.clinic_a1.pk).update(contact_email="kontakt@vc-a1.example.org")
+    dialogue = held(world)
+    booking = {"user": world.user("bestallare"), "start_time": datetime.time(13, 0), "duration_minutes": 60,
+               "video_link": "https://video.example/m/1", "focus_area": ""}
+    first_day = timezone.localdate() + datetime.timedelta(days=60)
+    services.follow_up_book(dialogue=dialogue, date=first_day, **booking)
+    assert smtp_sink.received == []  # a first booking takes nothing back
+    services.follow_up_book(dialogue=dialogue, date=first_day, **{**booking, "focus_area": "Kontinuitet"})
+    assert smtp_sink.received == []  # the focus changed, not the time
+    services.follow_up_book(dialogue=dialogue, date=first_day + datetime.timedelta(days=7), **booking)
+    assert sorted(item.rcpt_tos[0] for item in smtp_sink.received) == [
+        "bestallare@example.org", "kontakt@vc-a1.example.org", "staff_a1@example.org", "utveckling@example.org"
+    ]
+    notice = smtp_sink.to("staff_a1@example.org")[0]
+    assert notice.subject.startswith("Ny tid för uppföljningsmötet med Vårdcentral A1")
+    [(name, (_type, data))] = notice.attachments().items()
+    event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    assert str(event["UID"]).startswith(f"dialogue-{dialogue.pk}-follow-up@") and int(event["SEQUENCE"]) == 1
+    assert event["DTSTART"].dt.date() == first_day + datetime.timedelta(days=7)
