@@ -242,7 +242,19 @@ class MemberError(Exception):
 
 
 def _send_invitation(*, user, region: Region, invited_by) -> None:
-    """E-mail a link where the new member chooses their own password (Django's reset token)."""
+    """E-mail a link where the new member chooses their own password (Django's reset token); in a region that
+    signs in only through its identity provider, the way to sign in there instead."""
+    if not region.password_sign_in and oidc.enabled():
+        message_queue(
+            kind="organisations.invitation",
+            to=user.email,
+            user=user,
+            template="organisations/email/invitation_provider",
+            context={"user": user, "region": region, "invited_by": invited_by, "provider": oidc.provider_label(),
+                     "url": absolute_url(reverse("login"))},
+            topic=f"user:{user.pk}",
+        )
+        return
     path = reverse(
         "password_reset_confirm",
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},

@@ -127,3 +127,17 @@ def test_a_new_member_can_be_added_with_an_hsa_id(client_for, world):
     )
     assert response.status_code == 302
     assert HsaIdentity.objects.get(hsa_id="SE2321000016-N001").user.email == "ny@example.org"
+
+
+def test_a_new_member_of_a_region_without_passwords_is_told_to_use_the_provider(client_for, world, provider_configured):
+    from notifications.models import OutboxMessage
+
+    world.region_a.password_sign_in = False
+    world.region_a.save()
+    client_for("admin").post(
+        reverse("organisations:member_create"),
+        {"email": "ny@example.org", "first_name": "Ny", "last_name": "Person", "role": "admin", "party": ""},
+    )
+    message = OutboxMessage.objects.get(to="ny@example.org")
+    assert "Logga in via regionens inloggningstjänst" in message.body_text
+    assert "/konto/logga-in/" in message.body_text and "/konto/aterstall/" not in message.body_text
