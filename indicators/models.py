@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, ngettext
@@ -157,9 +158,10 @@ class ImportStage(models.TextChoices):
     MATCH = "match", _("Matchar indikatorer och enheter…")
     COMPARE = "compare", _("Jämför med lagrade värden…")
     WRITE = "write", _("Skriver värdena…")
-    # Where nothing can be reported from inside the import's transaction (SQLite has one writer), comparing
-    # and writing are one stage of unknown length.
+    # Where nothing can be reported from inside the import's transaction (PostgreSQL inside a transaction someone
+    # else opened, e.g. the management command's), comparing and writing are one stage of unknown length.
     COMPARE_WRITE = "compare_write", _("Jämför med lagrade värden och skriver ändringarna…")
+    ROLLBACK = "rollback", _("Återställer värdena…")
 
 
 # Stages whose length cannot be measured: the page shows an indeterminate bar rather than one standing still.
@@ -194,6 +196,11 @@ class ImportBatch(models.Model):
     confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("förlopp (%)"), default=0)
     stage = models.CharField(_("steg"), max_length=16, choices=ImportStage.choices, blank=True)
+    # While values are written (an import) or put back (a rollback): how many so far, of how many, since when;
+    # the page shows them with an estimate of the time left (indicators.imports.jobs.progress).
+    rows_written = models.PositiveBigIntegerField(_("skrivna värden"), default=0)
+    rows_to_write = models.PositiveBigIntegerField(_("värden att skriva"), default=0)
+    write_started_at = models.DateTimeField(_("skrivningen startade"), null=True, blank=True)
     total_rows = models.PositiveIntegerField(_("rader i filen"), default=0)
     added_count = models.PositiveIntegerField(_("nya"), default=0)
     changed_count = models.PositiveIntegerField(_("ändrade"), default=0)
@@ -240,23 +247,54 @@ class ImportBatch(models.Model):
 
     @property
     def progress_is_measured(self) -> bool:
-        """False while the batch is on a stage whose progress cannot be told (see UNMEASURED_STAGES) or
-        rolling back (one statement after another in one transaction, nothing to count)."""
-        return self.status != BatchStatus.ROLLING_BACK and self.stage not in UNMEASURED_STAGES
+        """False while the batch is on a stage whose progress cannot be told (see UNMEASURED_STAGES), or
+        rolling back before the rollback has counted what it puts back."""
+        if self.status == BatchStatus.ROLLING_BACK:
+            return self.stage == ImportStage.ROLLBACK and self.rows_to_write > 0
+        return self.stage not in UNMEASURED_STAGES
 
     @property
     def stage_label(self) -> str:
         """What the running batch is doing, in words ("Skriver 12 000 värden…")."""
         if self.status == BatchStatus.ROLLING_BACK:
+            if self.progress_is_measured:
+                return gettext("Återställer %(written)s av %(total)s värden…") % self._rows_done()
             return gettext("Återställer värdena…")
         if not self.is_active or not self.stage:
             return ""
+        if self.stage == ImportStage.WRITE and self.rows_to_write:
+            return gettext("Skriver %(written)s av %(total)s värden…") % self._rows_done()
         if self.stage == ImportStage.WRITE:
             count = self.added_count + self.changed_count + self.removed_count
             return ngettext("Skriver %(count)s värde…", "Skriver %(count)s värden…", count) % {
                 "count": number_format(count, force_grouping=True)
             }
         return str(ImportStage(self.stage).label)
+
+    def _rows_done(self) -> dict:
+        return {
+            "written": number_format(self.rows_written, force_grouping=True),
+            "total": number_format(self.rows_to_write, force_grouping=True),
+        }
+
+    @property
+    def seconds_left(self) -> int | None:
+        """An estimate of the write's time left, from its pace so far; None before there is one."""
+        if not (self.is_active and self.write_started_at and 0 < self.rows_written < self.rows_to_write):
+            return None
+        elapsed = (timezone.now() - self.write_started_at).total_seconds()
+        return max(1, round(elapsed / self.rows_written * (self.rows_to_write - self.rows_written)))
+
+    @property
+    def time_left_label(self) -> str:
+        """"cirka 40 sekunder kvar", "cirka 3 minuter kvar", or "" without an estimate."""
+        seconds = self.seconds_left
+        if seconds is None:
+            return ""
+        if seconds < 90:
+            return ngettext("cirka %(count)s sekund kvar", "cirka %(count)s sekunder kvar", seconds) % {"count": seconds}
+        minutes = round(seconds / 60)
+        return ngettext("cirka %(count)s minut kvar", "cirka %(count)s minuter kvar", minutes) % {"count": minutes}
 
     @property
     def can_confirm(self) -> bool:
