@@ -11,17 +11,14 @@ This module is also the programme's own provider.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from common.apphooks import app_functions
 from dialogs.models.dialogue import (
     HELD_STATUSES,
     PLANNING_STATUSES,
@@ -92,14 +89,7 @@ class TodoGroup:
 @cache
 def providers() -> list:
     """Every installed app's ``todos`` function (from ``<app>/todos.py``), in INSTALLED_APPS order."""
-    found = []
-    for app_config in apps.get_app_configs():
-        name = f"{app_config.name}.todos"
-        if app_config.path.startswith(str(settings.BASE_DIR)) and find_spec(name):
-            provider = getattr(import_module(name), "todos", None)
-            if callable(provider):
-                found.append(provider)
-    return found
+    return app_functions("todos", "todos")
 
 
 def todo_context(*, user, region: Region, today: date) -> TodoContext:
