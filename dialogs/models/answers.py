@@ -22,7 +22,41 @@ class YesNo(models.TextChoices):
     NEJ = "nej", _("nej")
 
 
-class Answer(models.Model):
+class Revisioned(models.Model):
+    """What everything documented on the day has: a revision a save must name, and who saved it last, when
+    (``dialogs.services.answers.save_revisioned``). Subclasses name their saved parts in ``content_fields``."""
+
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("senast ändrad"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def updated_by_name(self) -> str:
+        """Who saved it last ("" once that account is deleted)."""
+        return person_name(self.updated_by)
+
+
+class RevisionHistory(models.Model):
+    """One saved change: ``before`` → ``after`` (each a ``snapshot()``), by whom, when. Subclasses add the link
+    to what changed and name it in ``owner_field``."""
+
+    revision = models.PositiveIntegerField(_("revision"))
+    before = models.JSONField(_("före"), default=dict)
+    after = models.JSONField(_("efter"), default=dict)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-revision"]
+
+
+class Answer(Revisioned):
     content_fields = ("text", "yes_no", "choice_values", "prompt_answers")  # what dialogs.services.answers saves
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="answers")
@@ -34,11 +68,6 @@ class Answer(models.Model):
     choice_values = models.JSONField(_("ja/nej per val"), default=dict, blank=True)
     # For numbered sequence questions ("Konkret exempel" 1–5): one text per prompt, in order.
     prompt_answers = models.JSONField(_("svar på delfrågorna"), default=list, blank=True)
-    revision = models.PositiveIntegerField(_("revision"), default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("senast ändrad"), default=timezone.now)
 
     class Meta:
         verbose_name = _("svar")
@@ -47,11 +76,6 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dialogue} – {self.question_id} (rev. {self.revision})"
-
-    @property
-    def updated_by_name(self) -> str:
-        """Who saved the answer last ("" once that account is deleted)."""
-        return person_name(self.updated_by)
 
     def snapshot(self) -> dict:
         """The answer's content, as kept in the history's before/after."""
@@ -72,20 +96,14 @@ class Answer(models.Model):
         )
 
 
-class AnswerRevision(models.Model):
+class AnswerRevision(RevisionHistory):
     """One saved change of an answer: ``before`` → ``after`` (each an ``Answer.snapshot()``), by whom, when."""
 
     owner_field = "answer"
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
-    revision = models.PositiveIntegerField(_("revision"))
-    before = models.JSONField(_("före"), default=dict)
-    after = models.JSONField(_("efter"), default=dict)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-revision"]
+    class Meta(RevisionHistory.Meta):
         verbose_name = _("ändring av svar")
         verbose_name_plural = _("ändringar av svar")
         constraints = [models.UniqueConstraint(fields=["answer", "revision"], name="answer_revision_unique")]
@@ -94,7 +112,7 @@ class AnswerRevision(models.Model):
         return f"{self.answer_id} rev. {self.revision}"
 
 
-class AgendaNote(models.Model):
+class AgendaNote(Revisioned):
     """Notes for an agenda block of the day that has no questions (e.g. "Samtal med medarbetare från olika
     professioner", the walk round the clinic), documented on site like an answer: the same revision rule,
     autosave and history (``dialogs.services.agenda_notes``)."""
@@ -105,11 +123,6 @@ class AgendaNote(models.Model):
     # PROTECT, as for answers: a published version's agenda never goes away while a dialogue has notes for it.
     block = models.ForeignKey(AgendaBlock, on_delete=models.PROTECT, related_name="notes")
     text = models.TextField(_("anteckningar"), blank=True)
-    revision = models.PositiveIntegerField(_("revision"), default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("senast ändrad"), default=timezone.now)
 
     class Meta:
         verbose_name = _("anteckningar till programpunkt")
@@ -119,29 +132,19 @@ class AgendaNote(models.Model):
     def __str__(self) -> str:
         return f"{self.dialogue} – {self.block_id} (rev. {self.revision})"
 
-    @property
-    def updated_by_name(self) -> str:
-        return person_name(self.updated_by)
-
     def snapshot(self) -> dict:
         """In the shape of ``Answer.snapshot()``, so the on-site autosave and its conflict rules apply as they are."""
         return {"text": self.text, "yes_no": "", "choice_values": {}, "prompt_answers": []}
 
 
-class AgendaNoteRevision(models.Model):
+class AgendaNoteRevision(RevisionHistory):
     """One saved change of an agenda block's notes: ``before`` → ``after``, by whom, when."""
 
     owner_field = "note"
 
     note = models.ForeignKey(AgendaNote, on_delete=models.CASCADE, related_name="revisions")
-    revision = models.PositiveIntegerField(_("revision"))
-    before = models.JSONField(_("före"), default=dict)
-    after = models.JSONField(_("efter"), default=dict)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-revision"]
+    class Meta(RevisionHistory.Meta):
         verbose_name = _("ändring av anteckningar")
         verbose_name_plural = _("ändringar av anteckningar")
         constraints = [models.UniqueConstraint(fields=["note", "revision"], name="agenda_note_revision_unique")]
