@@ -16,7 +16,7 @@ from dialogs.models.guide import AgendaBlock
 from dialogs.services.agenda_notes import agenda_note_save, note_blocks
 from dialogs.services.answers import AnswerConflict, AnswerInvalid, DocumentationClosed, NotInGuide, merge_contents
 from dialogs.views.common import not_found_outside_guide
-from dialogs.views.onsite import _answer_json, _clock, autosave_messages
+from dialogs.views.onsite import autosave_messages, autosave_response
 
 
 def _items(dialogue, posted: dict | None = None) -> list[dict]:
@@ -88,18 +88,7 @@ def agenda_note_autosave(request, pk: int, block_pk: int):
     revision, text = (payload.get("base_revision"), payload.get("text", "")) if isinstance(payload, dict) else (None, None)
     if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0 or not isinstance(text, str):
         return JsonResponse({"error": _("Anteckningarna kunde inte läsas. Ladda om sidan och försök igen.")}, status=400)
-    try:
-        note = agenda_note_save(dialogue=dialogue, block=block, user=request.user, base_revision=revision, text=text)
-    except DocumentationClosed as closed:
-        return JsonResponse({"error": closed.message, "closed": True}, status=409)
-    except AnswerConflict as conflict:
-        return JsonResponse(
-            {"error": _("Någon annan har sparat andra anteckningar under tiden."), "server": _answer_json(conflict.current)},
-            status=409,
-        )
-    except AnswerInvalid as error:
-        return JsonResponse({"error": error.messages[0]}, status=413 if error.code == "too_long" else 400)
-    return JsonResponse(
-        {"revision": note.revision, "saved_at": note.updated_at.isoformat(), "saved_at_display": _clock(note.updated_at),
-         "content": note.snapshot()}
+    return autosave_response(
+        lambda: agenda_note_save(dialogue=dialogue, block=block, user=request.user, base_revision=revision, text=text),
+        conflict_message=_("Någon annan har sparat andra anteckningar under tiden."),
     )
