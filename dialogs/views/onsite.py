@@ -184,25 +184,33 @@ def answer_autosave(request, pk: int, question_pk: int):
     form = AnswerForm(data, question=question) if data is not None else None
     if form is None or not form.is_valid():
         return JsonResponse({"error": _("Svaret kunde inte läsas. Ladda om sidan och försök igen.")}, status=400)
+    response = autosave_response(
+        lambda: answer_save(dialogue=dialogue, question=question, user=request.user, **form.answer()),
+        conflict_message=_("Någon annan har sparat ett annat svar under tiden."),
+    )
+    if response.status_code == 200 and str(question.pk) in _kept_drafts(request.session, dialogue):
+        _update_kept_drafts(request.session, dialogue, [question.pk], {})
+    return response
+
+
+def autosave_response(save, *, conflict_message: str) -> JsonResponse:
+    """What static/js/onsite-autosave.js is told about one save (``save()`` returns the saved answer, or an
+    agenda block's notes): 200 {revision, saved_at, …}, 409 {error, closed} for a closed dialogue, 409 {error,
+    server} for a stale revision, 413 for text over the limit and 400 for content the rules refuse."""
     try:
-        answer = answer_save(dialogue=dialogue, question=question, user=request.user, **form.answer())
+        saved = save()
     except DocumentationClosed as closed:
         return JsonResponse({"error": closed.message, "closed": True}, status=409)
     except AnswerConflict as conflict:
-        return JsonResponse(
-            {"error": _("Någon annan har sparat ett annat svar under tiden."), "server": _answer_json(conflict.current)},
-            status=409,
-        )
+        return JsonResponse({"error": conflict_message, "server": _answer_json(conflict.current)}, status=409)
     except AnswerInvalid as error:
         return JsonResponse({"error": error.messages[0]}, status=413 if error.code == "too_long" else 400)
-    if str(question.pk) in _kept_drafts(request.session, dialogue):
-        _update_kept_drafts(request.session, dialogue, [question.pk], {})
     return JsonResponse(
         {
-            "revision": answer.revision,
-            "saved_at": answer.updated_at.isoformat(),
-            "saved_at_display": _clock(answer.updated_at),
-            "content": answer.snapshot(),
+            "revision": saved.revision,
+            "saved_at": saved.updated_at.isoformat(),
+            "saved_at_display": _clock(saved.updated_at),
+            "content": saved.snapshot(),
         }
     )
 
