@@ -23,18 +23,12 @@ import argparse
 import datetime
 import importlib.util
 import json
-import os
 import random
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from pagetiming import time_pages
+from pagetiming import throwaway_django, time_pages
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 REGIONS = 21
 
 
@@ -196,37 +190,17 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="", help="server URL; a throwaway database is created there")
     parser.add_argument("--keep-database", action="store_true", help="keep the SQLite file (its path goes in the JSON)")
     args = parser.parse_args()
-
-    database, workdir = "", ""
-    if args.postgres_url:
-        database = f"pu_bench_dialogue_{os.getpid()}"
-        subprocess.run(["psql", args.postgres_url + "/postgres", "-qc", f"CREATE DATABASE {database}"], check=True)
-        database_url = f"{args.postgres_url.rstrip('/')}/{database}"
-    else:
-        workdir = tempfile.mkdtemp(prefix="bench-dialogue-")
-        database_url = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-    sys.path.insert(0, str(BASE_DIR))
-    try:
-        import django
-
-        django.setup()
-        import logging
-
-        logging.disable(logging.WARNING)
-        from django.core.management import call_command
+    with throwaway_django("dialogue", postgres_url=args.postgres_url, keep_sqlite=args.keep_database) as database:
         from django.db import connections
         from django.urls import reverse
         from django.utils import timezone
 
         from dialogs.models.dialogue import DialogueStatus
 
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
         data = build(clinics=args.clinics, per_clinic=args.dialogues_per_clinic, answers=not args.no_answers)
         result: dict = {
-            "database": "postgresql" if args.postgres_url else "sqlite",
+            "database": database["database"],
             "data": {
                 "regions": len(data["regions"]),
                 "clinics": data["clinics"],
@@ -237,8 +211,8 @@ def main() -> None:
             },
             "repeat": args.repeat,
         }
-        if args.keep_database and workdir:
-            result["database_file"] = f"{workdir}/bench.sqlite3"
+        if args.keep_database and "file" in database:
+            result["database_file"] = database["file"]
         region = data["regions"][0]
         user = data["team_by_region"][region.pk][0]
         in_region = [d for d in data["dialogues"] if d.clinic.region_id == region.pk]
@@ -279,17 +253,9 @@ def main() -> None:
                 targets = [(team[n % len(team)], documented, questions[n]) for n in range(args.clients)]
                 connections.close_all()
                 result["autosave_throughput"] = onsite.autosave_throughput(
-                    targets=targets, database_url=database_url, clients=args.clients, requests_per_client=args.requests
+                    targets=targets, database_url=database["url"], clients=args.clients, requests_per_client=args.requests
                 )
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if database:
-            subprocess.run(["psql", args.postgres_url + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"], check=False)
-        if workdir and not args.keep_database:
-            shutil.rmtree(workdir, ignore_errors=True)  # the full data set takes about 300 MB
+        print(json.dumps(result, indent=2, ensure_ascii=False))  # the full data set takes about 300 MB of disk
 
 
 if __name__ == "__main__":

@@ -6,10 +6,18 @@ import path, so they import this module as ``pagetiming``.
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -68,3 +76,42 @@ def time_pages(client, pages: dict[str, str], *, repeat: int) -> dict[str, dict]
         timed = time_requests(lambda _run, url=url: client.get(url), repeat=repeat, what=url)
         results[name] = {**summary(timed.timings_ms), "queries": timed.queries, "bytes": len(timed.response.content)}
     return results
+
+
+@contextmanager
+def throwaway_django(prefix: str, *, postgres_url: str = "", keep_sqlite: bool = False, environ: dict | None = None):
+    """Django set up on a database made for one benchmark run and migrated: a SQLite file in a temporary folder,
+    or, with ``postgres_url`` (a server URL), a PostgreSQL database created there with psql. Yields a dict with
+    ``database`` ("sqlite" or "postgresql"), ``url`` and, for SQLite, ``file``; afterwards the database is
+    dropped or the folder removed (``keep_sqlite`` keeps the file). ``environ`` is set before Django starts."""
+    base_dir = Path(__file__).resolve().parent.parent
+    name, workdir = "", ""
+    if postgres_url:
+        name = f"pu_bench_{prefix}_{os.getpid()}"
+        subprocess.run(["psql", postgres_url + "/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
+        info = {"database": "postgresql", "url": f"{postgres_url.rstrip('/')}/{name}"}
+    else:
+        workdir = tempfile.mkdtemp(prefix=f"bench-{prefix}-")
+        info = {"database": "sqlite", "url": f"sqlite:///{workdir}/bench.sqlite3", "file": f"{workdir}/bench.sqlite3"}
+    os.environ["DATABASE_URL"] = info["url"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    os.environ.update(environ or {})
+    sys.path.insert(0, str(base_dir))
+    try:
+        import django
+
+        django.setup()
+        logging.disable(logging.WARNING)
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        yield info
+    finally:
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        if name:
+            subprocess.run(["psql", postgres_url + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=False)
+        if workdir and not keep_sqlite:
+            shutil.rmtree(workdir, ignore_errors=True)
