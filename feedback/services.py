@@ -9,6 +9,7 @@ and the documentation it opens to the clinic go through the dialogs app's ``dial
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -77,6 +78,18 @@ class SharedFileMissing(FeedbackError):
     def __init__(self, version: SharedVersion, deck_format: str):
         super().__init__(_("Filen saknas."))
         self.version, self.deck_format = version, deck_format
+
+
+class NothingChanged(FeedbackError):
+    """The draft would share exactly what the latest version shows: sharing it again would only make a copy (and
+    e-mail the clinic about nothing new)."""
+
+    def __init__(self, version: SharedVersion):
+        super().__init__(
+            _("Inget har ändrats sedan version %(number)s: vårdcentralen ser redan exakt det här. Ändra utkastet "
+              "först om ni vill dela en ny version.") % {"number": version.number}
+        )
+        self.version = version
 
 
 # --- Prefill from the dialogue ------------------------------------------------------------------------------
@@ -376,10 +389,35 @@ def _file(version: SharedVersion, deck_format: str, data: bytes) -> SharedFile:
     )
 
 
+# What a deck's content says about when and by whom it was made, not what it shows.
+_CIRCUMSTANCES = ("version_label", "created", "author")
+
+
+def same_deck(content: dict, snapshot: dict) -> bool:
+    """Whether two decks' contents (``DeckContent.to_dict()``, a version's snapshot) show the same: text, charts
+    and their data, theme."""
+
+    def shown(data: dict) -> str:
+        return json.dumps({key: value for key, value in data.items() if key not in _CIRCUMSTANCES}, sort_keys=True)
+
+    return shown(content) == shown(snapshot)
+
+
+def unchanged_version(report: FeedbackReport) -> SharedVersion | None:
+    """The latest shared version, when sharing the draft now would show exactly what it shows."""
+    latest = report.versions.order_by("-number").first()
+    if latest is None or report.content_changed_at > latest.shared_at:
+        return None
+    content = deck_content(report=report, version_label="", author="")
+    return latest if same_deck(content.to_dict(), latest.snapshot) else None
+
+
 @transaction.atomic
 def feedback_share(*, report: FeedbackReport, user, message: str = "") -> SharedVersion:
     """Share the draft with the clinic as a new, immutable version with its PPTX and PDF, mark the dialogue's
-    feedback as shared, and e-mail the clinic's staff once committed."""
+    feedback as shared, and e-mail the clinic's staff once committed. A draft that shows what the latest version
+    already shows raises NothingChanged: pressing "Dela" ten times at once makes one version and one e-mail each
+    (the report's row lock lets one share at a time look at the latest version)."""
     dialogue = report.dialogue
     if not dialogue.is_held:
         raise FeedbackError(_("Återkopplingen kan delas när dialogen är genomförd."))
@@ -391,6 +429,9 @@ def feedback_share(*, report: FeedbackReport, user, message: str = "") -> Shared
         "date": date_format(timezone.localtime(shared_at), "j F Y"),
     }
     content = deck_content(report=report, version_label=label, author=person_name(user))
+    latest = report.versions.order_by("-number").first()
+    if latest is not None and same_deck(content.to_dict(), latest.snapshot):
+        raise NothingChanged(latest)
     version = SharedVersion.objects.create(
         report=report,
         number=number,
@@ -451,11 +492,18 @@ def _check_comment_text(text: str, field: str = "text") -> str:
 
 @transaction.atomic
 def feedback_comment_add(*, version: SharedVersion, user, section_key: str, text: str) -> ClinicComment:
-    """A comment by the clinic's staff on one section of a shared version; the team is told by e-mail."""
+    """A comment by the clinic's staff on one section of a shared version; the team is told by e-mail. The same
+    text from the same person on the same section again (a double click, a retried post) is the comment already
+    made: one row, one e-mail (the version's row lock orders simultaneous posts)."""
     if section_key not in {section.get("key") for section in version.snapshot.get("sections", [])}:
         raise ValidationError({"section_key": _("Okänt avsnitt.")})
+    text = _check_comment_text(text)
+    SharedVersion.objects.select_for_update().filter(pk=version.pk).first()
+    same = ClinicComment.objects.filter(version=version, section_key=section_key, author=user, text=text).first()
+    if same is not None:
+        return same
     comment = ClinicComment.objects.create(
-        version=version, section_key=section_key, text=_check_comment_text(text), author=user, created_at=timezone.now()
+        version=version, section_key=section_key, text=text, author=user, created_at=timezone.now()
     )
     _notify_team(comment=comment)
     return comment
@@ -491,7 +539,13 @@ def feedback_acknowledge(*, version: SharedVersion, user) -> Acknowledgement:
 
 @transaction.atomic
 def feedback_reply_add(*, comment: ClinicComment, user, text: str) -> TeamReply:
-    return TeamReply.objects.create(comment=comment, text=_check_comment_text(text), author=user, created_at=timezone.now())
+    """The team's reply to a comment; the same text from the same person again is the reply already made."""
+    text = _check_comment_text(text)
+    ClinicComment.objects.select_for_update().filter(pk=comment.pk).first()
+    same = TeamReply.objects.filter(comment=comment, author=user, text=text).first()
+    if same is not None:
+        return same
+    return TeamReply.objects.create(comment=comment, text=text, author=user, created_at=timezone.now())
 
 
 # --- The region's theme -------------------------------------------------------------------------------------------

@@ -124,6 +124,9 @@ def report_share(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             version = services.feedback_share(report=report, user=request.user, message=form.cleaned_data["message"])
+        except services.NothingChanged as unchanged:
+            messages.info(request, str(unchanged))
+            return redirect("feedback:version_detail", pk=unchanged.version.pk)
         except services.FeedbackError as error:
             messages.error(request, str(error))
             return redirect(report.get_absolute_url())
@@ -132,8 +135,9 @@ def report_share(request, pk: int):
             _("Version %(number)s är delad med %(clinic)s.") % {"number": version.number, "clinic": report.dialogue.clinic},
         )
         return redirect("feedback:version_detail", pk=version.pk)
-    recipients = services.clinic_recipients(report.dialogue)
-    return render(request, "feedback/share_form.html", {"report": report, "form": form, "recipients": recipients})
+    context = {"report": report, "form": form, "recipients": services.clinic_recipients(report.dialogue),
+               "unchanged": services.unchanged_version(report)}
+    return render(request, "feedback/share_form.html", context)
 
 
 def draft_download(request, pk: int, fmt: str):

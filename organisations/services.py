@@ -26,7 +26,11 @@ User = get_user_model()
 @transaction.atomic
 def clinic_save(*, clinic: Clinic) -> Clinic:
     clinic.full_clean()
-    clinic.save()
+    try:
+        with transaction.atomic():
+            clinic.save()
+    except IntegrityError:  # the same HSA-id saved by another request at the same moment (a double click)
+        raise ValidationError({"hsa_id": _("Det finns redan en vårdcentral med HSA-id %(hsa)s.") % {"hsa": clinic.hsa_id}})
     return clinic
 
 
@@ -184,6 +188,7 @@ def clinics_import_csv(*, region: Region, user, content: bytes) -> ClinicImportR
     """Create or update the clinics listed in a CSV file. All rows or none: any problem raises
     ClinicImportError listing every row problem, and nothing is saved."""
     rows, problems = _read_clinic_rows(content)
+    Region.objects.select_for_update().filter(pk=region.pk).first()  # one import at a time: no clinic made twice
     if problems:
         raise ClinicImportError(problems)
     administered = {
@@ -286,6 +291,9 @@ def member_add(
     """Give a person a role in the region. An unknown e-mail address becomes a new account, invited by
     e-mail to choose a password; a known one (e.g. from another region) just gains the role."""
     email = email.strip().lower()
+    # One addition at a time per region: the same person sent twice (a double click) is added once and the second
+    # is told they already have the role, instead of a second account failing on its unique user name.
+    Region.objects.select_for_update().filter(pk=region.pk).first()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
     if created:

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,9 +33,13 @@ def clinic_create(request):
     region = access.require_region_admin(request)
     form = ClinicForm(request.POST or None, instance=Clinic(region=region))
     if request.method == "POST" and form.is_valid():
-        clinic = services.clinic_save(clinic=form.instance)
-        messages.success(request, _("Vårdcentralen %(name)s är sparad.") % {"name": clinic.name})
-        return redirect("organisations:clinic_detail", pk=clinic.pk)
+        try:
+            clinic = services.clinic_save(clinic=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Vårdcentralen %(name)s är sparad.") % {"name": clinic.name})
+            return redirect("organisations:clinic_detail", pk=clinic.pk)
     return render(request, "organisations/clinic_form.html", {"form": form, "region": region})
 
 

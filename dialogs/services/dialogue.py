@@ -10,7 +10,7 @@ import logging
 
 import holidays
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -182,6 +182,10 @@ def _record(dialogue: Dialogue, from_status: str, to_status: str, user, note: st
     )
 
 
+# How long a second, identical plan by the same person counts as the same post sent twice.
+SAME_PLAN_WINDOW = timedelta(minutes=10)
+
+
 @transaction.atomic
 def dialogue_plan(
     *,
@@ -205,8 +209,16 @@ def dialogue_plan(
     recorded as planned and then held. With ``confirm_date=False`` (the planning page, until the person has
     ticked the box) a weekend, a public holiday or a second dialogue at the clinic that day is refused with
     the warnings under "confirm_date". Raises ValidationError (keyed by field) and saves nothing when a rule is
-    broken."""
+    broken. The same plan sent again by the same person within a few minutes (a double click, a retried post) is
+    the dialogue already planned: it is returned, not copied (the clinic's row lock orders simultaneous posts)."""
     today = today or timezone.localdate()
+    Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+    just_planned = Dialogue.objects.filter(
+        clinic=clinic, date=date, start_time=start_time, guide_version=guide_version, created_by=user,
+        created_at__gte=timezone.now() - SAME_PLAN_WINDOW,
+    ).first()
+    if just_planned is not None:
+        return just_planned
     _check_planning(region=region, clinic=clinic, guide_version=guide_version, day=date, today=today, held=held)
     _check_warnings(clinic=clinic, day=date, dialogue=None, confirmed=confirm_date)
     members = _team_members(region=region, team=team)

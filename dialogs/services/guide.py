@@ -279,6 +279,7 @@ def guide_version_import(*, region: Region, guide: Guide | None, content: bytes,
         document = parse_document(content)
     except GuideDocumentError as error:
         raise GuideImportError(error.problems) from None
+    Region.objects.select_for_update().filter(pk=region.pk).first()  # the same file sent twice makes one draft
     if guide is None:
         if Guide.objects.filter(region=region, name=document.name).exists():
             raise GuideImportError(
