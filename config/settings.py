@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "indicators",
     "dialogs",
     "feedback",
+    "continuity",  # a clinic's story and search across dialogues: reads dialogs, indicators and feedback
     "programme",
 ]
 
@@ -181,6 +182,8 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_IMPORT_BYTES = env_int("MAX_IMPORT_MB", 100) * 1024 * 1024
+# Largest document accepted in a fördjupad uppföljning (dialogs/documents.py).
+CASE_DOCUMENT_MAX_BYTES = env_int("CASE_DOCUMENT_MAX_MB", 10) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

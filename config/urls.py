@@ -34,6 +34,7 @@ urlpatterns = [
     path("dialoger/", include("dialogs.urls")),
     path("indikatorer/", include("indicators.urls")),
     path("aterkoppling/", include("feedback.urls")),
+    path("kontinuitet/", include("continuity.urls")),
     path("program/", include("programme.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 
 from dialogs.models import AgendaBlock, Guide, GuideVersion, Question, Section
 from organisations.access import (
+    get_active_region,
     is_follow_up_member,
     is_region_admin,
     regions_for_user,
@@ -274,4 +275,94 @@ def get_dialogue_for_documentation_rw(user, pk: int) -> Dialogue:
     dialogue = _dialogue_with_editor_flag(user, pk)
     if not can_edit_dialogue(user, dialogue):
         raise PermissionDenied
+    return dialogue
+
+
+# --- Agreements and fördjupad uppföljning (issue 13) ----------------------------------------------------------
+# An agreement is read with its dialogue's documentation (the team; the clinic once the documentation is shared,
+# 403 before) and written by the follow-up team. The clinic's staff update its status and comment on it between
+# dialogues, once they can read it. A case (fördjupad uppföljning) exists only for the region's follow-up team and
+# administrators: everyone else, clinic staff of its own clinic included, gets 404 for it and for every page
+# about cases, so nobody outside the team can see or guess one.
+
+from dialogs.models.agreements import Agreement  # noqa: E402
+from dialogs.models.cases import Case, CaseDocument  # noqa: E402
+
+
+def get_agreement_for_user(user, pk: int) -> Agreement:
+    """An agreement the user may read: its dialogue is visible and its documentation readable."""
+    agreement = (
+        Agreement.objects.filter(pk=pk, dialogue__in=Dialogue.objects.for_user(user))
+        .select_related("dialogue__clinic__region", "dialogue__guide_version", "updated_by")
+        .first()
+    )
+    if agreement is None:
+        raise Http404
+    if not can_read_documentation(user, agreement.dialogue):
+        raise PermissionDenied
+    return agreement
+
+
+def get_agreement_for_user_rw(user, pk: int) -> Agreement:
+    """An agreement whose text, area, owner and due date the user may change: the region's follow-up team."""
+    agreement = get_agreement_for_user(user, pk)
+    if not can_edit_dialogue(user, agreement.dialogue):
+        raise PermissionDenied
+    return agreement
+
+
+def can_update_agreement_status(user, agreement: Agreement) -> bool:
+    """The follow-up team, and the staff of the agreement's clinic once its dialogue's documentation is shared."""
+    dialogue = agreement.dialogue
+    if can_edit_dialogue(user, dialogue):
+        return True
+    return dialogue.is_documentation_shared and Party.VARDCENTRAL in parties_for_user(user, dialogue)
+
+
+def get_agreement_for_status_rw(user, pk: int) -> Agreement:
+    agreement = get_agreement_for_user(user, pk)
+    if not can_update_agreement_status(user, agreement):
+        raise PermissionDenied
+    return agreement
+
+
+def can_see_cases(user, region: Region) -> bool:
+    """Cases are the region's follow-up team's and administrators' only."""
+    return is_follow_up_member(user, region)
+
+
+def require_case_reader(request) -> Region:
+    """The active region, provided the user may see its cases; 404 for anyone else (clinic staff included)."""
+    region = get_active_region(request)
+    if region is None or not can_see_cases(request.user, region):
+        raise Http404
+    return region
+
+
+def get_case_for_user(user, pk: int) -> Case:
+    case = Case.objects.for_user(user).select_related("clinic__region", "dialogue", "owner", "opened_by").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def get_case_for_user_rw(user, pk: int) -> Case:
+    """A case the user may work on: everyone who may see it (the region's follow-up team) follows it up."""
+    return get_case_for_user(user, pk)
+
+
+def get_case_document_for_user(user, pk: int) -> CaseDocument:
+    document = CaseDocument.objects.filter(pk=pk, case__in=Case.objects.for_user(user)).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def get_dialogue_for_case_open_rw(user, pk: int) -> Dialogue:
+    """A dialogue in whose summary the user may mark an indication for fördjupad uppföljning: the region's
+    follow-up team. Anyone else gets 404, not 403: the clinic's staff must not learn that such a page exists for
+    their dialogue."""
+    dialogue = get_dialogue_for_user(user, pk)
+    if not can_see_cases(user, dialogue.clinic.region):
+        raise Http404
     return dialogue

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from dialogs import views
-from dialogs.views import dialogue, guide, guide_editor, letter, onsite, preparation
+from dialogs.views import agreements, cases, dialogue, guide, guide_editor, letter, onsite, preparation
 
 from dialogs.views import agenda_notes  # noqa: E402
 
@@ -86,4 +86,25 @@ urlpatterns = [
     path("<int:pk>/export/dokumentation.pdf", dialogue.dialogue_export_pdf, name="dialogue_export_pdf"),
     path("<int:pk>/export/dokumentation.csv", dialogue.dialogue_export_csv, name="dialogue_export_csv"),
     path("<int:pk>/export/dokumentation.xlsx", dialogue.dialogue_export_xlsx, name="dialogue_export_xlsx"),
+    # Agreements (issue 13): made in the summary, followed between dialogues, reviewed at the follow-up meeting.
+    path("<int:pk>/overenskommelser/ny/", agreements.agreement_create, name="agreement_create"),
+    path(
+        "<int:pk>/overenskommelser/fran-svar/<int:question_pk>/",
+        agreements.agreement_from_answer,
+        name="agreement_from_answer",
+    ),
+    path("<int:pk>/uppfoljningsmote/overenskommelser/", agreements.follow_up_agreements, name="follow_up_agreements"),
+    path("overenskommelser/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
+    path("overenskommelser/<int:pk>/andra/", agreements.agreement_update, name="agreement_update"),
+    path("overenskommelser/<int:pk>/status/", agreements.agreement_status, name="agreement_status"),
+    path("overenskommelser/<int:pk>/ta-bort/", agreements.agreement_delete, name="agreement_delete"),
+    # Fördjupad uppföljning (issue 13): the region's follow-up team and administrators only.
+    path("<int:pk>/fordjupad-uppfoljning/ny/", cases.case_open, name="case_open"),
+    path("fordjupad-uppfoljning/", cases.case_list, name="case_list"),
+    path("fordjupad-uppfoljning/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("fordjupad-uppfoljning/<int:pk>/status/", cases.case_transition, name="case_transition"),
+    path("fordjupad-uppfoljning/<int:pk>/ansvarig/", cases.case_owner, name="case_owner"),
+    path("fordjupad-uppfoljning/<int:pk>/anteckning/", cases.case_note, name="case_note"),
+    path("fordjupad-uppfoljning/<int:pk>/dokument/", cases.case_document_upload, name="case_document_upload"),
+    path("fordjupad-uppfoljning/dokument/<int:pk>/", cases.case_document_download, name="case_document_download"),
 ]

@@ -138,3 +138,9 @@ class ThemeForm(forms.ModelForm):
         if getattr(upload, "image", None) is not None and upload.image.format not in ("PNG", "JPEG"):
             raise ValidationError(_("Logotypen ska vara en PNG- eller JPEG-bild."))
         return upload
+
+
+class PointForm(forms.Form):
+    """Which improvement point of the deck becomes an agreement (issue 13)."""
+
+    index = forms.IntegerField(min_value=0, max_value=10_000)

@@ -28,6 +28,7 @@ from dialogs.models.answers import Answer
 from dialogs.models.dialogue import Dialogue, FollowUpMeeting, person_name
 from dialogs.services.dialogue import dialogue_feedback_shared
 from feedback import sections as bilaga3
+from feedback.agreements import previous_agreements_section
 from feedback import selectors
 from feedback.models import (
     CONTENT_TYPES,
@@ -344,6 +345,9 @@ def deck_content(*, report: FeedbackReport, version_label: str, author: str) -> 
         )
         for section in report.sections.all()
     ]
+    previous = previous_agreements_section(dialogue)  # last time's agreements (issue 13), after the 5P slide
+    if previous is not None:
+        sections.insert(next((i + 1 for i, section in enumerate(sections) if section.key == bilaga3.FIVE_P), 0), previous)
     return DeckContent(
         title=report.title,
         clinic=clinic.name,

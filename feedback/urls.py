@@ -18,4 +18,6 @@ urlpatterns = [
     path("version/<int:pk>/kvittera/", views.version_acknowledge, name="version_acknowledge"),
     path("kommentar/<int:pk>/svara/", views.reply_create, name="reply_create"),
     path("utseende/", views.theme_edit, name="theme_edit"),
+    # Issue 13: an improvement point of the draft becomes an agreement of the dialogue (from its summary page).
+    path("<int:pk>/overenskommelse-fran-punkt/", views.improvement_agreement, name="improvement_agreement"),
 ]

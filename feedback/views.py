@@ -6,12 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dialogs.services.agreements import AgreementError
 from feedback import access, selectors, services
-from feedback.forms import ChartsForm, CommentForm, ReplyForm, SectionForm, ShareForm, ThemeForm
+from feedback.agreements import PointGone, feedback_point_to_agreement, previous_agreements_section
+from feedback.forms import ChartsForm, CommentForm, PointForm, ReplyForm, SectionForm, ShareForm, ThemeForm
 from feedback.models import CONTENT_TYPES, DeckFormat
 from feedback.renderers.data_uri import image_data_uri
 from organisations.access import is_follow_up_member, require_active_region, require_region_admin
@@ -74,6 +77,7 @@ def report_detail(request, pk: int):
             "charts": report.charts.select_related("indicator__source"),
             "versions": versions,
             "latest": versions[0] if versions else None,
+            "previous_agreements": previous_agreements_section(report.dialogue),
         },
     )
 
@@ -234,3 +238,21 @@ def theme_edit(request):
         return redirect("feedback:theme_edit")
     logo = image_data_uri(theme.as_theme().logo)
     return render(request, "feedback/theme_form.html", {"region": region, "form": form, "theme": theme, "logo": logo})
+
+
+@require_POST
+def improvement_agreement(request, pk: int):
+    """One click on the summary page: an improvement point of the deck becomes an agreement (issue 13)."""
+    report = access.get_report_for_user_rw(request.user, pk)
+    form = PointForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise PointGone(_("Punkten finns inte längre i återkopplingen. Ladda om sidan och försök igen."))
+        feedback_point_to_agreement(report=report, user=request.user, index=form.cleaned_data["index"])
+    except (PointGone, AgreementError) as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Punkten är nu en överenskommelse. Ändra ansvarig, område och datum vid behov."))
+    return redirect(reverse("dialogs:dialogue_summary", args=[report.dialogue_id]) + "#overenskommelser")

@@ -511,6 +511,8 @@ class DetailPage:
     next_statuses: list
     cancellation: DialogueStatusChange | None
     delete_blocker: str = ""
+    # What other features add to the page, by column (dialogs/panels.py): agreements carried forward, cases, …
+    panels: dict = field(default_factory=dict)
 
 
 def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
@@ -522,6 +524,7 @@ def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
     history = dialogue_status_history(dialogue)
     meeting = follow_up_meeting_of(dialogue)
     can_delete = access.can_delete_dialogue(user, dialogue) and not dialogue.is_held
+    from dialogs.panels import detail_panels
     from dialogs.services.dialogue import dialogue_deletion_blocker  # a read; services import this module's kin
 
     return DetailPage(
@@ -539,6 +542,7 @@ def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
         statuses=course_status_choices(),
         next_statuses=status_options(dialogue, meeting),
         cancellation=cancellation_of(dialogue, history),
+        panels=detail_panels(dialogue, user=user, can_edit=can_edit),
     )
 
 
@@ -550,6 +554,8 @@ class SummaryPage:
     next_statuses: list
     status_history: list[DialogueStatusChange]
     statuses: list = field(default_factory=course_status_choices)
+    # What other features add to the page, by column (dialogs/panels.py): agreements, fördjupad uppföljning, …
+    panels: dict = field(default_factory=dict)
 
     def by_kind(self, kind: str) -> list[DocumentedQuestion]:
         return [row for row in self.rows if row.section.kind == kind]
@@ -573,12 +579,16 @@ def dialogue_summary_page(dialogue: Dialogue, *, user) -> SummaryPage:
         rows.append(DocumentedQuestion(top, question.section if question.section.parent_id else None, question, answers.get(question.pk)))
     rows.sort(key=lambda row: (row.section.position, row.subsection.position if row.subsection else -1, row.question.position))
     meeting = follow_up_meeting_of(dialogue)
+    can_edit = access.can_edit_dialogue(user, dialogue)
+    from dialogs.panels import summary_panels  # the panels' providers read this module's kin
+
     return SummaryPage(
         rows=rows,
         follow_up_meeting=meeting,
-        can_edit=access.can_edit_dialogue(user, dialogue),
+        can_edit=can_edit,
         next_statuses=status_options(dialogue, meeting),
         status_history=dialogue_status_history(dialogue),
+        panels=summary_panels(dialogue, user=user, can_edit=can_edit),
     )
 
 

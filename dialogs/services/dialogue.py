@@ -344,6 +344,8 @@ def dialogue_cancel(*, dialogue: Dialogue, user, reason: str) -> Dialogue:
 # follow-up meeting, the feedback app's report, …) is something written in it, which deleting would destroy.
 # Asked through the model's relations, so dialogs needs no import of the apps to its right.
 PLAN_RELATIONS = frozenset({"team_members", "clinic_participants", "status_changes"})
+# Content followed after the day, named in the refusal (agreements and cases, issue 13).
+NAMED_RELATIONS = ("agreements", "cases")
 
 
 def dialogue_deletion_blocker(dialogue: Dialogue) -> str:
@@ -356,7 +358,15 @@ def dialogue_deletion_blocker(dialogue: Dialogue) -> str:
         f"written_{number}": Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
         for number, relation in enumerate(relations)
     }
-    if written and any(Dialogue.objects.filter(pk=dialogue.pk).annotate(**written).values_list(*written).first() or ()):
+    found = (Dialogue.objects.filter(pk=dialogue.pk).annotate(**written).values_list(*written).first() or ()) if written else ()
+    kept = [relation for relation, exists in zip(relations, found) if exists]
+    named = [relation for relation in kept if relation.get_accessor_name() in NAMED_RELATIONS]
+    if named:
+        # Agreements and fördjupad uppföljning are followed after the day: say which the dialogue holds.
+        return _("Dialogen kan inte tas bort eftersom den har %(what)s. Ställ in den i stället.") % {
+            "what": _(" och ").join(str(relation.related_model._meta.verbose_name_plural) for relation in named)
+        }
+    if kept:
         return _(
             "Dialogen kan inte tas bort eftersom något redan är skrivet i den (svar, förberedelser eller "
             "återkoppling). Ställ in den i stället."

@@ -29,6 +29,7 @@ from dialogs.forms.dialogue import CONFIRM_FIELD
 from dialogs.ics import dialogue_calendar, follow_up_calendar
 from dialogs.models.guide import GuideVersion
 from dialogs.selectors import dialogue as selectors
+from dialogs.selectors.continuity import planning_continuity_for
 from dialogs.services import dialogue as services
 from dialogs.services import export, mail
 from dialogs.services.letter import html_to_pdf
@@ -104,7 +105,7 @@ class PlanningForms:
         return {"day_form": self.day, "team_form": self.team, "participants": self.participants, **extra}
 
 
-def _planning_forms(request, region, dialogue=None) -> PlanningForms:
+def _planning_forms(request, region, dialogue=None, continuity=None) -> PlanningForms:
     data = request.POST if request.method == "POST" else None
     candidates = selectors.region_follow_up_members(region)
     if dialogue is None:
@@ -114,7 +115,9 @@ def _planning_forms(request, region, dialogue=None) -> PlanningForms:
             versions=GuideVersion.objects.for_new_dialogues(region),
             initial={"clinic": request.GET.get("vardcentral")},
         )
-        return PlanningForms(day_form, TeamForm(data, candidates=candidates), ParticipantFormSet(data, prefix="deltagare"))
+        # The clinic's participants last time, to confirm rather than type again (issue 13).
+        previous = ParticipantFormSet.initial_for(continuity.participants) if continuity else None
+        return PlanningForms(day_form, TeamForm(data, candidates=candidates), ParticipantFormSet(data, prefix="deltagare", initial=previous))
     return PlanningForms(
         DialogueDayForm(data, planning=False, initial=selectors.dialogue_day_initial(dialogue)),
         TeamForm(data, candidates=candidates, initial=TeamForm.initial_for(dialogue.team_members.all())),
@@ -124,13 +127,14 @@ def _planning_forms(request, region, dialogue=None) -> PlanningForms:
 
 def dialogue_create(request):
     region = access.require_follow_up_region(request)
-    forms = _planning_forms(request, region)
+    continuity = planning_continuity_for(region, request.GET.get("vardcentral"))
+    forms = _planning_forms(request, region, continuity=continuity)
     if request.method == "POST":
         dialogue = forms.save_with(services.dialogue_plan, region=region, user=request.user)
         if dialogue is not None:
             messages.success(request, _("Dialogen är planerad."))
             return redirect("dialogs:dialogue_detail", pk=dialogue.pk)
-    return render(request, "dialogs/dialogue/form.html", forms.context(region=region))
+    return render(request, "dialogs/dialogue/form.html", forms.context(region=region, continuity=continuity))
 
 
 def dialogue_update(request, pk: int):

@@ -20,6 +20,7 @@ from dialogs import access
 from dialogs.forms.onsite import AnswerForm, question_prefix
 from dialogs.models.answers import Answer
 from dialogs.models.dialogue import Dialogue
+from dialogs.selectors.continuity import onsite_continuity
 from dialogs.selectors.onsite import answer_history, answer_parts, dialogue_question, first_screen_key, onsite_page
 from dialogs.services.answers import (
     AnswerConflict,
@@ -111,10 +112,16 @@ def onsite_section(request, pk: int, section_key: str):
     is_team = access.can_edit_dialogue(request.user, dialogue)
     can_edit = is_team and not dialogue.is_documentation_closed
     page = onsite_page(dialogue=dialogue, section_key=section_key, drafts=_kept_drafts(request.session, dialogue) if can_edit else None)
+    continuity = onsite_continuity(
+        dialogue, questions=[item.question for item in page.current.items],
+        data_review=any(group.is_data_review for group in page.current.groups), for_team=is_team,
+    )
+    continuity.attach(page.current.items)
     return render(
         request,
         "dialogs/onsite/section.html",
-        {"dialogue": dialogue, "page": page, "can_edit": can_edit, "is_team": is_team, "autosave_messages": autosave_messages()},
+        {"dialogue": dialogue, "page": page, "can_edit": can_edit, "is_team": is_team, "autosave_messages": autosave_messages(),
+         "continuity": continuity, "carried": continuity.for_screen(page.current.section)},
     )
 
 

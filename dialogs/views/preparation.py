@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from dialogs import access
 from dialogs.forms.dialogue import PreparationForm
 from dialogs.selectors import dialogue as selectors
+from dialogs.selectors.continuity import party_agreements
 from dialogs.services import dialogue as services
 from dialogs.views.dialogue import show_service_errors
 from organisations.models import Party
@@ -51,5 +52,6 @@ def preparation_update(request, pk: int, party: str):
         else:
             messages.success(request, _("Förberedelsen är sparad."))
             return redirect("dialogs:preparation_list", pk=dialogue.pk)
-    context = {"dialogue": dialogue, "form": form, "party_label": Party(party).label, "party": party}
+    agreements = party_agreements(dialogue, party, for_team=access.can_edit_dialogue(request.user, dialogue))
+    context = {"dialogue": dialogue, "form": form, "party_label": Party(party).label, "party": party, "agreements": agreements}
     return render(request, "dialogs/dialogue/preparation_form.html", context)

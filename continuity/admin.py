@@ -1,0 +1,1 @@
+"""The continuity app has no models of its own: it reads dialogs, indicators and feedback."""
