@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from indicators import access as indicator_access
 from indicators import imports, services
+from indicators.imports.jobs.progress import observed
 from indicators.selectors.questions import questions_informed
 from indicators.forms import DataSourceForm, ImportConfirmForm, ImportUploadForm, IndicatorForm
 from indicators.models import BatchStatus, DataSource, Indicator
@@ -141,7 +142,7 @@ def batch_upload(request):
 
 
 def batch_detail(request, pk: int):
-    batch = indicator_access.get_batch_for_user(request.user, pk)
+    batch = observed(indicator_access.get_batch_for_user(request.user, pk))
     can_admin = access.is_region_admin(request.user, batch.region)
     return render(
         request,
@@ -208,7 +209,7 @@ def batch_rollback(request, pk: int):
 
 
 def batch_status(request, pk: int):
-    batch = indicator_access.get_batch_for_user(request.user, pk)
+    batch = observed(indicator_access.get_batch_for_user(request.user, pk))
     return JsonResponse(
         {
             "status": batch.status,
@@ -217,6 +218,7 @@ def batch_status(request, pk: int):
             "active": batch.is_active,
             "stage": batch.stage_label,
             "measured": batch.progress_is_measured,
+            "time_left": batch.time_left_label,
         }
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,15 +79,18 @@ class Plan:
         return len(self.added) + len(self.changes)
 
 
-def plan(rows: pd.DataFrame, *, owner_id: int) -> Plan:
+def plan(rows: pd.DataFrame, *, owner_id: int, done: Callable[[float], None] | None = None) -> Plan:
     """Compare the rows with what is stored: one read per kind of unit, then a join in memory. A row is
     *added* when nothing is stored under its key, *changed* when its numbers or status differ, *removed*
     when the file deletes a stored value; anything else is *unchanged* (so a second run writes nothing).
-    Only the importing region's own observations count: its benchmarks are its own copy."""
-    stored = [
-        fetch_stored(kind, owner_id, np.unique(part["indicator_id"]), np.unique(part["unit_id"]))
-        for kind, part in rows.groupby("kind", sort=True)
-    ]
+    Only the importing region's own observations count: its benchmarks are its own copy. ``done(share)`` is
+    told how much of the comparison is done after each read."""
+    kinds = rows.groupby("kind", sort=True)
+    stored = []
+    for number, (kind, part) in enumerate(kinds, start=1):
+        stored.append(fetch_stored(kind, owner_id, np.unique(part["indicator_id"]), np.unique(part["unit_id"])))
+        if done is not None:
+            done(0.8 * number / kinds.ngroups)
     stored = [frame for frame in stored if len(frame)]
     deleted = rows["deleted"].to_numpy()
     if not stored:

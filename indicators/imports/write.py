@@ -152,7 +152,7 @@ def _import(
     del frame
     if dry_run:
         progress.report(COMPARE_FROM, ImportStage.COMPARE)
-        report.count(plan.plan(rows, owner_id=batch.region_id))
+        report.count(plan.plan(rows, owner_id=batch.region_id, done=_comparing(progress)))
         finish()
     else:
         _write(rows, batch=batch, report=report, progress=progress, finish=finish)
@@ -170,7 +170,7 @@ def _write(
     try:
         with progress.writing(), transaction.atomic():
             lock_observation_writes()
-            planned = plan.plan(rows, owner_id=batch.region_id)
+            planned = plan.plan(rows, owner_id=batch.region_id, done=_comparing(progress))
             del rows
             report.count(planned)
             _write_planned(planned, batch=batch, report=report, progress=progress)
@@ -184,20 +184,26 @@ def _write(
         ) from error
 
 
+def _comparing(progress: ImportProgress) -> Callable[[float], None]:
+    """Reports the comparison's share done (``plan.plan``) between COMPARE_FROM and WRITE_FROM."""
+    return lambda share: progress.report(COMPARE_FROM + round((WRITE_FROM - COMPARE_FROM) * share))
+
+
 def _write_planned(planned: Plan, *, batch: ImportBatch, report: ImportReport, progress: ImportProgress) -> None:
-    total = max(planned.writes, 1)
+    total = planned.writes
     written = 0
 
     def sent(count: int) -> None:
         nonlocal written
         written += count
-        progress.report(WRITE_FROM + (WRITE_TO - WRITE_FROM) * written // total)
+        progress.rows(written, total, low=WRITE_FROM, high=WRITE_TO)
 
     progress.report(
         WRITE_FROM,
         ImportStage.WRITE if progress.live else None,
         added_count=report.added, changed_count=report.changed, removed_count=report.removed,
     )
+    progress.rows(0, total, low=WRITE_FROM, high=WRITE_TO)
     with connection.cursor() as cursor:
         apply_changes(cursor, planned.changes, batch_id=batch.pk)
         sent(len(planned.changes))

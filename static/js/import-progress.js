@@ -1,6 +1,7 @@
 // Import progress: polls the batch's small JSON status URL, names the stage the import is on and moves the
 // progress bar; a stage whose length cannot be measured (``measured: false``) gets an indeterminate bar –
-// full width, moving stripes, no value – rather than one standing still. Reloads the page (which then shows
+// full width, moving stripes, no value – rather than one standing still. While values are written it says how
+// many of how many and the time left. Reloads the page (which then shows
 // the preview or the result) when the work is done. Without JavaScript the page still works: it shows the
 // stage and progress at load time and a link to refresh.
 (function () {
@@ -23,6 +24,7 @@
       bar.style.width = state.progress + "%";
       meter.setAttribute("aria-valuenow", String(state.progress));
       words += " – " + state.progress + " %";
+      if (state.time_left) words += " – " + state.time_left;
     } else {
       bar.style.width = "100%";
       meter.removeAttribute("aria-valuenow");

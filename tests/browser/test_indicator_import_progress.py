@@ -1,7 +1,12 @@
 """The batch page of a running import follows it without a reload: each stage by name, a bar that moves
-while the write reports progress, an indeterminate bar where it cannot, and the result once it is done –
+while the write reports progress (values written of all, the time left), an indeterminate bar where it cannot,
+and the result once it is done –
 axe-core on every page. The test plays the worker by writing what an import writes to its batch."""
 
+import re
+from datetime import timedelta
+
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from indicators.models import BatchStatus, ImportBatch, ImportStage
@@ -25,6 +30,10 @@ def test_the_batch_page_names_each_stage_and_moves_or_animates_its_bar(page, wor
     expect(status).to_have_text("Skriver 1\xa0234 värden… – 84 %")
     expect(bar).to_have_attribute("aria-valuenow", "84")
     assert_accessible(page, context="writing")
+
+    running.update(rows_written=1200, rows_to_write=2400, write_started_at=timezone.now() - timedelta(seconds=10))
+    expect(status).to_have_text(re.compile(r"^Skriver 1\xa0200 av 2\xa0400 värden… – 84 % – cirka \d+ sekunder kvar$"))
+    assert_accessible(page, context="writing, with the time left")
 
     running.update(stage=ImportStage.COMPARE_WRITE, progress=55)
     expect(status).to_have_text("Jämför med lagrade värden och skriver ändringarna…")

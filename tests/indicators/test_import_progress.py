@@ -1,11 +1,14 @@
-"""What the polling batch page learns while an import runs: the stage by name, and on PostgreSQL the write's
-progress as it happens (through a second connection, while the import's transaction is still open)."""
+"""What the polling batch page learns while an import or a rollback runs: the stage by name, and the write's
+progress as it happens, with rows written and the time left, while the transaction is still open (PostgreSQL:
+through a second connection; SQLite: through a progress file beside the database)."""
 
 import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from indicators.imports import plan, write
+from indicators.imports import batches, plan, write
+from indicators.imports.jobs import progress
+from indicators.imports.jobs.tasks import import_batch_rollback_process
 from indicators.models import BatchStatus, ImportBatch, ImportStage, Observation
 from tests.indicators.import_fixtures import generic_file, library, media, run_import  # noqa: F401 - fixtures
 
@@ -39,8 +42,9 @@ def test_a_dry_run_names_the_comparison_and_ends_with_no_stage(world, run_import
 def test_an_import_that_cannot_report_from_inside_its_transaction_names_comparing_and_writing_as_one_stage(
     world, run_import, monkeypatch
 ):
-    """Here the import runs inside the test's transaction (as on SQLite, whose single writer rules out a
-    second connection): nothing from inside would reach the page, so the stage says both, unmeasured."""
+    """As on PostgreSQL inside a transaction someone else opened (the management command's): nothing from inside
+    would reach the page, so the stage says both, unmeasured."""
+    monkeypatch.setattr(progress, "_channel", lambda: None)
     seen = _seen_when_comparing(monkeypatch)
     batch, _report = run_import(generic_file(*_rows(4)))
     assert {stage for stage, _progress in seen} == {ImportStage.COMPARE_WRITE}
@@ -88,6 +92,67 @@ def test_on_postgresql_the_page_sees_the_write_advance_while_the_import_transact
 
 def _status(client, batch):
     return client.get(reverse("indicators:batch_status", args=[batch.pk])).json()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the progress file is SQLite's channel")
+def test_on_sqlite_the_page_sees_the_write_advance_with_rows_and_time_left(world, library, client_for, monkeypatch):
+    """SQLite has one writer, so the import writes its progress to a file beside the database and the status
+    page reads it over the batch's row: the stage, rows written of all, and an estimate of the time left."""
+    data = generic_file(*_rows(6))
+    batch = ImportBatch.objects.create(
+        region=world.region_a, user=world.user("admin"), file_name="fil.csv", checksum=write.sha256(data),
+        file_size=len(data), status=BatchStatus.QUEUED,
+    )
+    admin = client_for("admin")
+    seen = []
+    insert_observations = write.insert_observations
+
+    def spy(cursor, rows, *, sent, **kwargs):
+        def sent_and_look(count):
+            sent(count)
+            seen.append(_status(admin, batch))
+
+        insert_observations(cursor, rows, sent=sent_and_look, **kwargs)
+
+    monkeypatch.setattr(write, "insert_observations", spy)
+    monkeypatch.setattr(write, "SQLITE_CHUNK", 2)  # three chunks of two rows: three reports during the write
+    write.observations_import(batch=batch, valid_rows_only=False, dry_run=False, content=data)
+    assert [state["stage"] for state in seen] == ["Skriver 2 av 6 värden…", "Skriver 4 av 6 värden…",
+                                                  "Skriver 6 av 6 värden…"]
+    assert write.WRITE_FROM < seen[0]["progress"] < seen[1]["progress"] < seen[2]["progress"] == write.WRITE_TO
+    assert all(state["measured"] and state["active"] for state in seen)
+    assert seen[0]["time_left"].startswith("cirka ") and seen[0]["time_left"].endswith(" kvar")
+    batch.refresh_from_db()
+    assert (batch.status, batch.progress, Observation.objects.count()) == (BatchStatus.DONE, 100, 6)
+    assert not (progress.liveness.lock_directory() / f"batch-{batch.pk}.progress.json").exists()  # cleaned up
+
+
+def test_a_large_rollback_in_the_worker_reports_its_progress(world, client_for, run_import, monkeypatch):
+    """Rolled back in the worker chunk by chunk, a batch's page names how many values are put back of how many."""
+    from indicators.imports import rollback
+
+    batch, _report = run_import(generic_file(*_rows(6)))
+    monkeypatch.setattr(batches, "ROLLBACK_INLINE_MAX_ROWS", 1)
+    monkeypatch.setattr(rollback, "ROLLBACK_CHUNK", 2)
+    admin = client_for("admin")
+    seen = []
+    windows = rollback._windows
+
+    def windows_and_look(ids):  # the status after each chunk of rows the rollback removes
+        for window in windows(ids):
+            yield window
+            seen.append(_status(admin, batch))
+
+    monkeypatch.setattr(rollback, "_windows", windows_and_look)
+    batches.import_batch_rollback_schedule(batch=batch, user=world.user("admin"))
+    import_batch_rollback_process.call(batch.pk)
+    assert [state["stage"] for state in seen] == [
+        "Återställer 2 av 6 värden…", "Återställer 4 av 6 värden…", "Återställer 6 av 6 värden…"
+    ]
+    assert all(state["measured"] and state["active"] for state in seen)
+    assert seen[0]["progress"] < seen[1]["progress"] < seen[2]["progress"]
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.ROLLED_BACK and not Observation.objects.exists()
 
 
 def test_the_status_names_the_write_with_its_count_and_progress(world, client_for):

@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
-from indicators.imports.jobs import liveness
+from indicators.imports.jobs import liveness, progress
 from indicators.models import BatchStatus, ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -104,6 +104,7 @@ def import_batch_interrupted(*, batch: ImportBatch, now: datetime | None = None)
             ),
         )
     if updated:
+        progress.forget(batch.pk)
         logger.warning("Import #%s (%s) was interrupted while %s", batch.pk, batch.file_name, batch.status)
     return bool(updated)
 
