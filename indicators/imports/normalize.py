@@ -57,6 +57,17 @@ class _Unit:
     kind: np.ndarray
     code: np.ndarray
     name: np.ndarray
+    # The same as integers, for finding duplicates without comparing strings row by row.
+    kind_key: np.ndarray
+    code_key: np.ndarray
+    name_key: np.ndarray
+
+
+# The kinds of unit a row may name, as small integers while the rows are checked (0: not said).
+KINDS = ("", "clinic", "region", "nation", "municipality")
+_KIND_NAMES = np.asarray(KINDS, dtype=object)
+_NOT_SAID, _CLINIC, _REGION, _NATION = 0, 1, 2, 3
+SEXES = ("T", "K", "M")
 
 
 @dataclass
@@ -76,7 +87,7 @@ def normalize(cols: dict[str, Col], lines: np.ndarray, *, errors: Errors, delete
     indicator, indicator_name = _indicator(table)
     unit = _unit(table)
     period = _period(table)
-    sex_ok, sex = _sex(table)
+    sex_ok, sex, sex_key = _sex(table)
     value, status = _value_and_status(table)
     numerator, denominator = _counts(table, "numerator"), _counts(table, "denominator")
     unit_label = _proportion_rule(table, value, numerator, denominator)
@@ -84,7 +95,7 @@ def normalize(cols: dict[str, Col], lines: np.ndarray, *, errors: Errors, delete
     # Rows that already have an error are left out, so one broken row does not also knock out the valid row it
     # would collide with.
     keyable = period.ok & sex_ok & (indicator != "") & ~deleted & ~errors.bad
-    _duplicates(table, np.flatnonzero(keyable), unit, period, sex)
+    _duplicates(table, np.flatnonzero(keyable), unit, period, sex_key)
     rows = np.flatnonzero(~errors.bad)
     period_codes = period.col.codes[rows]
     columns = {
@@ -151,28 +162,50 @@ def _indicator(table: _Table) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _unit(table: _Table) -> _Unit:
-    """The unit's kind (as written, else inferred from its code or name), code and name, per row."""
-    kind = _unit_kind(table)
+    """The unit's kind (as written, else inferred from its code or name), code and name, per row: a region's
+    row takes its code from the region code column where there is one."""
+    kind_key = _unit_kind(table)
+    code_col, name_col, region_col = table.col("unit_code"), table.col("unit_name"), table.col("region_code")
     code, name = table.text("unit_code"), table.text("unit_name")
-    region_col = table.col("region_code")
+    code_empty = code_col.empty_mask() if code_col is not None else np.ones(table.n, dtype=bool)
+    name_empty = name_col.empty_mask() if name_col is not None else np.ones(table.n, dtype=bool)
+    code_key = _shared_codes(code_col, region_col, table.n)
+    name_key = name_col.codes if name_col is not None else np.zeros(table.n, dtype=np.intp)
     if region_col is not None:
-        region = region_col.strings()
-        code = np.where((kind == "region") & (region != ""), region, code)
-    no_unit = (code == "") & (name == "") & (kind != "nation")
+        use_region = (kind_key == _REGION) & ~region_col.empty_mask()
+        code = np.where(use_region, region_col.strings(), code)
+        code_key = np.where(use_region, code_key[1], code_key[0])
+        code_empty &= ~use_region
+    else:
+        code_key = code_key[0]
+    no_unit = code_empty & name_empty & (kind_key != _NATION)
     if no_unit.any():
-        named = [c.name for c in (table.col("unit_code"), table.col("unit_name")) if c is not None]
+        named = [c.name for c in (code_col, name_col) if c is not None]
         table.errors.add(
             np.flatnonzero(no_unit),
             named[0] if named else None,
             _("Enhet saknas: varken enhetskod eller enhetsnamn är ifyllt (kolumn %(columns)s).")
             % {"columns": ", ".join(quote(x) for x in named)},
         )
-    return _Unit(kind, code, name)
+    return _Unit(_KIND_NAMES[kind_key], code, name, kind_key, np.where(code_empty, -1, code_key), name_key)
+
+
+def _shared_codes(code_col: Col | None, region_col: Col | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, an integer for the unit code and one for the region code such that equal texts get equal
+    integers across both columns (computed over their distinct values only)."""
+    code_uniques = code_col.uniques if code_col is not None else [""]
+    region_uniques = region_col.uniques if region_col is not None else [""]
+    shared, _texts = pd.factorize(np.asarray([*code_uniques, *region_uniques], dtype=object))
+    code_codes = code_col.codes if code_col is not None else np.zeros(n, dtype=np.intp)
+    region_codes = region_col.codes if region_col is not None else np.zeros(n, dtype=np.intp)
+    return shared[: len(code_uniques)][code_codes], shared[len(code_uniques) :][region_codes]
 
 
 def _unit_kind(table: _Table) -> np.ndarray:
+    """Each row's kind of unit as an index into KINDS: the kind column's word, else inferred from the code (a
+    two-digit code is a region, "Riket" the country) or the name ("Region …"), else a clinic."""
     kind_col = table.col("unit_kind")
-    kind = np.full(table.n, "", dtype=object)
+    kind = np.zeros(table.n, dtype=np.int8)
     if kind_col is not None:
         words = kind_col.umap(lambda u: "" if u == "" else cells.KIND_WORDS.get(cells.norm_key(u)))
         unknown = np.asarray([word is None for word in words], dtype=bool)
@@ -185,15 +218,15 @@ def _unit_kind(table: _Table) -> np.ndarray:
             )
             % {"value": quote(u), "column": quote(kind_col.name)},
         )
-        kind = np.asarray(["" if word is None else word for word in words], dtype=object)[kind_col.codes]
-    need = kind == ""
+        kind = np.asarray([KINDS.index(word or "") for word in words], dtype=np.int8)[kind_col.codes]
+    need = kind == _NOT_SAID
     if need.any():
         code_col, name_col = table.col("unit_code"), table.col("unit_name")
-        blank = np.full(table.n, "", dtype=object)
-        from_code = code_col.map(cells.kind_from_code) if code_col is not None else blank
-        from_name = name_col.map(cells.kind_from_name) if name_col is not None else blank
-        inferred = np.where(from_code != "", from_code, from_name)
-        kind = np.where(need, np.where(inferred == "", "clinic", inferred), kind)
+        zero = np.zeros(table.n, dtype=np.int8)
+        from_code = code_col.map(lambda u: KINDS.index(cells.kind_from_code(u)), np.int8) if code_col is not None else zero
+        from_name = name_col.map(lambda u: KINDS.index(cells.kind_from_name(u)), np.int8) if name_col is not None else zero
+        inferred = np.where(from_code != _NOT_SAID, from_code, from_name)
+        kind = np.where(need, np.where(inferred == _NOT_SAID, _CLINIC, inferred), kind).astype(np.int8)
     return kind
 
 
@@ -235,11 +268,12 @@ def _period_message(value: str, column: str, latest_year: int) -> str:
     ) % {"value": quote(value), "column": quote(column)}
 
 
-def _sex(table: _Table) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each row's sex could be read, and the sex ("T", "K" or "M"; total when there is no column)."""
+def _sex(table: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whether each row's sex could be read, the sex ("T", "K" or "M"; total when there is no column), and the
+    same as an index into SEXES (-1 where unreadable)."""
     column = table.col("sex")
     if column is None:
-        return np.ones(table.n, dtype=bool), np.full(table.n, "T", dtype=object)
+        return np.ones(table.n, dtype=bool), np.full(table.n, "T", dtype=object), np.zeros(table.n, dtype=np.int8)
     words = column.umap(lambda u: cells.SEX_WORDS.get(cells.norm_key(u)))
     ok = ~np.asarray([word is None for word in words], dtype=bool)[column.codes]
     table.errors.add_by_unique(
@@ -248,7 +282,8 @@ def _sex(table: _Table) -> tuple[np.ndarray, np.ndarray]:
         lambda u: _("Okänt kön %(value)s i kolumnen %(column)s. Använd Totalt, Kvinnor eller Män (T, K eller M).")
         % {"value": quote(u), "column": quote(column.name)},
     )
-    return ok, np.asarray(["" if word is None else word for word in words], dtype=object)[column.codes]
+    keys = np.asarray([-1 if word is None else SEXES.index(word) for word in words], dtype=np.int8)[column.codes]
+    return ok, np.asarray(["" if word is None else word for word in words], dtype=object)[column.codes], keys
 
 
 def _value_info(text: str) -> tuple[float, str | None]:
@@ -366,13 +401,13 @@ def _is_proportion(label: str) -> bool:
     return "andel" in low or "%" in low or "procent" in low
 
 
-def _duplicates(table: _Table, rows: np.ndarray, unit: _Unit, period: _Period, sex: np.ndarray) -> None:
+def _duplicates(table: _Table, rows: np.ndarray, unit: _Unit, period: _Period, sex_key: np.ndarray) -> None:
     """Two valid rows of the file that say the same indicator, unit, period and sex: both are errors, each naming
     the other rows."""
     if len(rows) < 2:
         return
-    keys = _duplicate_keys(table, rows, unit, period, sex)
-    duplicated = keys.duplicated(keep=False).to_numpy()
+    keys = _duplicate_keys(table, rows, unit, period, sex_key)
+    duplicated = _packed(keys).duplicated(keep=False)
     if not duplicated.any():
         return
     members_of = keys[duplicated].groupby(list(keys.columns), sort=False).indices
@@ -384,12 +419,26 @@ def _duplicates(table: _Table, rows: np.ndarray, unit: _Unit, period: _Period, s
     table.errors.add(np.asarray(ordered, dtype=np.intp), None, [messages[r] for r in ordered])
 
 
-def _duplicate_keys(table: _Table, rows: np.ndarray, unit: _Unit, period: _Period, sex: np.ndarray) -> pd.DataFrame:
-    """Integer keys (factorizing object arrays runs in C); the unit is its code, or its name when the code is
+def _packed(keys: pd.DataFrame) -> pd.Index:
+    """The key columns (small integers) packed into one integer per row where they fit, so that finding equal
+    keys is one hash lookup a row; else the columns as they are."""
+    packed = np.zeros(len(keys), dtype=np.int64)
+    room = 1
+    for name in keys.columns:
+        column = keys[name].to_numpy(dtype=np.int64) + 1  # -1 ("none") becomes 0
+        size = int(column.max(initial=0)) + 1
+        room *= size
+        if room >= 2**62:
+            return pd.MultiIndex.from_frame(keys)
+        packed = packed * size + column
+    return pd.Index(packed)
+
+
+def _duplicate_keys(table: _Table, rows: np.ndarray, unit: _Unit, period: _Period, sex_key: np.ndarray) -> pd.DataFrame:
+    """Integer keys only (no string is compared row by row): the unit is its code, or its name when the code is
     empty, and the indicator its code, or the chart title where the code is empty."""
     code_col, chart_col = table.col("indicator_code"), table.col("chart_title")
-    codes = unit.code[rows]
-    has_code = codes != ""
+    code_key = unit.code_key[rows]
     if code_col is not None:
         indicator = code_col.codes[rows]
         title = (
@@ -403,11 +452,11 @@ def _duplicate_keys(table: _Table, rows: np.ndarray, unit: _Unit, period: _Perio
         {
             "i": indicator,
             "j": title,
-            "k": pd.factorize(unit.kind[rows])[0],
-            "c": pd.factorize(codes)[0],
-            "n": np.where(has_code, -1, pd.factorize(unit.name[rows])[0]),
+            "k": unit.kind_key[rows],
+            "c": code_key,
+            "n": np.where(code_key >= 0, -1, unit.name_key[rows]),
             "p": period.key[period.col.codes[rows]],
-            "s": pd.factorize(sex[rows])[0],
+            "s": sex_key[rows],
         }
     )
 

@@ -401,6 +401,18 @@ def _insert_postgresql(cursor, rows: pd.DataFrame, *, batch_id: int, owner_id: i
 
 
 def _insert_sqlite(cursor, rows: pd.DataFrame, *, batch_id: int, owner_id: int, sent) -> None:
+    """``executemany`` in chunks of ``SQLITE_CHUNK`` rows, each chunk's parameters made only when it is sent:
+    Python tuples for two million rows at once would hold about a gigabyte."""
+    table = Observation._meta.db_table
+    sql = f"INSERT INTO {table} ({', '.join(_OBSERVATION_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_OBSERVATION_COLUMNS))})"
+    for start in range(0, len(rows), SQLITE_CHUNK):
+        chunk = rows.iloc[start : start + SQLITE_CHUNK]
+        cursor.executemany(sql, _sqlite_parameters(chunk, batch_id=batch_id, owner_id=owner_id))
+        if sent is not None:
+            sent(len(chunk))
+
+
+def _sqlite_parameters(rows: pd.DataFrame, *, batch_id: int, owner_id: int) -> list[tuple]:
     unit_id, clinic_null, region_null = _unit_nulls(rows)
 
     def text(name: str, vocabulary: tuple[str, ...]) -> list[str]:
@@ -420,14 +432,7 @@ def _insert_sqlite(cursor, rows: pd.DataFrame, *, batch_id: int, owner_id: int, 
         [batch_id] * len(rows),
         [owner_id] * len(rows),
     ]
-    table = Observation._meta.db_table
-    sql = f"INSERT INTO {table} ({', '.join(_OBSERVATION_COLUMNS)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    values = list(zip(*columns))
-    for start in range(0, len(values), SQLITE_CHUNK):
-        chunk = values[start : start + SQLITE_CHUNK]
-        cursor.executemany(sql, chunk)
-        if sent is not None:
-            sent(len(chunk))
+    return list(zip(*columns))
 
 
 def apply_changes(cursor, changes: pd.DataFrame, *, batch_id: int) -> None:
