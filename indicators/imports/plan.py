@@ -49,18 +49,18 @@ def days(values) -> np.ndarray:
 
 
 def rows_as_codes(frame: pd.DataFrame) -> pd.DataFrame:
-    """The placed rows (``resolve.resolve``) as codes: the form planning and writing use."""
+    """The placed rows (``resolve.resolve``, which has coded them already) as the frame planning and writing use."""
     return pd.DataFrame(
         {
-            "kind": codes(frame["unit_kind"], KINDS),
+            "kind": frame["kind_code"].to_numpy(dtype=np.int8),
             "unit_id": frame["unit_id"].to_numpy(dtype=np.int64),
             "indicator_id": frame["indicator_id"].to_numpy(dtype=np.int64),
-            "period_start": days(frame["period_start"]),
-            "period_end": days(frame["period_end"]),
-            "sex": codes(frame["sex"], SEXES),
-            "granularity": codes(frame["granularity"], GRANULARITIES),
+            "period_start": frame["start_day"].to_numpy(dtype=np.int32),
+            "period_end": frame["end_day"].to_numpy(dtype=np.int32),
+            "sex": frame["sex_code"].to_numpy(dtype=np.int8),
+            "granularity": frame["granularity_code"].to_numpy(dtype=np.int8),
             **{name: frame[name].to_numpy(dtype=np.float64) for name in NUMBERS},
-            "status": codes(frame["status"], STATUSES),
+            "status": frame["status_code"].to_numpy(dtype=np.int8),
             "deleted": frame["deleted"].to_numpy(dtype=bool),
         }
     )

@@ -10,11 +10,14 @@ combination of indicator or unit columns, not once per row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
 from indicators.imports.frame import FORMAT_KOLADA_JSON, FORMAT_VIS_CSV, RowError
+from indicators.imports.plan import EPOCH, GRANULARITIES, KINDS, SEXES, STATUSES
 from indicators.models import Indicator, ObservationStatus, Unit, UnitKind
 from organisations.models import Clinic, Region
 
@@ -150,74 +153,110 @@ class Resolver:
         }
 
 
-def _factorize_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Codes of the distinct combinations of ``columns`` and one row per combination: the Python-level
-    matching then runs once per distinct unit or indicator, not once per row."""
-    key = np.zeros(len(frame), dtype=np.int64)
-    for column in columns:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
-        key, _uniques = pd.factorize(key * (len(uniques) + 1) + codes)  # stays below the row count
-    if not len(key):
-        return key, frame[columns].iloc[:0].reset_index(drop=True)
-    first = np.empty(key.max() + 1, dtype=np.int64)
-    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)
-    return key, frame.iloc[first][columns].reset_index(drop=True)
+@dataclass
+class _Factors:
+    """Each text column of the frame factorized once: codes per row and the distinct values. Everything later
+    (matching, duplicates, the codes planning uses) works on these integers."""
+
+    codes: dict[str, np.ndarray]
+    uniques: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, names: tuple[str, ...]) -> _Factors:
+        factors = {name: pd.factorize(frame[name], use_na_sentinel=False) for name in names}
+        return cls(
+            {name: codes.astype(np.int64) for name, (codes, _uniques) in factors.items()},
+            {name: np.asarray(uniques, dtype=object) for name, (_codes, uniques) in factors.items()},
+        )
+
+    def combos(self, names: list[str]) -> tuple[np.ndarray, list[tuple]]:
+        """Codes of the distinct combinations of ``names`` and the values of each combination: the Python-level
+        matching then runs once per distinct unit or indicator, not once per row."""
+        key = np.zeros(len(self.codes[names[0]]), dtype=np.int64)
+        for name in names:
+            key = key * len(self.uniques[name]) + self.codes[name]
+        combo, distinct = pd.factorize(key)
+        first = np.empty(len(distinct), dtype=np.int64)
+        first[combo[::-1]] = np.arange(len(combo) - 1, -1, -1)
+        values = [tuple(self.uniques[name][self.codes[name][row]] for name in names) for row in first]
+        return combo, values
+
+    def positions(self, name: str, vocabulary) -> np.ndarray:
+        """Each row's value as its position in ``vocabulary`` (looked up once per distinct value)."""
+        lookup = {word: index for index, word in enumerate(vocabulary)}
+        return np.asarray([lookup[str(value)] for value in self.uniques[name]], dtype=np.int8)[self.codes[name]]
+
+    def days(self, name: str) -> np.ndarray:
+        """A column of dates as days since ``plan.EPOCH``."""
+        return np.asarray([(value - EPOCH).days for value in self.uniques[name]], dtype=np.int32)[self.codes[name]]
+
+
+_TEXT_COLUMNS = ("indicator_code", "indicator_name", "unit_kind", "unit_code", "unit_name", "period_start",
+                 "period_end", "sex", "granularity", "status")
 
 
 def resolve(frame: pd.DataFrame, *, resolver: Resolver, fmt: str) -> tuple[pd.DataFrame, list[RowError]]:
-    """Add ``indicator_id`` and ``unit_id`` to the frame; rows that cannot be placed become errors, and so do
-    rows the library's rules or a duplicate refuse."""
+    """Add ``indicator_id``, ``unit_id`` and the codes planning uses (``plan.rows_as_codes``) to the frame; rows
+    that cannot be placed become errors, and so do rows the library's rules or a duplicate refuse."""
     lines = frame["line"].to_numpy()
-    indicator_id, indicator_errors = _indicators(frame, resolver, fmt, lines)
-    unit_kind, unit_id, unit_errors = _units(frame, resolver, fmt, lines)
+    factors = _Factors.of(frame, _TEXT_COLUMNS)
+    indicator_id, indicator_errors = _indicators(factors, resolver, fmt, lines)
+    kind, unit_id, unit_errors = _units(factors, resolver, fmt, lines)
     # A status "ok" without a number (e.g. a status column saying ok beside an empty value) is a missing value.
-    status = frame["status"].to_numpy(dtype=object)
-    status = np.where(
-        (status == ObservationStatus.OK) & np.isnan(frame["value"].to_numpy()), ObservationStatus.MISSING, status
+    status = factors.positions("status", STATUSES)
+    ok, missing = STATUSES.index(ObservationStatus.OK), STATUSES.index(ObservationStatus.MISSING)
+    status = np.where((status == ok) & np.isnan(frame["value"].to_numpy()), missing, status).astype(np.int8)
+    frame = frame.assign(
+        indicator_id=indicator_id,
+        unit_id=unit_id,
+        unit_kind=np.asarray(KINDS, dtype=object)[np.maximum(kind, 0)],
+        status=np.asarray(STATUSES, dtype=object)[status],
+        kind_code=kind,
+        status_code=status,
+        sex_code=factors.positions("sex", SEXES),
+        granularity_code=factors.positions("granularity", GRANULARITIES),
+        start_day=factors.days("period_start"),
+        end_day=factors.days("period_end"),
     )
-    frame = frame.assign(indicator_id=indicator_id, unit_id=unit_id, unit_kind=unit_kind, status=status)
     frame = frame[(indicator_id != 0) & (unit_id >= 0)]
     frame, value_errors = _check_against_library(frame, resolver=resolver, fmt=fmt)
     frame, duplicate_errors = _drop_duplicates(frame)
     return frame, indicator_errors + unit_errors + value_errors + duplicate_errors
 
 
-def _indicators(frame: pd.DataFrame, resolver: Resolver, fmt: str, lines) -> tuple[np.ndarray, list[RowError]]:
+def _indicators(factors: _Factors, resolver: Resolver, fmt: str, lines) -> tuple[np.ndarray, list[RowError]]:
     """Each row's indicator id (0 where unknown) and the errors for the unknown ones."""
-    codes, combos = _factorize_columns(frame, ["indicator_code", "indicator_name"])
-    ids = np.asarray(
-        [resolver.indicator(code, name) or 0 for code, name in zip(combos["indicator_code"], combos["indicator_name"])],
-        dtype=np.int64,
-    )
-    indicator_id = ids[codes]
+    combo, values = factors.combos(["indicator_code", "indicator_name"])
+    ids = np.asarray([resolver.indicator(code, name) or 0 for code, name in values], dtype=np.int64)
+    indicator_id = ids[combo]
     column = _column(fmt, "indicator")
     message = _(
         "Indikatorn ”%(code)s” finns inte i indikatorbiblioteket. Lägg till den i biblioteket eller "
         "kontrollera koden."
     )
     errors = [
-        RowError(int(lines[row]), column, message % {"code": combos["indicator_code"][codes[row]]})
+        RowError(int(lines[row]), column, message % {"code": values[combo[row]][0]})
         for row in np.flatnonzero(indicator_id == 0)
     ]
     return indicator_id, errors
 
 
-def _units(frame: pd.DataFrame, resolver: Resolver, fmt: str, lines) -> tuple[np.ndarray, np.ndarray, list[RowError]]:
-    """Each row's kind of unit and unit id (-1 where it cannot be placed; 0 for the country), and the errors."""
-    codes, combos = _factorize_columns(frame, ["unit_kind", "unit_code", "unit_name"])
-    resolved = [resolver.unit(*combo) for combo in combos.itertuples(index=False)]
-    unit_id = np.asarray([pk if pk is not None else -1 for _kind, pk, _message in resolved], dtype=np.int64)[codes]
-    unit_kind = np.asarray([kind for kind, _pk, _message in resolved], dtype=object)[codes]
-    kinds = combos["unit_kind"]
+def _units(factors: _Factors, resolver: Resolver, fmt: str, lines) -> tuple[np.ndarray, np.ndarray, list[RowError]]:
+    """Each row's kind of unit (a position in ``plan.KINDS``, -1 for a kind not stored) and unit id (-1 where it
+    cannot be placed; 0 for the country), and the errors."""
+    combo, values = factors.combos(["unit_kind", "unit_code", "unit_name"])
+    resolved = [resolver.unit(*value) for value in values]
+    unit_id = np.asarray([pk if pk is not None else -1 for _kind, pk, _message in resolved], dtype=np.int64)[combo]
+    kind = np.asarray([KINDS.index(k) if k in KINDS else -1 for k, _pk, _message in resolved], dtype=np.int8)[combo]
     errors = [
         RowError(
             int(lines[row]),
-            _column(fmt, "region" if kinds[codes[row]] in (UnitKind.REGION, "municipality") else "clinic"),
-            resolved[codes[row]][2],
+            _column(fmt, "region" if values[combo[row]][0] in (UnitKind.REGION, "municipality") else "clinic"),
+            resolved[combo[row]][2],
         )
         for row in np.flatnonzero(unit_id < 0)
     ]
-    return unit_kind, unit_id, errors
+    return kind, unit_id, errors
 
 
 def _check_against_library(frame: pd.DataFrame, *, resolver: Resolver, fmt: str):
@@ -253,11 +292,11 @@ def _drop_duplicates(frame: pd.DataFrame):
     keys = pd.DataFrame(
         {
             "indicator": frame["indicator_id"].to_numpy(),
-            "kind": pd.factorize(frame["unit_kind"])[0],
+            "kind": frame["kind_code"].to_numpy(),
             "unit": frame["unit_id"].to_numpy(),
-            "start": pd.factorize(frame["period_start"])[0],
-            "end": pd.factorize(frame["period_end"])[0],
-            "sex": pd.factorize(frame["sex"])[0],
+            "start": frame["start_day"].to_numpy(),
+            "end": frame["end_day"].to_numpy(),
+            "sex": frame["sex_code"].to_numpy(),
         }
     )
     deleted = frame["deleted"].to_numpy(dtype=bool)

@@ -69,7 +69,7 @@ def test_large_files_run_in_the_worker_with_progress(world, client_for, library,
         assert "data-import-progress" in page and "js/import-progress.js" in page and 'role="status"' in page
         status = admin.get(reverse("indicators:batch_status", args=[batch.pk])).json()
         assert status == {"status": "queued", "label": "i kö", "progress": 0, "active": True, "stage": "",
-                          "measured": True}
+                          "measured": True, "time_left": ""}
         callbacks[0]()  # the worker picks the task up (ImmediateBackend in tests)
         status = admin.get(reverse("indicators:batch_status", args=[batch.pk])).json()
         assert status["status"] == "previewed" and status["progress"] == 100 and not status["active"]
