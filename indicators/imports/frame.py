@@ -142,3 +142,18 @@ class Errors:
                 out.extend((ln, order, RowError(ln, column, msg)) for ln, msg in zip(row_lines, messages, strict=True))
         out.sort(key=lambda t: (t[0], t[1]))
         return [t[2] for t in out]
+
+
+def packed_keys(keys: pd.DataFrame) -> pd.Index:
+    """Key columns of small non-negative integers (or -1) packed into one integer per row where they fit, so
+    that finding equal keys is one hash lookup a row; else the columns as they are."""
+    packed = np.zeros(len(keys), dtype=np.int64)
+    room = 1
+    for name in keys.columns:
+        column = keys[name].to_numpy(dtype=np.int64) + 1  # -1 ("none") becomes 0
+        size = int(column.max(initial=0)) + 1
+        room *= size
+        if room >= 2**62:
+            return pd.MultiIndex.from_frame(keys)
+        packed = packed * size + column
+    return pd.Index(packed)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from indicators.imports import cells
 from indicators.imports.cells import Col
-from indicators.imports.frame import STATUS_MISSING, STATUS_OK, STR_COLUMNS, Errors, quote
+from indicators.imports.frame import STATUS_MISSING, STATUS_OK, STR_COLUMNS, Errors, packed_keys, quote
 
 # Text columns a spreadsheet formula could hide in.
 TEXT_FIELDS = (
@@ -407,7 +407,7 @@ def _duplicates(table: _Table, rows: np.ndarray, unit: _Unit, period: _Period, s
     if len(rows) < 2:
         return
     keys = _duplicate_keys(table, rows, unit, period, sex_key)
-    duplicated = _packed(keys).duplicated(keep=False)
+    duplicated = packed_keys(keys).duplicated(keep=False)
     if not duplicated.any():
         return
     members_of = keys[duplicated].groupby(list(keys.columns), sort=False).indices
@@ -417,21 +417,6 @@ def _duplicates(table: _Table, rows: np.ndarray, unit: _Unit, period: _Period, s
         messages.update(_duplicate_messages(members, table.lines[members].tolist()))
     ordered = sorted(messages)
     table.errors.add(np.asarray(ordered, dtype=np.intp), None, [messages[r] for r in ordered])
-
-
-def _packed(keys: pd.DataFrame) -> pd.Index:
-    """The key columns (small integers) packed into one integer per row where they fit, so that finding equal
-    keys is one hash lookup a row; else the columns as they are."""
-    packed = np.zeros(len(keys), dtype=np.int64)
-    room = 1
-    for name in keys.columns:
-        column = keys[name].to_numpy(dtype=np.int64) + 1  # -1 ("none") becomes 0
-        size = int(column.max(initial=0)) + 1
-        room *= size
-        if room >= 2**62:
-            return pd.MultiIndex.from_frame(keys)
-        packed = packed * size + column
-    return pd.Index(packed)
 
 
 def _duplicate_keys(table: _Table, rows: np.ndarray, unit: _Unit, period: _Period, sex_key: np.ndarray) -> pd.DataFrame:

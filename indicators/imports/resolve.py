@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from indicators.imports.frame import FORMAT_KOLADA_JSON, FORMAT_VIS_CSV, RowError
+from indicators.imports.frame import FORMAT_KOLADA_JSON, FORMAT_VIS_CSV, RowError, packed_keys
 from indicators.imports.plan import EPOCH, GRANULARITIES, KINDS, SEXES, STATUSES
 from indicators.models import Indicator, ObservationStatus, Unit, UnitKind
 from organisations.models import Clinic, Region
@@ -300,7 +300,7 @@ def _drop_duplicates(frame: pd.DataFrame):
         }
     )
     deleted = frame["deleted"].to_numpy(dtype=bool)
-    live_dup = keys[~deleted].duplicated(keep=False).to_numpy()
+    live_dup = np.asarray(packed_keys(keys[~deleted]).duplicated(keep=False))
     errors = _duplicate_errors(keys[~deleted][live_dup], frame["line"].to_numpy()[~deleted][live_dup])
     bad = np.zeros(len(frame), dtype=bool)
     bad[np.flatnonzero(~deleted)[live_dup]] = True
