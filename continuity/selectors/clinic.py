@@ -61,7 +61,9 @@ def clinic_story(clinic: Clinic, *, user, today: date) -> ClinicStory:
     )
     readable = {dialogue.pk for dialogue in dialogues if team or dialogue.is_documentation_shared}
     agreements = agreements_with_history(
-        with_latest_comment(Agreement.objects.filter(dialogue_id__in=readable)).order_by("dialogue_id", "position", "pk")
+        with_latest_comment(Agreement.objects.filter(dialogue_id__in=readable))
+        .select_related("dialogue")
+        .order_by("dialogue_id", "position", "pk")
     )
     by_dialogue: dict[int, list] = {}
     for agreement in agreements:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from dialogs.access import can_see_cases
 from dialogs.models.agreements import Agreement, AgreementChange
 from dialogs.models.answers import Answer
-from dialogs.models.cases import Case, CaseEntry
+from dialogs.models.cases import Case, CaseEntry, CaseEntryKind
 from dialogs.models.dialogue import Dialogue, DialogueStatus
 from feedback.models import ClinicComment, FeedbackSection, SharedVersion, TeamReply
 from organisations.models import Region
@@ -268,7 +268,8 @@ def search_comments(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], 
 def search_cases(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], bool]:
     """Fördjupad uppföljning: the reasons and the notes (two queries). Only ever called for the team."""
     cases = _matching(Case.objects.filter(dialogue_id__in=ids), F("reason"), filters, text_field="reason")
-    entries = _matching(CaseEntry.objects.filter(case__dialogue_id__in=ids).exclude(text=""), F("text"), filters, text_field="text")
+    entries = CaseEntry.objects.filter(case__dialogue_id__in=ids).exclude(text="").exclude(kind=CaseEntryKind.OPENED)  # its text is the reason
+    entries = _matching(entries, F("text"), filters, text_field="text")
     case_rows, more_cases = _page(cases.select_related("dialogue__clinic").order_by("-opened_at", "-pk"))
     entry_rows, more_entries = _page(entries.select_related("case__dialogue__clinic").order_by("-created_at", "-pk"))
     hits = [Hit("case", case.dialogue, case.get_category_display(), case.reason, reverse("dialogs:case_detail", args=[case.pk]))

@@ -192,7 +192,7 @@ def agreement_update(
     nothing, when someone saved in between (unless this edit says what is saved already)."""
     if not can_edit_dialogue(user, agreement.dialogue):
         raise PermissionDenied
-    locked = Agreement.objects.select_for_update().select_related("updated_by").get(pk=agreement.pk)
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     locked.dialogue = agreement.dialogue
     text = _clean_text(text, field="text", max_length=AGREEMENT_TEXT_MAX_LENGTH, required=True)
     changes = {

@@ -1,0 +1,143 @@
+"""Search across dialogues (issue 13, item 5): answers, agreements and their comments, the deck's text and the
+clinic's comments, scoped by the same rules as the pages – clinic staff find only their own clinic's shared text
+and never a case – with filters by clinic, period, 5P area and status, in a fixed number of queries. On PostgreSQL
+with Swedish full-text search through GIN indexes; on SQLite every word as a substring."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from continuity.selectors.search import SearchFilters, search
+from dialogs.services.agreements import agreement_status_set
+from dialogs.services.cases import case_note_add
+from feedback import services as feedback_services
+from feedback.models import FeedbackSection
+from tests.continuity.factories import agreement, case, held_today, last_year, next_dialogue
+from tests.dialogs.dialogue_factories import write_answer
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+
+
+def _kinds(groups) -> dict[str, list[str]]:
+    return {group.kind: [hit.text for hit in group.hits] for group in groups}
+
+
+def _find(world, persona: str, text: str, **filters) -> dict[str, list[str]]:
+    return _kinds(search(user=world.user(persona), region=world.region_a, filters=SearchFilters(text=text, **filters)))
+
+
+@pytest.fixture
+def region_a_story(world):
+    previous = last_year(world)
+    made = agreement(world, previous, "Kontinuitet: fast läkarkontakt för multisjuka")
+    agreement_status_set(agreement=made, user=world.user("staff_a1"), status="pagar", comment="Kontinuitet mäts nu varje månad")
+    write_answer(previous, "p4-organisation-q01", "Lokalerna är trånga", world.user("bestallare"))
+    other = last_year(world, clinic=world.clinic_a2)
+    write_answer(other, "p1-q03", "Kontinuitet saknas helt på A2", world.user("bestallare"))
+    opened = case(world, previous, reason="Kontinuitet i journalföringen brister allvarligt")
+    case_note_add(case=opened, user=world.user("bestallare"), text="Kontinuitet diskuterad med MAS")
+    dialogue = held_today(world, next_dialogue(world))
+    report = feedback_services.feedback_create(dialogue=dialogue, user=world.user("bestallare"))
+    FeedbackSection.objects.filter(report=report, key="strengths").update(items=["Kontinuitet i sjuksköterskeledet"])
+    version = feedback_services.feedback_share(report=report, user=world.user("bestallare"))
+    feedback_services.feedback_comment_add(version=version, user=world.user("staff_a1"), section_key="strengths", text="Kontinuitet är vårt mål")
+    FeedbackSection.objects.filter(report=report, key="strengths").update(items=["Kontinuitet i utkastet som aldrig delades"])
+    return previous
+
+
+def test_the_team_finds_every_kind_of_text(world, region_a_story):
+    found = _find(world, "bestallare", "kontinuitet")
+    assert "Kontinuitet saknas helt på A2" in found["answer"]
+    assert "Läkarna har gått ner i tid; sjuksköterskorna bär kontinuiteten." in found["answer"]
+    assert found["agreement"] == ["Kontinuitet: fast läkarkontakt för multisjuka"]
+    assert found["agreement_comment"] == ["Kontinuitet mäts nu varje månad"]
+    assert any("aldrig delades" in text for text in found["deck"])  # the team searches its draft
+    assert found["comment"] == ["Kontinuitet är vårt mål"]
+    assert sorted(found["case"]) == ["Kontinuitet diskuterad med MAS", "Kontinuitet i journalföringen brister allvarligt"]
+
+
+def test_clinic_staff_find_their_own_shared_text_and_never_a_case(world, region_a_story):
+    found = _find(world, "staff_a1", "kontinuitet")
+    assert "case" not in found
+    assert all("A2" not in text for texts in found.values() for text in texts)
+    assert any("sjuksköterskeledet" in text for text in found["deck"])  # as shared
+    assert not any("aldrig delades" in text for text in found["deck"])  # never the draft
+    assert found["comment"] == ["Kontinuitet är vårt mål"]
+    assert _find(world, "staff_a1", "journalföringen") == {}
+    assert _find(world, "staff_a1", "MAS") == {}
+
+
+def test_nothing_from_an_unshared_dialogue_reaches_the_clinic(world):
+    hidden = last_year(world, shared=False)
+    agreement(world, hidden, "Hemlig plan för lokalerna")
+    assert _find(world, "staff_a1", "lokalerna") == {}
+    assert _find(world, "bestallare", "lokalerna")["agreement"] == ["Hemlig plan för lokalerna"]
+
+
+def test_other_regions_find_nothing(world, region_a_story):
+    groups = search(user=world.user("outsider"), region=world.region_b, filters=SearchFilters(text="kontinuitet"))
+    assert groups == []
+
+
+def test_filters_by_clinic_period_area_and_status(world, region_a_story):
+    assert set(_find(world, "admin", "kontinuitet", clinic_id=world.clinic_a2.pk)) == {"answer"}
+    today = datetime.date.today()
+    recent = _find(world, "admin", "kontinuitet", date_from=today - datetime.timedelta(days=30))
+    assert "agreement" not in recent and recent["deck"]  # last year's dialogue is outside the period
+    by_area = _find(world, "admin", "kontinuitet", area="p1")
+    assert set(by_area) <= {"answer", "agreement", "agreement_comment"} and by_area["agreement"]
+    assert "Lokalerna är trånga" in _find(world, "admin", "lokalerna", area="p4")["answer"]
+    assert _find(world, "admin", "lokalerna", area="p1") == {}
+    assert set(_find(world, "admin", "kontinuitet", status="pagar")) == {"agreement", "agreement_comment"}
+    assert _find(world, "admin", "kontinuitet", status="klar") == {}
+
+
+def test_the_search_runs_a_fixed_number_of_queries(world, region_a_story, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        groups = search(user=world.user("admin"), region=world.region_a, filters=SearchFilters(text="kontinuitet"))
+    assert {hit.dialogue.clinic.name for group in groups for hit in group.hits}  # clinics read with the hits
+
+
+def test_the_search_page_marks_the_words_found(world, region_a_story, client_for):
+    page = client_for("staff_a1").get(reverse("continuity:search"), {"q": "mål"}).content.decode()
+    assert "<mark>mål</mark>" in page
+    page = client_for("staff_a1").get(reverse("continuity:search"), {"q": "zzzqqq"}).content.decode()
+    assert 'data-testid="no-hits"' in page
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", '"', "a" * 300, "\x00", "läkare -"])
+def test_odd_queries_answer_a_page_not_an_error(world, region_a_story, client_for, query):
+    response = client_for("admin").get(reverse("continuity:search"), {"q": query, "fran": "2099-01-01", "till": "2000-01-01"})
+    assert response.status_code == 200
+
+
+@postgresql_only
+def test_swedish_word_forms_find_each_other(world):
+    previous = last_year(world)
+    write_answer(previous, "p1-q03", "Läkarna vill ha mer tid med patienterna", world.user("bestallare"))
+    assert "Läkarna vill ha mer tid med patienterna" in _find(world, "bestallare", "läkare patient")["answer"]
+
+
+@postgresql_only
+def test_the_queries_use_the_gin_indexes(world, region_a_story):
+    """The search's expressions are the indexes' expressions: with sequential scans off, every kind's plan names
+    its index."""
+    from continuity.selectors import search as module
+
+    filters = SearchFilters(text="kontinuitet")
+    querysets = {
+        "search_answer_text": module._matching(module.Answer.objects.all(), module.F("text"), filters),
+        "search_agreement_text": module._matching(module.Agreement.objects.all(), module.F("text"), filters),
+        "search_agreementchange_comment": module._matching(module.AgreementChange.objects.all(), module.F("comment"), filters),
+        "search_feedbacksection_items": module._matching(module.FeedbackSection.objects.all(), module.F("items"), filters),
+        "search_sharedversion_items": module._matching(module.SharedVersion.objects.all(), module.DeckPoints(module.F("snapshot")), filters),
+        "search_cliniccomment_text": module._matching(module.ClinicComment.objects.all(), module.F("text"), filters),
+        "search_case_reason": module._matching(module.Case.objects.all(), module.F("reason"), filters),
+        "search_caseentry_text": module._matching(module.CaseEntry.objects.all(), module.F("text"), filters),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for index, queryset in querysets.items():
+            assert index in queryset.explain(), index
