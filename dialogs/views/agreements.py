@@ -16,6 +16,7 @@ from dialogs.selectors import agreements as selectors
 from dialogs.selectors.dialogue import follow_up_meeting_of
 from dialogs.selectors.onsite import dialogue_question
 from dialogs.services import agreements as services
+from dialogs.views.common import not_found_outside_guide
 from dialogs.views.dialogue import show_service_errors
 
 
@@ -44,6 +45,7 @@ def agreement_create(request, pk: int):
 
 
 @require_POST
+@not_found_outside_guide
 def agreement_from_answer(request, pk: int, question_pk: int):
     dialogue = access.get_dialogue_for_user_rw(request.user, pk)
     question = dialogue_question(dialogue=dialogue, question_pk=question_pk)
