@@ -10,8 +10,9 @@ client in-process (server time, no network), as median and 95th percentile over 
 - a dialogue's page and its summary page,
 
 and, through the hooks of ``bench/onsite.py`` (``measure_onsite``, ``autosave_throughput``), the on-site page of
-a fully answered dialogue, one autosave, and autosave throughput with 20 concurrent clients against gunicorn on
-loopback. Prints one JSON document.
+a fully answered dialogue, one autosave, autosave throughput with 20 concurrent clients against gunicorn on
+loopback (a closed loop), and an open-loop load: 100 writers, 50 autosaves a second in all, sent on schedule
+whatever the answers (``autosave_open_loop``). Prints one JSON document.
 
     .venv/bin/python bench/dialogue.py [--clinics 1200] [--dialogues-per-clinic 5] [--repeat 30]
                                        [--skip-onsite] [--skip-throughput] [--postgres-url postgres://…]
@@ -177,6 +178,23 @@ def measure_pages(*, user, pages: dict[str, str], repeat: int) -> dict:
     return time_pages(client, pages, repeat=repeat)
 
 
+def _writers(data: dict, region, count: int) -> list[tuple]:
+    """(user, dialogue, question) for ``count`` people, each documenting an answer of their own in the region's
+    dialogues that are open for documentation (several dialogues when one has too few questions)."""
+    from dialogs.models import Question
+    from dialogs.models.dialogue import DialogueStatus
+
+    team = data["team_by_region"][region.pk]
+    open_held = (DialogueStatus.GENOMFORD, DialogueStatus.ATERKOPPLING_DELAD, DialogueStatus.UPPFOLJNING_BOKAD)
+    targets = []
+    for dialogue in [d for d in data["dialogues"] if d.clinic.region_id == region.pk and d.status in open_held]:
+        for question in Question.objects.filter(version_id=dialogue.guide_version_id).order_by("pk"):
+            targets.append((team[len(targets) % len(team)], dialogue, question))
+            if len(targets) == count:
+                return targets
+    return targets
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clinics", type=int, default=1200)
@@ -187,6 +205,11 @@ def main() -> None:
     parser.add_argument("--skip-throughput", action="store_true", help="leave out the gunicorn throughput run")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="autosaves per client in the throughput run")
+    parser.add_argument("--skip-open-loop", action="store_true", help="leave out the open-loop autosave load")
+    parser.add_argument("--writers", type=int, default=100, help="people autosaving in the open-loop run")
+    parser.add_argument("--rate", type=float, default=50.0, help="autosaves per second in all, open loop")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of the open-loop run")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn's sync workers")
     parser.add_argument("--postgres-url", default="", help="server URL; a throwaway database is created there")
     parser.add_argument("--keep-database", action="store_true", help="keep the SQLite file (its path goes in the JSON)")
     args = parser.parse_args()
@@ -253,7 +276,14 @@ def main() -> None:
                 targets = [(team[n % len(team)], documented, questions[n]) for n in range(args.clients)]
                 connections.close_all()
                 result["autosave_throughput"] = onsite.autosave_throughput(
-                    targets=targets, database_url=database["url"], clients=args.clients, requests_per_client=args.requests
+                    targets=targets, database_url=database["url"], clients=args.clients, requests_per_client=args.requests,
+                    workers=args.workers,
+                )
+            if not args.skip_open_loop:
+                connections.close_all()
+                result["autosave_open_loop"] = onsite.autosave_open_loop(
+                    targets=_writers(data, region, args.writers), database_url=database["url"], writers=args.writers,
+                    rate=args.rate, seconds=args.seconds, workers=args.workers,
                 )
         print(json.dumps(result, indent=2, ensure_ascii=False))  # the full data set takes about 300 MB of disk
 

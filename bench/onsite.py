@@ -94,7 +94,7 @@ def _session_cookie(user) -> str:
     return session.session_key
 
 
-def _wait_for(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+def _wait_for(port: int, process: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -109,94 +109,156 @@ def _wait_for(port: int, process: subprocess.Popen, timeout: float = 30) -> None
     raise RuntimeError("gunicorn did not answer in time")
 
 
+class _Gunicorn:
+    """gunicorn serving the benchmark's database on a free loopback port, for the length of a ``with`` block."""
+
+    def __init__(self, database_url: str, workers: int):
+        self.port = _free_port()
+        self.workers = workers
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+        self.process = subprocess.Popen(
+            [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(workers), "--timeout", "60", "--log-level", "warning"],
+            cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+
+    def __enter__(self) -> "_Gunicorn":
+        _wait_for(self.port, self.process)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class _Writer:
+    """One person documenting one answer: a signed-in session of their own, and the revision the next autosave
+    starts from (as the page's script does)."""
+
+    def __init__(self, user, dialogue, question, port: int):
+        from django.urls import reverse
+
+        from dialogs.models.answers import Answer
+
+        answer = Answer.objects.filter(dialogue=dialogue, question=question).first()
+        self.csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+        self.url = reverse("dialogs:answer_autosave", args=[dialogue.pk, question.pk])
+        self.cookie = f"sessionid={_session_cookie(user)}; csrftoken={self.csrf}"
+        self.revision = answer.revision if answer else 0
+        self.port = port
+        self.connection = None
+
+    def save(self, text: str) -> int:
+        """One autosave; its HTTP status (0 when the connection failed)."""
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        body = json.dumps({"base_revision": self.revision, "text": text})
+        try:
+            self.connection.request(
+                "POST", self.url, body=body.encode(),
+                headers={"Content-Type": "application/json", "Cookie": self.cookie, "X-CSRFToken": self.csrf,
+                         "Host": f"127.0.0.1:{self.port}"},
+            )
+            response = self.connection.getresponse()
+            payload, status = response.read(), response.status
+        except OSError:
+            self.close()
+            return 0
+        if status == 200:
+            self.revision = json.loads(payload)["revision"]
+        return status
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def _results(statuses: dict[int, int], latencies: list[float], elapsed_s: float) -> dict:
+    return {
+        "requests": sum(statuses.values()),
+        "seconds": round(elapsed_s, 2),
+        "autosaves_per_second": round(statuses.get(200, 0) / elapsed_s, 1),
+        "statuses": {str(status): count for status, count in sorted(statuses.items())},
+        "latency": summary(latencies) if latencies else {},
+    }
+
+
 def autosave_throughput(
     *, targets: list[tuple], database_url: str, clients: int = 20, requests_per_client: int = 25, workers: int = 4
 ) -> dict:
-    """Autosaves per second with ``clients`` concurrent clients against gunicorn on loopback. ``targets`` holds
-    one (user, dialogue, question) per client; each client sends ``requests_per_client`` autosaves in a row,
-    each from the revision the previous one returned. Bounded in count and time; gunicorn is stopped after."""
-    from django.urls import reverse
-
-    from dialogs.models.answers import Answer
-
+    """Autosaves per second with ``clients`` concurrent clients against gunicorn on loopback (a closed loop: each
+    client sends its next autosave when the previous one has answered). ``targets`` holds one (user, dialogue,
+    question) per client; each client sends ``requests_per_client`` autosaves in a row, each from the revision
+    the previous one returned. Bounded in count and time; gunicorn is stopped after."""
     assert len(targets) >= clients, "one (user, dialogue, question) per client"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
-    server = subprocess.Popen(
-        [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "60", "--log-level", "warning"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
     statuses: dict[int, int] = {}
     latencies: list[float] = []
     lock = threading.Lock()
-    try:
-        _wait_for(port, server)
-        plans = []
-        for user, dialogue, question in targets[:clients]:
-            answer = Answer.objects.filter(dialogue=dialogue, question=question).first()
-            csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
-            plans.append(
-                {
-                    "url": reverse("dialogs:answer_autosave", args=[dialogue.pk, question.pk]),
-                    "cookie": f"sessionid={_session_cookie(user)}; csrftoken={csrf}",
-                    "csrf": csrf,
-                    "revision": answer.revision if answer else 0,
-                }
-            )
+    with _Gunicorn(database_url, workers) as server:
+        writers = [_Writer(*target, server.port) for target in targets[:clients]]
 
-        def client(plan: dict, number: int) -> None:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            revision = plan["revision"]
+        def client(writer: _Writer, number: int) -> None:
             for step in range(requests_per_client):
-                body = json.dumps({"base_revision": revision, "text": f"Klient {number}, sparning {step}. " * 20})
                 started = time.perf_counter()
-                try:
-                    connection.request(
-                        "POST", plan["url"], body=body.encode(),
-                        headers={"Content-Type": "application/json", "Cookie": plan["cookie"],
-                                 "X-CSRFToken": plan["csrf"], "Host": f"127.0.0.1:{port}"},
-                    )
-                    response = connection.getresponse()
-                    payload = response.read()
-                    status = response.status
-                except OSError:
-                    status = 0
-                    connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                elapsed = (time.perf_counter() - started) * 1000
-                if status == 200:
-                    revision = json.loads(payload)["revision"]
+                status = writer.save(f"Klient {number}, sparning {step}. " * 20)
                 with lock:
                     statuses[status] = statuses.get(status, 0) + 1
-                    latencies.append(elapsed)
-            connection.close()
+                    latencies.append((time.perf_counter() - started) * 1000)
+            writer.close()
 
-        threads = [threading.Thread(target=client, args=(plan, number)) for number, plan in enumerate(plans)]
+        threads = [threading.Thread(target=client, args=(writer, number)) for number, writer in enumerate(writers)]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=300)
         elapsed_s = time.perf_counter() - started
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    total = sum(statuses.values())
-    return {
-        "server": f"gunicorn, {workers} sync workers, 127.0.0.1",
-        "clients": clients,
-        "requests": total,
-        "seconds": round(elapsed_s, 2),
-        "autosaves_per_second": round(statuses.get(200, 0) / elapsed_s, 1),
-        "statuses": {str(status): count for status, count in sorted(statuses.items())},
-        "latency": summary(latencies) if latencies else {},
-    }
+    return {"server": f"gunicorn, {workers} sync workers, 127.0.0.1", "clients": clients,
+            **_results(statuses, latencies, elapsed_s)}
+
+
+def autosave_open_loop(
+    *, targets: list[tuple], database_url: str, writers: int = 100, rate: float = 50.0, seconds: float = 20.0,
+    workers: int = 4,
+) -> dict:
+    """An open-loop load: ``writers`` people each autosaving their own answer, ``rate`` autosaves a second in all,
+    sent on a schedule that does not wait for answers (each writer every ``writers / rate`` seconds, their
+    starts spread over one period). Latency counts from the moment a save was due, so a save that had to wait
+    for its writer's previous one counts that wait too (no coordinated omission)."""
+    assert len(targets) >= writers, "one (user, dialogue, question) per writer"
+    period = writers / rate
+    statuses: dict[int, int] = {}
+    latencies: list[float] = []
+    lock = threading.Lock()
+    with _Gunicorn(database_url, workers) as server:
+        people = [_Writer(*target, server.port) for target in targets[:writers]]
+        start = time.perf_counter() + 1.0
+
+        def writer_loop(writer: _Writer, number: int) -> None:
+            due = start + period * number / writers
+            while due < start + seconds:
+                time.sleep(max(0.0, due - time.perf_counter()))
+                status = writer.save(f"Skrivare {number}, {due:.3f}. " * 20)
+                with lock:
+                    statuses[status] = statuses.get(status, 0) + 1
+                    latencies.append((time.perf_counter() - due) * 1000)
+                due += period
+            writer.close()
+
+        threads = [threading.Thread(target=writer_loop, args=(writer, number)) for number, writer in enumerate(people)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=seconds + 120)
+        elapsed_s = time.perf_counter() - start
+    return {"server": f"gunicorn, {workers} sync workers, 127.0.0.1", "writers": writers, "rate_per_second": rate,
+            **_results(statuses, latencies, elapsed_s)}
