@@ -163,7 +163,7 @@ def search_answers(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], b
     if filters.area:
         answers = answers.filter(_area_filter(filters, "question__"))
     answers = _matching(answers, F("text"), filters, text_field="text")
-    rows, more = _page(answers.select_related("dialogue__clinic", "question__section").order_by("-dialogue__date", "-pk"))
+    rows, more = _page(answers.select_related("dialogue__clinic", "question__section__parent").order_by("-dialogue__date", "-pk"))
     hits = [
         Hit("answer", answer.dialogue, answer.question.text, answer.text,
             reverse("dialogs:onsite_section", args=[answer.dialogue_id, _screen_key(answer.question)]) + f"#fraga-{answer.question.key}")

@@ -157,3 +157,32 @@ def test_confirmed_participants_are_saved_with_the_new_dialogue(world):
         user=world.user("bestallare"),
     )
     assert list(upcoming.clinic_participants.values_list("name", flat=True)) == ["Eva Ek", "Per Al"]
+
+
+def _grow_history(world, count: int):
+    for number in range(count):
+        previous = last_year(world, days_ago=400 + 365 * number)
+        _with_participants(world, previous)
+        for made in range(3):
+            agreement(world, previous, f"Överenskommelse {number}-{made}", area="p1")
+
+
+def test_planning_and_the_on_site_page_keep_their_query_counts_however_long_the_history(world, client_for, django_assert_max_num_queries):
+    _grow_history(world, 1)
+    upcoming = next_dialogue(world)
+    client = client_for("bestallare")
+    pages = [
+        reverse("dialogs:dialogue_create") + f"?vardcentral={world.clinic_a1.pk}",
+        reverse("dialogs:onsite_section", args=[upcoming.pk, "p1"]),
+        reverse("dialogs:dialogue_detail", args=[upcoming.pk]),
+    ]
+    counts = []
+    for url in pages:
+        client.get(url)
+        with django_assert_max_num_queries(40) as captured:
+            client.get(url)
+        counts.append(len(captured.captured_queries))
+    _grow_history(world, 3)
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200

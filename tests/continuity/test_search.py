@@ -94,10 +94,20 @@ def test_filters_by_clinic_period_area_and_status(world, region_a_story):
     assert _find(world, "admin", "kontinuitet", status="klar") == {}
 
 
-def test_the_search_runs_a_fixed_number_of_queries(world, region_a_story, django_assert_max_num_queries):
+def test_the_search_runs_a_fixed_number_of_queries(world, region_a_story, client_for, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         groups = search(user=world.user("admin"), region=world.region_a, filters=SearchFilters(text="kontinuitet"))
     assert {hit.dialogue.clinic.name for group in groups for hit in group.hits}  # clinics read with the hits
+    client = client_for("admin")
+    url = reverse("continuity:search")
+    client.get(url, {"q": "lokalerna"})
+    with django_assert_max_num_queries(16) as few:
+        client.get(url, {"q": "lokalerna"})  # one hit, in a sub-section (P4 › Organisation och ledning)
+    for number in range(4):
+        write_answer(last_year(world, days_ago=500 + number), "p4-organisation-q01", f"Lokalerna {number}", world.user("admin"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"q": "lokalerna"})
+    assert response.content.decode().count('class="search-hit"') == 5
 
 
 def test_the_search_page_marks_the_words_found(world, region_a_story, client_for):
