@@ -115,7 +115,11 @@ def _start_proxy(upstreams, tmp_path: Path):
         ["caddy", "run", "--adapter", "caddyfile", "--config", str(ROOT / "deploy" / "Caddyfile")],
         env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "caddy.log").open("w"),
     )
-    _wait_until_healthy(f"http://127.0.0.1:{port}", process)
+    try:
+        _wait_until_healthy(f"http://127.0.0.1:{port}", process)
+    except BaseException:
+        _stop(process)  # a proxy that never became healthy must not outlive the test
+        raise
     return process, f"http://127.0.0.1:{port}"
 
 
