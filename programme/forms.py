@@ -1,6 +1,5 @@
-"""Forms of the programme: they validate and convert; the services save."""
-
-import re
+"""Forms of the programme: they validate and convert; the services save. One-line fields refuse control
+characters by the project-wide rule (config/inputs.py)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,15 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from programme import models
 from programme.selectors import SORTS, DueStatus
 from programme.services import CYCLE_FIELDS, check_cycle
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def refuse_control_characters(value: str) -> str:
-    """One-line fields: a tab, line break or other control character is refused with a message."""
-    if CONTROL_CHARACTERS.search(value or ""):
-        raise forms.ValidationError(_("Texten får inte innehålla radbrytningar eller kontrolltecken."))
-    return value
 
 
 def _bounded(bounds: tuple[int, int]) -> dict:
@@ -69,7 +59,7 @@ class ClinicCycleForm(forms.Form):
         help_text=_("Mellan %(low)s och %(high)s.") % {"low": models.INTERVAL_RANGE[0], "high": models.INTERVAL_RANGE[1]},
     )
     reason = forms.CharField(
-        label=_("Skäl"), max_length=300, validators=[refuse_control_characters],
+        label=_("Skäl"), max_length=300,
         help_text=_("T.ex. ”ny vårdcentral” eller ”fördjupad uppföljning”."),
     )
 
@@ -77,7 +67,7 @@ class ClinicCycleForm(forms.Form):
 class DueFilterForm(forms.Form):
     """The due list's filters, read from the address (a plain GET form)."""
 
-    q = forms.CharField(label=_("Sök vårdcentral"), max_length=100, required=False, validators=[refuse_control_characters])
+    q = forms.CharField(label=_("Sök vårdcentral"), max_length=100, required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Alla"))] + DueStatus.choices())
     sortera = forms.ChoiceField(
         label=_("Sortera efter"),
