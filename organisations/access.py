@@ -8,7 +8,7 @@ answer 404 (their existence is not revealed); visible objects the user may not c
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from organisations.models import Clinic, Membership, Region, Role
+from organisations.models import Clinic, Membership, NationalReader, Region, Role
 
 ACTIVE_REGION_SESSION_KEY = "active_region_id"
 
@@ -114,3 +114,24 @@ def get_membership_for_user_rw(user, pk: int) -> Membership:
 
 def clinics_for_user_in_region(user, region: Region):
     return Clinic.objects.for_user(user).filter(region=region)
+
+
+# --- National readers ---------------------------------------------------------------------------------------
+# A nationell läsare (``NationalReader``) belongs to no region: every region-scoped helper above treats them as a
+# person without a membership (no active region; 404 for a region's objects, 403 for a page that needs a region).
+# The national view alone is theirs; it is 404 for everyone else, since nothing there concerns a region's people.
+
+
+def is_national_reader(user) -> bool:
+    """Whether the user reads the national aggregates (one query, cached on the user for the request)."""
+    if not user.is_authenticated:
+        return False
+    if "_is_national_reader" not in user.__dict__:
+        user.__dict__["_is_national_reader"] = NationalReader.objects.filter(user=user).exists()
+    return user.__dict__["_is_national_reader"]
+
+
+def require_national_reader(request: HttpRequest) -> None:
+    """The national view's gate: 404 for anyone who is not a national reader."""
+    if not is_national_reader(request.user):
+        raise Http404

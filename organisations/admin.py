@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from organisations.models import Clinic, Membership, Region
+from organisations.models import Clinic, Membership, NationalReader, Region
 
 
 @admin.register(Region)
@@ -23,3 +23,16 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["region", "role", "party"]
     search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["clinic"]
+
+
+@admin.register(NationalReader)
+class NationalReaderAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organisation", "created_at"]
+    search_fields = ["user__username", "user__email", "organisation"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["granted_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)

@@ -225,3 +225,32 @@ class HsaIdentity(models.Model):
 
     def __str__(self) -> str:
         return self.hsa_id
+
+
+class NationalReader(models.Model):
+    """A *nationell läsare*: someone who reads the learning report's aggregates across every region of the
+    installation (e.g. at SKR or a national network of regions), and nothing else.
+
+    Not a ``Membership``: a membership binds a person to one region, and a national reader belongs to none. Every
+    region-scoped page therefore treats them as a person without a region (404 for regions' objects), and the only
+    pages they reach are the national view and their own account. What they see there is pooled from at least
+    three regions and holds no clinic-level text (see learning/). Granted by the installation's operators (Django
+    admin or ``manage.py national_readers``), not by any region's administrator, since no region owns it.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="national_reader")
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, help_text=_("Var personen arbetar, t.ex. ”SKR”.")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nationell läsare")
+        verbose_name_plural = _("nationella läsare")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -18,7 +18,7 @@ from common import textfiles
 from notifications.headers import is_valid_address
 from notifications.services import absolute_url, message_queue
 from organisations import oidc
-from organisations.models import Clinic, HsaIdentity, Membership, Party, Regiform, Region, Role
+from organisations.models import Clinic, HsaIdentity, Membership, NationalReader, Party, Regiform, Region, Role
 
 User = get_user_model()
 
@@ -405,3 +405,27 @@ def region_sign_in_save(*, region: Region, password_sign_in: bool) -> Region:
     region.password_sign_in = password_sign_in
     region.save(update_fields=["password_sign_in"])
     return region
+
+
+# --- National readers -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def national_reader_grant(*, user, organisation: str = "", granted_by=None) -> NationalReader:
+    """Make ``user`` a nationell läsare (or update their organisation if they are one). They keep whatever region
+    roles they have; the national view is added beside them."""
+    organisation = " ".join((organisation or "").split())[:200]
+    reader, created = NationalReader.objects.get_or_create(
+        user=user, defaults={"organisation": organisation, "granted_by": granted_by}
+    )
+    if not created and organisation and reader.organisation != organisation:
+        reader.organisation = organisation
+        reader.save(update_fields=["organisation"])
+    return reader
+
+
+@transaction.atomic
+def national_reader_revoke(*, user) -> bool:
+    """Take the national view away from ``user``; False when they did not have it."""
+    deleted, _by_model = NationalReader.objects.filter(user=user).delete()
+    return bool(deleted)
