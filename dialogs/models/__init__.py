@@ -35,6 +35,15 @@ from dialogs.models.agreements import (  # noqa: E402
     AgreementStatus,
 )
 from dialogs.models.cases import Case, CaseCategory, CaseDocument, CaseEntry, CaseEntryKind, CaseStatus  # noqa: E402
+from dialogs.models.learning import (  # noqa: E402
+    Medskick,
+    MedskickCategory,
+    MedskickComment,
+    MedskickTag,
+    RaisedBy,
+    TeamLesson,
+)
+from dialogs.models.evaluations import Evaluation, EvaluationInvitation, RespondentGroup  # noqa: E402
 
 __all__ = [
     "AgendaBlock",
@@ -75,4 +84,14 @@ __all__ = [
     "CaseEntry",
     "CaseEntryKind",
     "CaseStatus",
+    # Medskick, the team's lessons and the evaluation of each dialogue (issue 14).
+    "Evaluation",
+    "EvaluationInvitation",
+    "Medskick",
+    "MedskickCategory",
+    "MedskickComment",
+    "MedskickTag",
+    "RaisedBy",
+    "RespondentGroup",
+    "TeamLesson",
 ]
