@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, Preparation
 from tests.browser.conftest import assert_accessible, login, visit
-from tests.dialogs.dialogue_factories import held, plan, published_dialogue_version, write_answer
+from tests.dialogs.dialogue_factories import held, plan, published_dialogue_version, workday_after, write_answer
 
 
 def _field(name: str):
@@ -41,7 +41,7 @@ def test_planning_a_dialogue(page, world):
     page.wait_for_load_state("load")
     assert_accessible(page, context="empty planning form")
 
-    day = timezone.localdate() + datetime.timedelta(days=20)
+    day = workday_after(20)  # a weekend or a holiday would be warned about first (test_friction.py)
     page.get_by_label(_field("Vårdcentral")).select_option(label="Vårdcentral A1")
     page.get_by_label(_field("Datum")).fill((timezone.localdate() - datetime.timedelta(days=2)).isoformat())
     page.get_by_label(_field("Starttid")).fill("09:00")
@@ -148,14 +148,13 @@ def test_summary_booking_and_the_follow_up_invitation(page, world):
     expect(page.get_by_test_id("summary")).to_contain_text("Korta telefonköerna på måndagar")
     expect(page.get_by_test_id("team-feedback")).to_contain_text("Bra att vi fick visa våra egna data")
 
-    # Closing before the meeting is booked is refused with an explanation.
-    page.get_by_role("button", name="Ändra till ”avslutad”").click()
-    page.wait_for_load_state("load")
-    assert_accessible(page, context="close refused")
-    expect(page.locator(".messages")).to_contain_text("kan inte avslutas")
+    # Closing before the meeting is booked is not offered; the panel says why (issue 10, §2).
+    expect(page.get_by_role("button", name="Ändra till ”avslutad”")).to_have_count(0)
+    expect(page.get_by_test_id("status-later")).to_contain_text("”avslutad” kan inte väljas nu:")
+    expect(page.get_by_test_id("status-later")).to_contain_text("kan inte avslutas förrän uppföljningsmötet är bokat")
 
     visit(page, f"/dialoger/{dialogue.pk}/sammanfattning/")
-    page.get_by_role("link", name="Boka uppföljningsmöte").click()
+    page.get_by_role("link", name="Boka uppföljningsmöte", exact=True).click()
     page.wait_for_load_state("load")
     assert_accessible(page, context="booking form")
     day = timezone.localdate() + datetime.timedelta(days=60)
@@ -176,8 +175,9 @@ def test_summary_booking_and_the_follow_up_invitation(page, world):
     assert event["DTEND"].dt - event["DTSTART"].dt == datetime.timedelta(minutes=45)
     assert "Telefontillgänglighet; fast vårdkontakt" in str(event["DESCRIPTION"])
 
-    page.get_by_role("button", name="Dela dokumentationen med vårdcentralen").click()
-    page.wait_for_load_state("load")
+    # The feedback is shared ("återkoppling delad"), so the documentation is too: no separate share is offered.
+    expect(page.get_by_role("button", name="Dela dokumentationen med vårdcentralen")).to_have_count(0)
+    expect(page.locator("#share-heading").locator("..")).to_contain_text("Dokumentationen delades med vårdcentralens personal")
     page.get_by_role("button", name="Ändra till ”avslutad”").click()
     page.wait_for_load_state("load")
     assert_accessible(page, context="closed")

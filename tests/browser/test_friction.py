@@ -92,3 +92,30 @@ def test_notes_of_an_agenda_block_without_questions_save_themselves_like_answers
     expect(box.locator("[data-answer-panel]")).to_contain_text("Läkarna: IT-stödet krånglar.")
     assert_accessible(page, context="agenda notes in conflict")
     assert AgendaNote.objects.get(dialogue=dialogue).text == "Läkarna: IT-stödet krånglar."
+
+
+def test_planning_on_a_public_holiday_is_warned_about_and_confirmed(page, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from dialogs.models.dialogue import Dialogue
+    from tests.dialogs.dialogue_factories import published_dialogue_version
+
+    published_dialogue_version(world)
+    holiday = datetime.date(timezone.localdate().year + 1, 6, 6)  # Nationaldagen
+    login(page, world.user("bestallare"))
+    visit(page, reverse("dialogs:dialogue_create"))
+    page.get_by_label("Vårdcentral", exact=False).first.select_option(label="Vårdcentral A1")
+    page.locator("#id_date").fill(holiday.isoformat())
+    page.get_by_label("Bo Beställare är med i teamet").check()
+    page.get_by_role("button", name="Planera dialogen").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="holiday warned about")
+    expect(page.get_by_text("är en helgdag: Nationaldagen.")).to_be_visible()
+    assert not Dialogue.objects.exists()
+    page.get_by_label("Planera dialogen den dagen ändå").check()
+    page.get_by_role("button", name="Planera dialogen").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="planned on the holiday")
+    assert Dialogue.objects.get().date == holiday

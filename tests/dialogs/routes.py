@@ -167,7 +167,17 @@ def _held(world, *, shared=False, booked=False):
     from dialogs.services.dialogue import dialogue_share_documentation
     from tests.dialogs.dialogue_factories import held
 
-    dialogue = held(world, status=DialogueStatus.UPPFOLJNING_BOKAD if booked else DialogueStatus.GENOMFORD)
+    dialogue = held(world, status=DialogueStatus.GENOMFORD)
+    if booked:
+        # Booked while the feedback is not shared yet: sharing it would share the documentation too.
+        import datetime
+
+        from dialogs.services.dialogue import follow_up_book
+
+        follow_up_book(
+            dialogue=dialogue, user=world.user("bestallare"), date=dialogue.date + datetime.timedelta(days=30),
+            start_time=datetime.time(9), duration_minutes=60, video_link="", focus_area="",
+        )
     if shared:
         dialogue_share_documentation(dialogue=dialogue, user=world.user("bestallare"))
     return {"pk": dialogue.pk}
