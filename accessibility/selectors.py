@@ -28,7 +28,8 @@ def statements_for(request) -> list[StatementSettings]:
 
 def report_regions(request) -> list[Region]:
     """The regions a report may go to: a signed-in person's own (the active one first), anyone else's choice of all."""
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and user_regions(request):
         active = get_active_region(request)
         return sorted(user_regions(request), key=lambda region: region != active)
+    # Signed out, or signed in without a region (a nationell läsare): every region to choose from.
     return list(Region.objects.order_by("name"))

@@ -10,18 +10,36 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-SIGNED_IN = ["admin", "bestallare", "utveckling", "staff_a1", "staff_a2", "outsider"]
+SIGNED_IN = ["admin", "bestallare", "utveckling", "staff_a1", "staff_a2", "outsider", "national"]
 LOGIN = 302  # anonymous users are redirected to the login page
 
 
 def statuses(default: int, anonymous: int = LOGIN, **overrides: int) -> dict[str, int]:
     expected = {persona: default for persona in SIGNED_IN}
     expected["anonymous"] = anonymous
+    expected["national"] = _national(default, anonymous, overrides)
     expected.update(overrides)
     return expected
 
 
-EVERYONE_SIGNED_IN = statuses(200)
+def _national(default: int, anonymous: int, overrides: dict[str, int]) -> int:
+    """What a nationell läsare gets (issue 14), unless the route says: they belong to no region, so
+    - a public address (anonymous users are not sent to the login page) answers them as it answers everyone;
+    - region A's objects are as invisible to them as to region B's outsider, and what clinic staff may not know
+      of (404 for them) is hidden from them too: 404;
+    - a page of one's own region that everyone with a role there may open refuses them with a page (403: they
+      have no region); pages only some roles may open refuse them as they refuse the rest (the default)."""
+    if anonymous != LOGIN:
+        return default
+    if 404 in (overrides.get("outsider"), overrides.get("staff_a1")):
+        return 404
+    return 403 if default == 200 else default
+
+
+# Pages of one's account, open to everyone signed in (a nationell läsare too).
+EVERYONE_SIGNED_IN = statuses(200, national=200)
+# Pages of one's own region that everyone with a role there may open (a nationell läsare has none: 403).
+EVERYONE_IN_A_REGION = statuses(200)
 REGION_ADMIN_ONLY = statuses(403, admin=200)
 # An object of region A that only A's administrators may change: others in A get 403, B's outsider 404.
 REGION_A_ADMIN_OBJECT = statuses(403, admin=200, outsider=404)
@@ -52,7 +70,7 @@ CORE_ROUTES: list[Route] = [
     Route("password_reset_complete", PUBLIC),
     Route("set_language", statuses(302, anonymous=302)),
     # Organisations.
-    Route("organisations:clinic_list", EVERYONE_SIGNED_IN),
+    Route("organisations:clinic_list", EVERYONE_IN_A_REGION),
     Route("organisations:clinic_create", REGION_ADMIN_ONLY),
     Route("organisations:clinic_import", REGION_ADMIN_ONLY),
     Route("organisations:clinic_import_template", REGION_ADMIN_ONLY),
@@ -81,8 +99,8 @@ CORE_ROUTES: list[Route] = [
     Route("organisations:region_switch", statuses(405)),
     # Apps whose pages come with later features.
     Route("dialogs:index", statuses(302)),  # redirects to the overview of dialogues (dialogs:dialogue_list)
-    Route("indicators:index", EVERYONE_SIGNED_IN),
-    Route("feedback:index", EVERYONE_SIGNED_IN),
+    Route("indicators:index", EVERYONE_IN_A_REGION),
+    Route("feedback:index", EVERYONE_IN_A_REGION),
 ]
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from organisations.models import Clinic, Membership, Party, Region, Role
+from organisations.models import Clinic, Membership, NationalReader, Party, Region, Role
 
 @pytest.fixture(autouse=True)
 def default_language():
@@ -19,7 +19,7 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-PERSONAS = ["admin", "bestallare", "utveckling", "staff_a1", "staff_a2", "outsider", "anonymous"]
+PERSONAS = ["admin", "bestallare", "utveckling", "staff_a1", "staff_a2", "outsider", "national", "anonymous"]
 
 
 @dataclass
@@ -55,6 +55,8 @@ def world(db) -> World:
         "staff_a1": _user("staff_a1", first_name="Stina", last_name="A1"),
         "staff_a2": _user("staff_a2", first_name="Sven", last_name="A2"),
         "outsider": _user("outsider", first_name="Otto", last_name="Utsocknes"),
+        # A nationell läsare (issue 14): reads the national aggregates and belongs to no region.
+        "national": _user("national", first_name="Nina", last_name="Nationell"),
         "anonymous": None,
     }
     Membership.objects.create(user=users["admin"], region=region_a, role=Role.ADMIN)
@@ -67,6 +69,7 @@ def world(db) -> World:
         user=users["staff_a2"], region=region_a, role=Role.VARDCENTRAL, party=Party.VARDCENTRAL, clinic=clinic_a2
     )
     Membership.objects.create(user=users["outsider"], region=region_b, role=Role.UPPFOLJARE, party=Party.BESTALLARE)
+    NationalReader.objects.create(user=users["national"], organisation="SKR")
     return World(region_a, region_b, clinic_a1, clinic_a2, clinic_b1, users)
 
 

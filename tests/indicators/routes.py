@@ -1,7 +1,7 @@
 """The indicators app's URLs in the authorization matrix (see tests/authz_matrix.py)."""
 
 from indicators.models import BatchStatus, DataSource, ImportBatch, Indicator
-from tests.authz_matrix import EVERYONE_SIGNED_IN, REGION_A_ADMIN_OBJECT, REGION_ADMIN_ONLY, Route, statuses
+from tests.authz_matrix import EVERYONE_IN_A_REGION, REGION_A_ADMIN_OBJECT, REGION_ADMIN_ONLY, Route, statuses
 
 # Administrators and uppföljare of the batch's region see it; clinic staff 403; region B's outsider 404.
 REGION_A_FOLLOW_UP_OBJECT = statuses(200, staff_a1=403, staff_a2=403, outsider=404)
@@ -31,10 +31,10 @@ def batch(world) -> ImportBatch:
 
 
 ROUTES = [
-    Route("indicators:indicator_list", EVERYONE_SIGNED_IN),
+    Route("indicators:indicator_list", EVERYONE_IN_A_REGION),
     Route("indicators:indicator_create", REGION_ADMIN_ONLY),
     Route("indicators:indicator_update", REGION_A_ADMIN_OBJECT, kwargs=lambda world: {"pk": own_indicator(world).pk}),
-    Route("indicators:source_list", EVERYONE_SIGNED_IN),
+    Route("indicators:source_list", EVERYONE_IN_A_REGION),
     Route("indicators:source_create", REGION_ADMIN_ONLY),
     Route("indicators:source_update", REGION_A_ADMIN_OBJECT, kwargs=lambda world: {"pk": own_source(world).pk}),
     # Every region's follow-up team sees its own batches; clinic staff do not.
@@ -64,7 +64,9 @@ def shared_indicator(world) -> Indicator:
 ROUTES += [
     Route("indicators:clinic_indicators", CLINIC_A1_VISIBLE, kwargs=lambda world: {"clinic_pk": world.clinic_a1.pk}),
     Route("indicators:clinic_presentation", CLINIC_A1_VISIBLE, kwargs=lambda world: {"clinic_pk": world.clinic_a1.pk}),
-    Route("indicators:indicator_region", REGION_A_FOLLOW_UP_OBJECT, kwargs=lambda world: {"pk": own_indicator(world).pk}),
+    # A nationell läsare has no region to compare its clinics in: 403 before the indicator is looked at.
+    Route("indicators:indicator_region", {**REGION_A_FOLLOW_UP_OBJECT, "national": 403},
+          kwargs=lambda world: {"pk": own_indicator(world).pk}),
     # A shared indicator: every region's follow-up team sees it with its own clinics.
     Route(
         "indicators:indicator_region",
