@@ -21,9 +21,10 @@ def _pytest_without_programs(tmp_path, **env) -> subprocess.CompletedProcess:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "python3").symlink_to(sys.executable)
-    environment = {
-        key: value for key, value in os.environ.items() if key not in ("CHROMIUM_PATH", "REQUIRE_BROWSER", "REQUIRE_LIBREOFFICE")
-    }
+    # Without DATABASE_URL the child uses its own SQLite file: on PostgreSQL it would create (and drop) the same
+    # test database as the run that started it.
+    left_out = ("CHROMIUM_PATH", "REQUIRE_BROWSER", "REQUIRE_LIBREOFFICE", "DATABASE_URL")
+    environment = {key: value for key, value in os.environ.items() if key not in left_out}
     environment.update(PATH=str(bin_dir), **env)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS],
