@@ -366,3 +366,89 @@ def get_dialogue_for_case_open_rw(user, pk: int) -> Dialogue:
     if not can_see_cases(user, dialogue.clinic.region):
         raise Http404
     return dialogue
+
+
+# --- Medskick, the team's lessons and the evaluation (issue 14) -----------------------------------------------
+# Medskick and lessons are read with the dialogue's documentation (the team; the clinic once it is shared, 403
+# before) and written by the region's follow-up team. The clinic's staff comment on a medskick once they can read
+# it (it is in their shared deck). A dialogue is evaluated by the people who took part: its team members, and the
+# clinic's participants – with their personal link, or signed in as clinic staff whose e-mail address is a
+# participant's. Anyone else who sees the dialogue gets 403; the rest 404. Nobody reads another person's answers.
+
+from dialogs.models.dialogue import ClinicParticipant, TeamMember  # noqa: E402
+from dialogs.models.evaluations import RespondentGroup  # noqa: E402
+from dialogs.models.learning import Medskick, TeamLesson  # noqa: E402
+
+
+def get_medskick_for_user(user, pk: int) -> Medskick:
+    medskick = (
+        Medskick.objects.filter(pk=pk, dialogue__in=Dialogue.objects.for_user(user))
+        .select_related("dialogue__clinic__region")
+        .first()
+    )
+    if medskick is None:
+        raise Http404
+    if not can_read_documentation(user, medskick.dialogue):
+        raise PermissionDenied
+    return medskick
+
+
+def get_medskick_for_user_rw(user, pk: int) -> Medskick:
+    medskick = get_medskick_for_user(user, pk)
+    if not can_edit_dialogue(user, medskick.dialogue):
+        raise PermissionDenied
+    return medskick
+
+
+def can_comment_medskick(user, dialogue: Dialogue) -> bool:
+    """The follow-up team, and the staff of the dialogue's clinic once its documentation is shared."""
+    if can_edit_dialogue(user, dialogue):
+        return True
+    return dialogue.is_documentation_shared and Party.VARDCENTRAL in parties_for_user(user, dialogue)
+
+
+def get_medskick_for_comment_rw(user, pk: int) -> Medskick:
+    medskick = get_medskick_for_user(user, pk)
+    if not can_comment_medskick(user, medskick.dialogue):
+        raise PermissionDenied
+    return medskick
+
+
+def get_lesson_for_user_rw(user, pk: int) -> TeamLesson:
+    lesson = (
+        TeamLesson.objects.filter(pk=pk, dialogue__in=Dialogue.objects.for_user(user))
+        .select_related("dialogue__clinic__region")
+        .first()
+    )
+    if lesson is None:
+        raise Http404
+    if not can_edit_dialogue(user, lesson.dialogue):
+        raise PermissionDenied
+    return lesson
+
+
+def evaluation_respondent(user, dialogue: Dialogue) -> tuple[str, ClinicParticipant | None] | None:
+    """Who the signed-in user answers the dialogue's evaluation as: (group, participant), or None when they did not
+    take part. A team member answers for the team; clinic staff of the dialogue's clinic whose e-mail address is
+    one of the dialogue's participants' answer as that participant (so their personal link and their account edit
+    the same answer). Two queries at most."""
+    if not user.is_authenticated:
+        return None
+    if TeamMember.objects.filter(dialogue=dialogue, user=user).exists():
+        return RespondentGroup.TEAM, None
+    email = (user.email or "").strip()
+    if not email or Party.VARDCENTRAL not in parties_for_user(user, dialogue):
+        return None
+    participant = (
+        ClinicParticipant.objects.filter(dialogue=dialogue, email__iexact=email).order_by("position", "pk").first()
+    )
+    return (RespondentGroup.VARDCENTRAL, participant) if participant is not None else None
+
+
+def get_dialogue_for_evaluation(user, pk: int) -> tuple[Dialogue, tuple[str, ClinicParticipant | None]]:
+    """A dialogue the user may evaluate, and as whom; 404 when they cannot see it, 403 when they did not take part."""
+    dialogue = get_dialogue_for_user(user, pk)
+    respondent = evaluation_respondent(user, dialogue)
+    if respondent is None:
+        raise PermissionDenied
+    return dialogue, respondent

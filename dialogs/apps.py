@@ -7,6 +7,8 @@ class DialogsConfig(AppConfig):
     verbose_name = _("Uppföljningsdialoger")
 
     def ready(self):
+        from dialogs.services.evaluations import register_kinds as register_evaluation_kinds
         from dialogs.services.mail import register_kinds
 
         register_kinds()
+        register_evaluation_kinds()

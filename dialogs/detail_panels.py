@@ -4,6 +4,7 @@ uppföljning that is still open or came from the previous dialogue."""
 
 from django.db.models import Q
 
+from dialogs import learning_panels
 from dialogs.access import can_see_cases
 from dialogs.models.cases import OPEN_CASE_STATUSES, Case
 from dialogs.panels import MAIN, SIDE, Panel
@@ -29,4 +30,5 @@ def panels(dialogue, *, user, can_edit: bool) -> list[Panel]:
         if cases:
             result.append(Panel(key="cases", template="dialogs/cases/_clinic_panel.html", column=SIDE, order=10,
                                 context={"cases": cases}))
+    result += learning_panels.detail_panels(dialogue, user=user, can_edit=can_edit)  # the evaluation (issue 14)
     return result

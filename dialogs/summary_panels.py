@@ -2,6 +2,7 @@
 answer lines that can become agreements in one click, and – for the region's follow-up team only – fördjupad
 uppföljning (the indication form and the dialogue's cases)."""
 
+from dialogs import learning_panels
 from dialogs.access import can_read_documentation, can_see_cases
 from dialogs.models.cases import CaseCategory
 from dialogs.panels import MAIN, SIDE, Panel
@@ -40,4 +41,5 @@ def panels(dialogue, *, user, can_edit: bool) -> list[Panel]:
                          "can_open": not dialogue.is_cancelled},
             )
         )
+    result += learning_panels.summary_panels(dialogue, user=user, can_edit=can_edit)  # medskick and lessons (issue 14)
     return result

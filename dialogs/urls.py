@@ -4,6 +4,7 @@ from dialogs import views
 from dialogs.views import agreements, cases, dialogue, guide, guide_editor, letter, onsite, preparation
 
 from dialogs.views import agenda_notes  # noqa: E402
+from dialogs.views import evaluations, learning  # noqa: E402
 
 app_name = "dialogs"
 
@@ -107,4 +108,15 @@ urlpatterns = [
     path("fordjupad-uppfoljning/<int:pk>/anteckning/", cases.case_note, name="case_note"),
     path("fordjupad-uppfoljning/<int:pk>/dokument/", cases.case_document_upload, name="case_document_upload"),
     path("fordjupad-uppfoljning/dokument/<int:pk>/", cases.case_document_download, name="case_document_download"),
+    # Medskick, the team's lessons and the evaluation of the dialogue (issue 14).
+    path("<int:pk>/medskick/", learning.learning_items, name="learning_items"),
+    path("<int:pk>/medskick/ny/", learning.medskick_create, name="medskick_create"),
+    path("medskick/<int:pk>/andra/", learning.medskick_update, name="medskick_update"),
+    path("medskick/<int:pk>/ta-bort/", learning.medskick_delete, name="medskick_delete"),
+    path("medskick/<int:pk>/kommentera/", learning.medskick_comment, name="medskick_comment"),
+    path("<int:pk>/lardomar/ny/", learning.lesson_create, name="lesson_create"),
+    path("lardomar/<int:pk>/andra/", learning.lesson_update, name="lesson_update"),
+    path("lardomar/<int:pk>/ta-bort/", learning.lesson_delete, name="lesson_delete"),
+    path("<int:pk>/utvardering/", evaluations.evaluation, name="evaluation"),
+    path("utvardering/<slug:token>/", evaluations.evaluation_link, name="evaluation_link"),
 ]

@@ -26,6 +26,7 @@ DEFAULT_SCHEDULE = {
     "outbox_deliver": 120,  # retries whose time has come, messages whose task was lost
     "send_reminders": 900,
     "import_batches_recover": 300,  # indicator imports whose worker died
+    "send_evaluation_invitations": 900,  # evaluations of dialogues held lately (dialogs, issue 14)
 }
 
 

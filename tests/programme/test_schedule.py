@@ -77,5 +77,8 @@ def test_run_schedule_once_runs_what_is_due(two_jobs, capsys):
     assert set(ScheduledJob.objects.values_list("name", flat=True)) == {"outbox_deliver", "send_reminders"}
 
 
-def test_the_default_schedule_has_the_three_jobs_the_issue_names():
-    assert set(schedule.DEFAULT_SCHEDULE) == {"outbox_deliver", "send_reminders", "import_batches_recover"}
+def test_the_default_schedule_has_the_jobs_the_issues_name():
+    assert set(schedule.DEFAULT_SCHEDULE) == {
+        "outbox_deliver", "send_reminders", "import_batches_recover",
+        "send_evaluation_invitations",  # issue 14
+    }
