@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 
 from dialogs.models.dialogue import HELD_STATUSES, Dialogue
+from dialogs.selectors.learning import medskick_by_ids
+from feedback.learning import medskick_ids
 from feedback.models import ClinicComment, FeedbackReport, RegionTheme, SharedVersion, TeamReply
 from feedback.renderers.colours import series_palette
 from feedback.renderers.content import ChartBlock, DeckContent, Section
@@ -61,6 +63,9 @@ class ReviewBlock:
     comments: list = field(default_factory=list)
     chart: ChartBlock | None = None
     image: str = ""
+    # A section built from medskick (issue 14): each point with its medskick as it is now (None when removed since),
+    # whose comments the page shows under the point.
+    points: list = field(default_factory=list)
 
 
 def version_with_review(version: SharedVersion) -> tuple[DeckContent, list[ReviewBlock], list, list[SharedVersion]]:
@@ -88,11 +93,27 @@ def version_with_review(version: SharedVersion) -> tuple[DeckContent, list[Revie
         else ReviewBlock(section=block, comments=by_section.get(block.key, []))
         for block in content.outline()
     ]
+    _attach_medskick(blocks, dialogue_id=version.report.dialogue_id)
     acknowledgements = list(version.acknowledgements.select_related("user"))
     versions = list(
         SharedVersion.objects.filter(report_id=version.report_id).select_related("shared_by").order_by("-number")
     )
     return content, blocks, acknowledgements, versions
+
+
+def _attach_medskick(blocks: list[ReviewBlock], *, dialogue_id: int) -> None:
+    """Give each point of a section built from medskick its medskick with comments (three queries when a version has
+    such points, none otherwise)."""
+    sections = [block for block in blocks if block.section is not None and block.section.item_refs]
+    ids = {pk for block in sections for pk in medskick_ids(block.section.item_refs)}
+    if not ids:
+        return
+    found = {pk: item for pk, item in medskick_by_ids(ids).items() if item.dialogue_id == dialogue_id}
+    for block in sections:
+        refs = list(block.section.item_refs) + [""] * max(0, len(block.section.items) - len(block.section.item_refs))
+        block.points = [
+            (text, found.get(next(iter(medskick_ids([ref])), None))) for text, ref in zip(block.section.items, refs)
+        ]
 
 
 def chart_choices(clinic: Clinic):

@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +29,7 @@ from dialogs.models.dialogue import Dialogue, FollowUpMeeting, person_name
 from dialogs.services.dialogue import dialogue_feedback_shared
 from feedback import sections as bilaga3
 from feedback.agreements import previous_agreements_section
+from feedback.learning import learning_items
 from feedback import selectors
 from feedback.models import (
     CONTENT_TYPES,
@@ -100,8 +101,9 @@ class NothingChanged(FeedbackError):
 PREFILL_QUESTIONS = {
     bilaga3.STRENGTHS: (SectionKind.SUMMARY, ["sammanfattning-q01"], [0]),
     bilaga3.IMPROVEMENTS: (SectionKind.SUMMARY, ["sammanfattning-q02"], [1]),
-    bilaga3.TEAM_LESSONS: (SectionKind.FEEDBACK, ["aterkoppling-q01", "aterkoppling-q02", "aterkoppling-q03"], [0, 1, 2]),
 }
+# "Lärdomar för uppföljningsteamet" and the medskick section are not prefilled: they are built from the dialogue's
+# lessons and medskick whenever the deck is built (feedback/learning.py, issue 14).
 BOOKING_QUESTION = "aterkoppling-q04"
 _BULLET = re.compile(r"^\s*[-•*–]\s+")
 
@@ -344,6 +346,11 @@ def deck_content(*, report: FeedbackReport, version_label: str, author: str) -> 
             figure=section.figure,
         )
         for section in report.sections.all()
+    ]
+    built = learning_items(dialogue)  # the team's lessons and the medskick (issue 14), as they are now
+    sections = [
+        replace(section, items=built[section.key][0], item_refs=built[section.key][1]) if section.key in built else section
+        for section in sections
     ]
     previous = previous_agreements_section(dialogue)  # last time's agreements (issue 13), after the 5P slide
     if previous is not None:

@@ -11,9 +11,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dialogs.access import can_comment_medskick
 from dialogs.services.agreements import AgreementError
 from feedback import access, selectors, services
 from feedback.agreements import PointGone, feedback_point_to_agreement, previous_agreements_section
+from feedback.learning import learning_items
 from feedback.forms import ChartsForm, CommentForm, PointForm, ReplyForm, SectionForm, ShareForm, ThemeForm
 from feedback.models import CONTENT_TYPES, DeckFormat
 from feedback.renderers.data_uri import image_data_uri
@@ -78,6 +80,7 @@ def report_detail(request, pk: int):
             "versions": versions,
             "latest": versions[0] if versions else None,
             "previous_agreements": previous_agreements_section(report.dialogue),
+            "built": {key: items for key, (items, _refs) in learning_items(report.dialogue).items()},
         },
     )
 
@@ -169,6 +172,7 @@ def version_detail(request, pk: int):
         "team": access.can_edit_dialogue(request.user, dialogue),
         "comment_form": CommentForm(),
         "reply_form": ReplyForm(),
+        "can_comment_medskick": can_comment_medskick(request.user, dialogue) and not dialogue.is_cancelled,
     }
     return render(request, "feedback/version_detail.html", context)
 

@@ -94,6 +94,9 @@ class Section:
     links: list[Link] = field(default_factory=list)
     notes: str = ""
     figure: FigureKind = ""
+    # What each point stands for, when it was built from an item of the dialogue (e.g. "medskick:12", issue 14),
+    # so the clinic's comment on it reaches the item; empty for typed points and in versions shared before.
+    item_refs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

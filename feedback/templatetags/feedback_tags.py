@@ -45,3 +45,9 @@ def list_texts() -> dict:
         "pointsHelp": _("Ett fält per punkt. Ordningen här är ordningen i presentationen; flytta med pilarna."),
         "linksHelp": _("Ett fält per länk: beskrivning | https://… (beskrivningen kan utelämnas)."),
     }
+
+
+@register.simple_tag
+def lookup(mapping: dict, key):
+    """``mapping[key]``, or None: ``{% lookup built section.key as items %}``."""
+    return mapping.get(key) if isinstance(mapping, dict) else None

@@ -40,7 +40,8 @@ def test_a_new_report_is_prefilled_from_the_dialogue_in_bilaga_3_order(world):
     assert [section.key for section in report.sections.all()] == [definition.key for definition in SECTIONS]
     assert _section(report, "strengths").items == ["Stabilt läkarlag", "Öppet klimat i ledningsgruppen"]
     assert _section(report, "improvements").items == ["Telefontillgänglighet på förmiddagarna"]
-    assert _section(report, "team_lessons").items == ["Skicka programmet tidigare"]
+    # The team's lessons are its own items now, not the clinic's answer to the team (issue 14).
+    assert _section(report, "team_lessons").items == []
     meeting = _section(report, "follow_up_meeting")
     assert meeting.items[0].startswith("Datum: ") and "(45 minuter)" in meeting.items[0]
     assert meeting.items[1] == "Fokus: Kontinuitet för multisjuka"
