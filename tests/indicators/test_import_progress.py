@@ -127,6 +127,7 @@ def test_on_sqlite_the_page_sees_the_write_advance_with_rows_and_time_left(world
     assert not (progress.liveness.lock_directory() / f"batch-{batch.pk}.progress.json").exists()  # cleaned up
 
 
+@pytest.mark.django_db(transaction=True)  # as in the worker: no transaction around the rollback's own
 def test_a_large_rollback_in_the_worker_reports_its_progress(world, client_for, run_import, monkeypatch):
     """Rolled back in the worker chunk by chunk, a batch's page names how many values are put back of how many."""
     from indicators.imports import rollback
