@@ -44,7 +44,8 @@ from feedback.models import (
     SharedVersion,
     TeamReply,
 )
-from feedback.renderers.content import ChartBlock, ChartSeries, DeckContent, Link, Section, clean_text
+from feedback.renderers.charts import chart_block
+from feedback.renderers.content import ChartBlock, DeckContent, Link, Section, clean_text
 from feedback.renderers.pdf import render_pdf
 from feedback.renderers.pptx import render_pptx
 from indicators.models import Indicator
@@ -291,13 +292,12 @@ def chart_blocks(report: FeedbackReport) -> list[ChartBlock]:
     indicators = [chart.indicator for chart in report.charts.select_related("indicator__source")]
     if not indicators:
         return []
-    from indicators.charts import SCREEN_SVG, clinic_indicator_charts, to_pptx, to_svg
+    from indicators.charts import clinic_indicator_charts, to_pptx
 
     blocks = []
     for indicator_chart in clinic_indicator_charts(report.dialogue.clinic, indicators):
         spec, words = indicator_chart.spec, indicator_chart.words
-        data = to_pptx(spec)
-        interval = data.interval_note
+        interval = to_pptx(spec).interval_note
         if words.estimate and words.period:
             interval = f"{interval}. {words.period}: {words.estimate}" if interval else f"{words.period}: {words.estimate}"
         comparison = " ".join(
@@ -305,30 +305,7 @@ def chart_blocks(report: FeedbackReport) -> list[ChartBlock]:
             for text in (words.vs_region, words.vs_nation)
             if text.short
         )
-        blocks.append(
-            ChartBlock(
-                key=indicator_chart.indicator.code,
-                title=data.title,
-                categories=list(data.categories),
-                series=[
-                    ChartSeries(series.name, list(series.values), colour=f"#{series.color}", dash=series.dash,
-                                markers=series.markers)
-                    for series in data.series
-                ],
-                number_format=data.number_format,
-                unit=data.value_axis_title,
-                source=data.source,
-                period=data.period,
-                interval=interval,
-                comparison=comparison,
-                kind="bar" if data.chart_type == "COLUMN_CLUSTERED" else "line",
-                svg=to_svg(spec),
-                screen_svg=to_svg(spec, **SCREEN_SVG),
-                notes="\n".join([spec.summary, *spec.notes]),
-                axis_min=data.value_axis_range[0] if data.value_axis_range else None,
-                axis_max=data.value_axis_range[1] if data.value_axis_range else None,
-            )
-        )
+        blocks.append(chart_block(spec, key=indicator_chart.indicator.code, interval=interval, comparison=comparison))
     return blocks
 
 

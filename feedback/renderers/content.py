@@ -151,6 +151,9 @@ class DeckContent:
     created: datetime | None = None
     # The charts follow this section (its key); with no such section they come last.
     charts_after: str = ""
+    # The title slide's speaker notes; "" for a clinic's feedback (the deck's own sentence). The region's learning
+    # report (learning/) says what it is.
+    title_notes: str = ""
 
     def outline(self) -> list[Section | ChartBlock]:
         """Sections and charts in deck order: the one order both renderers follow."""

@@ -183,7 +183,7 @@ class _Deck:
             box.name = "Version"
             self._set_text(box.text_frame, content.version_label, size=14, colour=GREY)
         self._logo(slide, top=Inches(5.9), height=Inches(1.0))
-        _notes(slide, _("Återkoppling från uppföljningsdialogen med %(clinic)s.") % {"clinic": content.clinic})
+        _notes(slide, content.title_notes or _("Återkoppling från uppföljningsdialogen med %(clinic)s.") % {"clinic": content.clinic})
 
     def _section_slides(self, section: Section) -> None:
         has_figure = bool(section.figure)
