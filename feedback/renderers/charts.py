@@ -97,3 +97,33 @@ def block_svg(block: ChartBlock, *, palette: list[str], font: str, layout: Layou
         font=layout.font_size,
         font_family=families,
     )
+
+
+def chart_block(spec: ChartSpec, *, key: str, interval: str = "", comparison: str = "") -> ChartBlock:
+    """A chart spec as the deck's chart block: the series PowerPoint holds (``to_pptx``: an interval as two dashed
+    series), the SVG for the PDF and for the page, the words. ``interval`` defaults to the spec's interval note.
+    The feedback deck's indicator charts and the learning report's charts (learning/) are made with it."""
+    from indicators.charts import to_pptx
+
+    data = to_pptx(spec)
+    return ChartBlock(
+        key=key,
+        title=data.title,
+        categories=list(data.categories),
+        series=[
+            ChartSeries(series.name, list(series.values), colour=f"#{series.color}", dash=series.dash, markers=series.markers)
+            for series in data.series
+        ],
+        number_format=data.number_format,
+        unit=data.value_axis_title,
+        source=data.source,
+        period=data.period,
+        interval=interval or data.interval_note,
+        comparison=comparison,
+        kind="bar" if data.chart_type == "COLUMN_CLUSTERED" else "line",
+        svg=to_svg(spec),
+        screen_svg=to_svg(spec, **SCREEN_SVG),
+        notes="\n".join([spec.summary, *spec.notes]),
+        axis_min=data.value_axis_range[0] if data.value_axis_range else None,
+        axis_max=data.value_axis_range[1] if data.value_axis_range else None,
+    )
