@@ -131,9 +131,13 @@ def build(*, clinics: int, users: int, seed: int = 12) -> dict:
         [Preparation(dialogue=dialogue, party=Party.VARDCENTRAL) for dialogue in upcoming if rng.random() < 0.4],
         batch_size=5000,
     )
+    # Follow-up meetings: after the last held dialogue of each clinic, and for a third of the recently held ones
+    # within the next days (in the reminder's window).
     FollowUpMeeting.objects.bulk_create(
         [FollowUpMeeting(dialogue=dialogue, date=dialogue.date + datetime.timedelta(days=150), start_time=datetime.time(13, 0))
-         for dialogue in dialogue_rows if dialogue.status == DialogueStatus.AVSLUTAD and dialogue.date > today - datetime.timedelta(days=700)],
+         for dialogue in dialogue_rows if dialogue.status == DialogueStatus.AVSLUTAD and dialogue.date > today - datetime.timedelta(days=700)]
+        + [FollowUpMeeting(dialogue=dialogue, date=today + datetime.timedelta(days=rng.randint(1, 5)), start_time=datetime.time(13, 0))
+           for dialogue in dialogue_rows if dialogue.status == DialogueStatus.GENOMFORD and rng.random() < 0.33],
         batch_size=5000,
     )
     largest = regions[0]
