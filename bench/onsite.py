@@ -14,6 +14,7 @@ gunicorn is stopped after it.
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import os
@@ -23,11 +24,51 @@ import string
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from pagetiming import summary, time_requests
+from pagetiming import percentile, summary, time_requests
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class _Pauses:
+    """The garbage collector's pauses during timed requests, by request (``mark`` names the request under way)."""
+
+    def __init__(self):
+        self.by_run: dict[int, list[tuple[int, float]]] = {}
+        self.run = -1
+        self._started = 0.0
+
+    def mark(self, run: int) -> None:
+        self.run = run
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            pause = (time.perf_counter() - self._started) * 1000
+            self.by_run.setdefault(self.run, []).append((info["generation"], pause))
+
+    def summary(self, timings_ms: list[float]) -> dict:
+        """How many full (generation 2) collections ran, their time in all, and the collector's share of the
+        slowest requests (those at or above p95)."""
+        full = [pause for pauses in self.by_run.values() for generation, pause in pauses if generation == 2]
+        slow_runs = [run for run, ms in enumerate(timings_ms) if ms >= percentile(timings_ms, 0.95)]
+        slow_ms = sum(timings_ms[run] for run in slow_runs)
+        slow_gc = sum(pause for run in slow_runs for _generation, pause in self.by_run.get(run, []))
+        return {"full_collections": len(full), "full_collections_ms": round(sum(full), 1),
+                "share_of_slowest_requests": round(slow_gc / slow_ms, 2) if slow_ms else 0.0}
+
+
+@contextmanager
+def _gc_pauses():
+    pauses = _Pauses()
+    gc.callbacks.append(pauses)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(pauses)
 
 
 def measure_onsite(*, dialogue, user, repeat: int = 30) -> dict:
@@ -43,7 +84,8 @@ def measure_onsite(*, dialogue, user, repeat: int = 30) -> dict:
     largest = max(page.screens, key=lambda screen: screen.total)
     url = reverse("dialogs:onsite_section", args=[dialogue.pk, largest.section.key])
     client.get(url)  # warm up templates
-    timed = time_requests(lambda _run: client.get(url), repeat=repeat, what=url)
+    with _gc_pauses() as pauses:
+        timed = time_requests(lambda run: pauses.mark(run) or client.get(url), repeat=repeat, what=url)
     result = {
         "onsite_page": {
             **summary(timed.timings_ms),
@@ -52,8 +94,19 @@ def measure_onsite(*, dialogue, user, repeat: int = 30) -> dict:
             "questions_in_dialogue": page.total,
             "answered": page.answered,
             "bytes": len(timed.response.content),
+            "garbage_collection": pauses.summary(timed.timings_ms),
         }
     }
+    # The tail is the collector walking the benchmark's own national data set (thousands of model instances held
+    # by this process): moved out of its way, as a preloaded gunicorn app does with gc.freeze(), the page's own
+    # time is left.
+    gc.collect()
+    gc.freeze()
+    try:
+        timed = time_requests(lambda _run: client.get(url), repeat=repeat, what=url)
+    finally:
+        gc.unfreeze()
+    result["onsite_page_after_gc_freeze"] = summary(timed.timings_ms)
 
     question = largest.items[0].question
     autosave_url = reverse("dialogs:answer_autosave", args=[dialogue.pk, question.pk])
