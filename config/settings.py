@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "feedback",
     "continuity",  # a clinic's story and search across dialogues: reads dialogs, indicators and feedback
     "programme",
+    "learning",  # medskick, lessons and evaluations across dialogues and regions (issue 14): reads everything to its left
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("aterkoppling/", include("feedback.urls")),
     path("kontinuitet/", include("continuity.urls")),
     path("program/", include("programme.urls")),
+    path("larande/", include("learning.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -14,7 +14,7 @@ from programme.todos import todos_for
 
 def home(request):
     region = access.get_active_region(request)
-    context = {"region": region, "today": timezone.localdate()}
+    context = {"region": region, "today": timezone.localdate(), "national_reader": access.is_national_reader(request.user)}
     if region is not None:
         context["clinics"] = access.clinics_for_user_in_region(request.user, region).order_by("name")[:50]
         context["is_admin"] = access.is_region_admin(request.user, region)

@@ -1,0 +1,315 @@
+"""Reads of the learning report (issue 14): what the region's dialogues taught it, in a fixed number of queries
+however many dialogues, medskick and evaluations there are (tests assert it; bench/learning.py times it).
+
+Everything is counted in the database by month, and months are folded into the report's periods (quarter, half
+year, year) here, so one query serves every division:
+
+- medskick by category and period (``category_counts``), and listed with their clinic and date (``medskick_page``);
+- the team's lessons (``lessons``);
+- the evaluation per criterion and respondent group, over the whole period, per period (the trend) and per follow-up
+  team (``evaluation_summary``), through ``dialogs.selectors.evaluations.criterion_result``: the share who answered
+  4–5 with its Wilson interval, and the small-group rule (no group or criterion under three answers is shown).
+
+The national view (``national=True``) pools every region and shows a figure only when it is pooled from at least
+``MIN_REGIONS`` regions' dialogues: a period, category or group with fewer is shown as too few, never as a number.
+It reads no clinic-level text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from dialogs.models.dialogue import Dialogue, DialogueStatus, TeamMember, person_name
+from dialogs.models.evaluations import CRITERIA, Evaluation, RespondentGroup
+from dialogs.models.guide import Section, SectionKind
+from dialogs.models.learning import Medskick, MedskickCategory, MedskickTag, TeamLesson
+from dialogs.selectors.evaluations import CriterionResult, results_from_row, score_aggregates
+from learning.forms import Granularity, ReportFilters
+from organisations.models import Clinic, Region
+
+MIN_REGIONS = 3
+LIST_PAGE_SIZE = 50
+LESSONS_SHOWN = 50
+TEAMS_SHOWN = 30
+GROUPS = (RespondentGroup.VARDCENTRAL, RespondentGroup.TEAM)
+
+
+# --- Periods ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    key: tuple
+    label: str
+
+
+def period_key(day: date, granularity: str) -> tuple:
+    if granularity == Granularity.YEAR:
+        return (day.year,)
+    if granularity == Granularity.HALF:
+        return (day.year, 1 if day.month <= 6 else 2)
+    return (day.year, (day.month - 1) // 3 + 1)
+
+
+def period_label(key: tuple, granularity: str) -> str:
+    if granularity == Granularity.YEAR:
+        return str(key[0])
+    if granularity == Granularity.HALF:
+        return _("%(year)s H%(number)s") % {"year": key[0], "number": key[1]}
+    return _("%(year)s K%(number)s") % {"year": key[0], "number": key[1]}
+
+
+def periods(filters: ReportFilters) -> list[Period]:
+    """Every period of the division that the chosen dates touch, in order."""
+    keys, year, month = [], filters.start.year, filters.start.month
+    while (year, month) <= (filters.end.year, filters.end.month):
+        key = period_key(date(year, month, 1), filters.granularity)
+        if key not in keys:
+            keys.append(key)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [Period(key, period_label(key, filters.granularity)) for key in keys]
+
+
+def _month_key(value, granularity: str) -> tuple:
+    day = value.date() if hasattr(value, "date") and callable(value.date) else value
+    return period_key(day, granularity)
+
+
+# --- Scope ----------------------------------------------------------------------------------------------------
+
+
+def dialogue_q(prefix: str, *, region: Region | None, filters: ReportFilters) -> Q:
+    """The dialogues the report covers, seen from a model ``prefix`` away: the region's (all regions' for the
+    national view), in the period, not cancelled, at the chosen clinic."""
+    q = Q(**{f"{prefix}date__gte": filters.start, f"{prefix}date__lte": filters.end}) & ~Q(
+        **{f"{prefix}status": DialogueStatus.INSTALLD}
+    )
+    if region is not None:
+        q &= Q(**{f"{prefix}clinic__region": region})
+        if filters.clinic_id:
+            q &= Q(**{f"{prefix}clinic_id": filters.clinic_id})
+    return q
+
+
+def _medskick(region: Region | None, filters: ReportFilters) -> QuerySet:
+    medskick = Medskick.objects.filter(dialogue_q("dialogue__", region=region, filters=filters))
+    if filters.area:
+        medskick = medskick.filter(area=filters.area)
+    if filters.category:
+        medskick = medskick.filter(Exists(MedskickTag.objects.filter(medskick=OuterRef("pk"), category=filters.category)))
+    return medskick
+
+
+def clinic_choices(region: Region) -> list[Clinic]:
+    return list(Clinic.objects.filter(region=region).only("pk", "name").order_by("name"))
+
+
+def area_choices(region: Region | None) -> list[tuple[str, str]]:
+    """The 5P areas of the region's guides (every region's for the national view), by key: one query."""
+    sections = Section.objects.filter(parent=None, kind=SectionKind.FIVE_P)
+    if region is not None:
+        sections = sections.filter(Q(version__guide__region=region) | Q(version__guide__region=None))
+    areas: dict[str, str] = {}
+    for key, code, title in sections.order_by("position", "key", "-version_id").values_list("key", "code", "title"):
+        areas.setdefault(key, f"{code}: {title}" if code else title)
+    return sorted(areas.items(), key=lambda item: item[0])
+
+
+# --- Medskick -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryCounts:
+    periods: list[Period]
+    categories: list[tuple[str, str]]
+    counts: dict[tuple, int | None]  # (period key, category) → medskick; None: too few regions (national)
+    totals: dict[str, int | None]  # category → medskick over the whole period
+    medskick: int | None  # distinct medskick (one with two categories counts once)
+    dialogues: int | None = None  # dialogues in the report (national: None below MIN_REGIONS regions)
+    regions: int = 0
+
+    def rows(self) -> list[tuple[Period, list[int | None]]]:
+        return [(period, [self.counts.get((period.key, value), 0) for value, _label in self.categories]) for period in self.periods]
+
+
+def _shown(count: int, regions: set, national: bool) -> int | None:
+    return None if national and count and len(regions) < MIN_REGIONS else count
+
+
+def category_counts(*, region: Region | None, filters: ReportFilters) -> CategoryCounts:
+    """Medskick by category and period (three queries). With ``region=None`` (national) a figure pooled from
+    fewer than three regions is None."""
+    national = region is None
+    tags = MedskickTag.objects.filter(dialogue_q("medskick__dialogue__", region=region, filters=filters))
+    if filters.area:
+        tags = tags.filter(medskick__area=filters.area)
+    if filters.category:
+        tags = tags.filter(category=filters.category)
+    rows = tags.values("category", "medskick__dialogue__clinic__region_id", month=TruncMonth("medskick__dialogue__date"))
+    cells: dict[tuple, list] = defaultdict(lambda: [0, set()])
+    totals: dict[str, list] = defaultdict(lambda: [0, set()])
+    for row in rows.annotate(n=Count("pk")).order_by():
+        key = (_month_key(row["month"], filters.granularity), row["category"])
+        for cell in (cells[key], totals[row["category"]]):
+            cell[0] += row["n"]
+            cell[1].add(row["medskick__dialogue__clinic__region_id"])
+    chosen = [(value, label) for value, label in MedskickCategory.choices if not filters.category or value == filters.category]
+    medskick = _medskick(region, filters).aggregate(n=Count("pk"), regions=Count("dialogue__clinic__region", distinct=True))
+    dialogues = Dialogue.objects.filter(dialogue_q("", region=region, filters=filters)).aggregate(
+        n=Count("pk"), regions=Count("clinic__region", distinct=True)
+    )
+    enough = not national or dialogues["regions"] >= MIN_REGIONS
+    return CategoryCounts(
+        periods=periods(filters),
+        categories=chosen,
+        counts={key: _shown(count, regions, national) for key, (count, regions) in cells.items()},
+        totals={value: _shown(*totals[value], national) if value in totals else 0 for value, _label in chosen},
+        medskick=medskick["n"] if not national or medskick["regions"] >= MIN_REGIONS or not medskick["n"] else None,
+        dialogues=dialogues["n"] if enough else None,
+        regions=dialogues["regions"],
+    )
+
+
+def medskick_page(*, region: Region, filters: ReportFilters):
+    """One page of the region's medskick, newest dialogue first, with clinic, date, categories and how many
+    comments the clinic made (four queries: the count, the page, the categories)."""
+    medskick = (
+        _medskick(region, filters)
+        .select_related("dialogue__clinic")
+        .prefetch_related("tags")
+        .annotate(clinic_comments=Count("comments", filter=Q(comments__by_clinic=True)))
+        .order_by("-dialogue__date", "-dialogue_id", "position", "pk")
+    )
+    return Paginator(medskick, LIST_PAGE_SIZE).get_page(filters.page)
+
+
+def medskick_rows(*, region: Region, filters: ReportFilters, limit: int | None = None) -> list[Medskick]:
+    """The region's medskick for an export, newest first, with their categories and comments."""
+    medskick = (
+        _medskick(region, filters)
+        .select_related("dialogue__clinic")
+        .prefetch_related("tags", "comments")
+        .order_by("-dialogue__date", "-dialogue_id", "position", "pk")
+    )
+    return list(medskick[:limit] if limit else medskick)
+
+
+# --- Lessons --------------------------------------------------------------------------------------------------
+
+
+def lessons(*, region: Region, filters: ReportFilters, limit: int | None = LESSONS_SHOWN) -> tuple[list[TeamLesson], int]:
+    """The team's lessons, newest dialogue first (the first ``limit``), and how many there are (two queries)."""
+    rows = TeamLesson.objects.filter(dialogue_q("dialogue__", region=region, filters=filters))
+    ordered = rows.select_related("dialogue__clinic").order_by("-dialogue__date", "-dialogue_id", "position", "pk")
+    shown = list(ordered[:limit] if limit else ordered)
+    return shown, (rows.count() if limit and len(shown) >= limit else len(shown))
+
+
+# --- Evaluation -------------------------------------------------------------------------------------------------
+
+
+def _empty() -> dict:
+    return defaultdict(int)
+
+
+def _add(total: dict, row: dict) -> None:
+    for name, value in row.items():
+        if name.endswith(("_n", "_sum", "_pos", "_unknown")) or name == "respondents":
+            total[name] += int(value or 0)
+
+
+@dataclass
+class GroupSummary:
+    group: str
+    respondents: int
+    criteria: list[CriterionResult]
+    regions_short: bool = False  # national: pooled from fewer than three regions, so nothing is shown
+
+    @property
+    def label(self) -> str:
+        return str(RespondentGroup(self.group).label)
+
+    @property
+    def shown(self) -> bool:
+        return not self.regions_short and any(result.shown for result in self.criteria)
+
+
+@dataclass
+class TeamSummary:
+    label: str
+    dialogues: int
+    groups: list[GroupSummary]
+
+
+@dataclass
+class EvaluationSummary:
+    periods: list[Period]
+    overall: list[GroupSummary]
+    trend: dict[str, list[GroupSummary]]  # group → one summary per period
+    teams: list[TeamSummary] = field(default_factory=list)
+    teams_not_shown: int = 0
+
+
+def _summary(group: str, total: dict, regions: set, national: bool) -> GroupSummary:
+    short = national and bool(total.get("respondents")) and len(regions) < MIN_REGIONS
+    if short:
+        return GroupSummary(group, int(total.get("respondents", 0)), results_from_row({}), regions_short=True)
+    return GroupSummary(group, int(total.get("respondents", 0)), results_from_row(total))
+
+
+def evaluation_summary(*, region: Region | None, filters: ReportFilters) -> EvaluationSummary:
+    """The evaluation per respondent group: over the whole period, per period, and (the region's report) per
+    follow-up team. One query for the first two, two more for the teams."""
+    national = region is None
+    evaluations = Evaluation.objects.filter(dialogue_q("dialogue__", region=region, filters=filters))
+    monthly = evaluations.values("group", "dialogue__clinic__region_id", month=TruncMonth("dialogue__date"))
+    overall = {group: [_empty(), set()] for group in GROUPS}
+    by_period: dict[tuple, list] = defaultdict(lambda: [_empty(), set()])
+    for row in monthly.annotate(**score_aggregates()).order_by():
+        region_id = row["dialogue__clinic__region_id"]
+        for target in (overall[row["group"]], by_period[(_month_key(row["month"], filters.granularity), row["group"])]):
+            _add(target[0], row)
+            target[1].add(region_id)
+    chosen = periods(filters)
+    summary = EvaluationSummary(
+        periods=chosen,
+        overall=[_summary(group, *overall[group], national) for group in GROUPS],
+        trend={group: [_summary(group, *by_period[(period.key, group)], national) for period in chosen] for group in GROUPS},
+    )
+    if not national:
+        summary.teams, summary.teams_not_shown = _teams(evaluations, region=region, filters=filters)
+    return summary
+
+
+def _teams(evaluations: QuerySet, *, region: Region, filters: ReportFilters) -> tuple[list[TeamSummary], int]:
+    """Evaluations by follow-up team: the dialogues whose team had the same members, largest first."""
+    members: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    team_rows = TeamMember.objects.filter(dialogue_q("dialogue__", region=region, filters=filters)).select_related("user")
+    for member in team_rows.only("dialogue_id", "user__first_name", "user__last_name", "user__username"):
+        members[member.dialogue_id].append((member.user_id, person_name(member.user)))
+    totals: dict[frozenset, dict] = {}
+    for row in evaluations.values("dialogue_id", "group").annotate(**score_aggregates()).order_by():
+        team = members.get(row["dialogue_id"])
+        if not team:
+            continue
+        key = frozenset(user_id for user_id, _name in team)
+        entry = totals.setdefault(key, {"label": ", ".join(sorted({name for _id, name in team})), "dialogues": set(),
+                                        **{group: _empty() for group in GROUPS}})
+        entry["dialogues"].add(row["dialogue_id"])
+        _add(entry[row["group"]], row)
+    ordered = sorted(totals.values(), key=lambda entry: (-len(entry["dialogues"]), entry["label"]))
+    teams = [
+        TeamSummary(entry["label"], len(entry["dialogues"]), [_summary(group, entry[group], set(), False) for group in GROUPS])
+        for entry in ordered[:TEAMS_SHOWN]
+    ]
+    return teams, max(0, len(ordered) - TEAMS_SHOWN)
+
+
+CRITERIA_LABELS = [str(criterion.label) for criterion in CRITERIA]
