@@ -1,0 +1,77 @@
+"""Dialogues with medskick, lessons and evaluations for the tests of issue 14, built through the services as the
+team, the clinic and the participants make them."""
+
+import datetime
+
+from django.utils import timezone
+
+from dialogs.models.dialogue import Dialogue, DialogueStatus
+from dialogs.models.evaluations import CRITERIA_KEYS, RespondentGroup
+from dialogs.services import dialogue as dialogue_services
+from dialogs.services import evaluations as evaluation_services
+from dialogs.services import learning as learning_services
+from tests.dialogs.dialogue_factories import held, plan
+
+# Participants of clinic A1: the first has the same address as staff_a1's account.
+PARTICIPANTS = [
+    dialogue_services.ParticipantData("Stina A1", "verksamhetschef", email="staff_a1@example.org"),
+    dialogue_services.ParticipantData("Maja Mal", "medicinskt_ansvarig_lakare", email="maja@vc-a1.example.org"),
+    dialogue_services.ParticipantData("Elin Enhetschef", "enhetschef", email="elin@vc-a1.example.org"),
+    dialogue_services.ParticipantData("Sam Sjuksköterska", "medarbetarrepresentant", email=""),
+]
+
+
+def held_with_participants(world, *, days_ago: int = 3, clinic=None, status=DialogueStatus.GENOMFORD,
+                           participants=PARTICIPANTS) -> Dialogue:
+    """A dialogue held ``days_ago`` days ago at A1 (or ``clinic``) with the team of region A and the participants."""
+    dialogue = plan(world, clinic=clinic, day=timezone.localdate(), participants=participants)
+    Dialogue.objects.filter(pk=dialogue.pk).update(date=timezone.localdate() - datetime.timedelta(days=days_ago))
+    dialogue.refresh_from_db()
+    user = world.user("bestallare")
+    for step in (DialogueStatus.GENOMFORD, DialogueStatus.ATERKOPPLING_DELAD):
+        if dialogue.status == status:
+            break
+        dialogue_services.dialogue_transition(dialogue=dialogue, to_status=step, user=user)
+    dialogue.refresh_from_db()
+    return dialogue
+
+
+def medskick(world, dialogue, text="Förfrågningsunderlaget säger inget om hembesök.", categories=("forfragningsunderlag",),
+             **options):
+    return learning_services.medskick_create(
+        dialogue=dialogue, user=world.user("bestallare"), text=text, categories=list(categories), **options
+    )
+
+
+def lesson(world, dialogue, text="Skicka programmet tre veckor före."):
+    return learning_services.team_lesson_create(dialogue=dialogue, user=world.user("bestallare"), text=text)
+
+
+def scores(value=None, **overrides) -> dict:
+    """Every criterion ``value`` (None: "vet ej"), some overridden by name."""
+    return {**{key: value for key in CRITERIA_KEYS}, **overrides}
+
+
+def clinic_answers(dialogue, values, *, went_well="", improve=""):
+    """One clinic answer per value in ``values`` (every criterion that score), each as a participant of its own."""
+    from dialogs.models.dialogue import ClinicParticipant
+
+    answers = []
+    for number, value in enumerate(values):
+        participant = ClinicParticipant.objects.create(dialogue=dialogue, name=f"Deltagare {number}", role="annan",
+                                                       position=100 + number)
+        answers.append(evaluation_services.evaluation_submit(
+            dialogue=dialogue, respondent=evaluation_services.Respondent(RespondentGroup.VARDCENTRAL, participant=participant),
+            scores=scores(value), went_well=went_well, improve=improve,
+        )[0])
+    return answers
+
+
+def team_answer(world, dialogue, persona: str, value=4, **texts):
+    return evaluation_services.evaluation_submit(
+        dialogue=dialogue, respondent=evaluation_services.Respondent(RespondentGroup.TEAM, user=world.user(persona)),
+        scores=scores(value), **texts,
+    )[0]
+
+
+__all__ = ["held", "plan"]
