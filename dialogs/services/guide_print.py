@@ -2,6 +2,7 @@
 
 from django.template.loader import render_to_string
 
+from common.pdf import html_to_pdf
 from dialogs.selectors.guide import GuideTree
 
 
@@ -15,11 +16,7 @@ def guide_version_print_html(*, tree: GuideTree, for_pdf: bool = False) -> str:
 
 
 def guide_version_pdf(*, tree: GuideTree) -> bytes:
-    """The printable page as a tagged PDF (A4). The page carries its styles inline and WeasyPrint may fetch
-    nothing but data: URLs, so content from an imported guide can never make the server open a connection."""
-    # Imported here so that every other command and request does not pay for loading WeasyPrint.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    html = guide_version_print_html(tree=tree, for_pdf=True)
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf(pdf_tags=True)
+    """The printable page as a tagged PDF/UA-1 document (A4, ``common.pdf``). The page carries its styles inline
+    and WeasyPrint may fetch nothing but data: URLs, so content from an imported guide can never make the server
+    open a connection."""
+    return html_to_pdf(guide_version_print_html(tree=tree, for_pdf=True))

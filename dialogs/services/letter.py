@@ -14,7 +14,6 @@ The default text is our own summary of the method's facts (chapters 2.2, 3.1.4, 
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -24,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common import pdf as pdf_documents
 from dialogs.models.dialogue import Dialogue, LetterTemplate
 from organisations.models import Region
 
@@ -235,29 +235,16 @@ def letter_render(*, subject: str, body: str, values: dict[str, str]) -> Rendere
 
 
 PDF_CACHE_SECONDS = 3600
-_fonts = threading.local()
-
-
-def _font_config():
-    """WeasyPrint's font configuration, made once per thread: looking the fonts up again for every PDF was a
-    quarter of a letter's rendering time."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    if getattr(_fonts, "config", None) is None:
-        _fonts.config = FontConfiguration()
-    return _fonts.config
 
 
 def html_to_pdf(*, html: str, base_url: str) -> bytes:
-    """Render a printable page to PDF with WeasyPrint (imported here: it is slow to import; config/wsgi.py
-    imports it when a web worker starts). The same HTML makes the same PDF, so a PDF is kept in the cache for
-    an hour under the digest of its HTML: downloading an unchanged letter again costs rendering its HTML only,
-    and any change to what the letter says (dialogue, team, template, language) makes a new one."""
-    from weasyprint import HTML
-
+    """Render a printable page to a tagged PDF/UA-1 document (``common.pdf``). The same HTML makes the same PDF,
+    so a PDF is kept in the cache for an hour under the digest of its HTML: downloading an unchanged letter again
+    costs rendering its HTML only, and any change to what the letter says (dialogue, team, template, language)
+    makes a new one."""
     key = "html-pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:
-        pdf = HTML(string=html, base_url=base_url).write_pdf(font_config=_font_config())
+        pdf = pdf_documents.html_to_pdf(html, base_url=base_url)
         cache.set(key, pdf, PDF_CACHE_SECONDS)
     return pdf

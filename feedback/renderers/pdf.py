@@ -12,9 +12,9 @@ import math
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from weasyprint import HTML, URLFetcher
 
-from feedback.renderers import figures
+from common.pdf import html_to_pdf
+from feedback.renderers import alt_text, figures
 from feedback.renderers.colours import series_palette, text_colour_on
 from feedback.renderers.content import THEME_FONTS, ChartBlock, DeckContent
 from feedback.renderers.data_uri import image_data_uri, svg_data_uri
@@ -24,8 +24,9 @@ TEMPLATE = "feedback/deck/pdf.html"
 
 
 def render_pdf(content: DeckContent) -> bytes:
-    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    return HTML(string=render_pdf_html(content), url_fetcher=fetcher).write_pdf()
+    """The deck as a tagged PDF/UA-1 document (``common.pdf``): headings, the language, the title and every
+    figure's text alternative come from the template."""
+    return html_to_pdf(render_pdf_html(content))
 
 
 def render_pdf_html(content: DeckContent) -> str:
@@ -36,7 +37,7 @@ def render_pdf_html(content: DeckContent) -> str:
     for block in content.outline():
         if isinstance(block, ChartBlock):
             svg = block.svg or block_svg(block, palette=palette, font=theme.font)
-            blocks.append({"chart": block, "image": svg_data_uri(svg)})
+            blocks.append({"chart": block, "image": svg_data_uri(svg), "alt": alt_text.chart_description(block)})
         else:
             blocks.append({"section": block})
     return render_to_string(
@@ -49,6 +50,8 @@ def render_pdf_html(content: DeckContent) -> str:
             "font_stack": mark_safe(font_stack),  # names from the THEME_FONTS whitelist only
             "svg_font": font_stack.replace('"', "'"),
             "logo": image_data_uri(theme.logo),
+            "logo_alt": alt_text.logo_description(theme.name),
+            "five_p_alt": alt_text.five_p_description(),
             "blocks": blocks,
             "five_p": _five_p_layout(),
             "staircase": figures.staircase(),

@@ -26,7 +26,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from feedback.renderers import figures
+from feedback.renderers import alt_text, figures
 from feedback.renderers.charts import block_spec
 from feedback.renderers.colours import INK, rgb, series_palette, text_colour_on
 from feedback.renderers.content import ChartBlock, DeckContent, Section, clean_text
@@ -154,6 +154,8 @@ class _Deck:
             else:
                 self._section_slides(block)
         self._number_slides()
+        for slide in self.prs.slides:
+            _set_reading_order(slide)
         self._properties()
         buffer = io.BytesIO()
         self.prs.save(buffer)
@@ -166,6 +168,7 @@ class _Deck:
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE])
         band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, SLIDE_WIDTH, Inches(4.4))
         band.name = "Title band"
+        _mark_decorative(band)
         _fill(band, self.theme.primary)
         _send_to_back(slide, band)
         on_band = text_colour_on(self.theme.primary)
@@ -228,6 +231,7 @@ class _Deck:
             font_pt=CHART_PT, category_axis_width=CATEGORY_AXIS_WIDTH,
         )
         frame.name = f"Chart {chart.key}"
+        _describe(frame, alt_text.chart_description(chart))
         facts = [
             (_("Källa: "), chart.source),
             (_("Period: "), chart.period),
@@ -258,7 +262,9 @@ class _Deck:
         centre_x, centre_y = Inches(9.55), Inches(4.2)
         radius_x, radius_y = Inches(2.3), Inches(1.95)
         node_w, node_h = Inches(2.0), Inches(1.1)
-        hub = slide.shapes.add_shape(
+        group = slide.shapes.add_group_shape()
+        group.name = "5P model"
+        hub = group.shapes.add_shape(
             MSO_SHAPE.OVAL, centre_x - Inches(0.75), centre_y - Inches(0.75), Inches(1.5), Inches(1.5)
         )
         hub.name = "5P centre"
@@ -268,7 +274,7 @@ class _Deck:
             angle = -math.pi / 2 + index * 2 * math.pi / len(figures.FIVE_P)
             left = int(centre_x + radius_x * math.cos(angle) - node_w / 2)
             top = int(centre_y + radius_y * math.sin(angle) - node_h / 2)
-            node = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, node_w, node_h)
+            node = group.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, node_w, node_h)
             node.name = f"5P {domain.code}"
             _fill(node, self.theme.secondary)
             self._shape_text(
@@ -276,6 +282,7 @@ class _Deck:
                 [(f"{domain.code}: {domain.name}", 14, True), (str(domain.question), 11, False)],
                 text_colour_on(self.theme.secondary),
             )
+        _describe(group, alt_text.five_p_description())
         caption = slide.shapes.add_textbox(Inches(7.0), Inches(6.75), Inches(5.7), Inches(0.35))
         caption.name = "5P attribution"
         self._set_text(caption.text_frame, str(figures.FIGURE_ATTRIBUTION), size=10, colour=GREY)
@@ -290,9 +297,11 @@ class _Deck:
         title = slide.shapes.add_textbox(left0, Inches(1.5), Inches(2.4), Inches(0.4))
         title.name = "Staircase title"
         self._set_text(title.text_frame, str(figures.STAIRCASE_TITLE), size=16, bold=True, colour=self.theme.primary)
+        group = slide.shapes.add_group_shape()
+        group.name = "Staircase"
         for index, label in enumerate(steps):
             top = bottom - step_dy * (index + 1)
-            step = slide.shapes.add_shape(
+            step = group.shapes.add_shape(
                 MSO_SHAPE.RECTANGLE, left0 + step_dx * index, top, bar_w, step_dy - Inches(0.05)
             )
             step.name = f"Staircase step {index + 1}"
@@ -300,6 +309,7 @@ class _Deck:
             _fill(step, colour)
             self._shape_text(step, [(f"{index + 1}. {label}", 12, index == 0)], text_colour_on(colour))
             step.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+        _describe(group, alt_text.staircase_description())
         caption = slide.shapes.add_textbox(left0, Inches(6.35), Inches(5.8), Inches(0.55))
         caption.name = "Staircase caption"
         self._set_lines(
@@ -319,6 +329,7 @@ class _Deck:
         shape.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
         bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Inches(1.36), FULL_WIDTH, Inches(0.06))
         bar.name = "Accent bar"
+        _mark_decorative(bar)
         _fill(bar, self.theme.secondary)
         self._logo(slide, top=Inches(0.35), height=Inches(0.8))
         footer = slide.shapes.add_textbox(MARGIN, Inches(6.95), Inches(10), Inches(0.4))
@@ -385,6 +396,7 @@ class _Deck:
             picture.width, picture.height = Inches(2.2), int(picture.height * ratio)
         picture.left = SLIDE_WIDTH - MARGIN - picture.width
         picture.name = "Logo"
+        _describe(picture, alt_text.logo_description(self.theme.name))
         picture.shadow.inherit = False
 
     def _number_slides(self) -> None:
@@ -451,6 +463,49 @@ def _send_to_back(slide, shape) -> None:
     tree = slide.shapes._spTree
     tree.remove(shape._element)
     tree.insert(2, shape._element)  # after the group's nvGrpSpPr and grpSpPr
+
+
+# PowerPoint's "Mark as decorative" (Office 2019 and later): screen readers skip the shape.
+DECORATIVE_EXTENSION = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+# Reading order (the order of the slide's shape tree, which is also the order they are drawn in): decorative shapes
+# first (they lie behind the rest and are skipped), the title, the content as it was added, then the logo, the
+# footer and the slide number.
+_ORDER_LAST = {"Logo": 1, "Footer": 2, "Slide number": 3}
+
+
+def _describe(shape, text: str) -> None:
+    """The shape's description (alternative text), read by screen readers and shown in PowerPoint's Alt Text."""
+    shape._element._nvXxPr.cNvPr.set("descr", clean_text(text)[:4000])
+
+
+def _mark_decorative(shape) -> None:
+    properties = shape._element._nvXxPr.cNvPr
+    extensions = properties.find(qn("a:extLst"))
+    if extensions is None:
+        extensions = etree.SubElement(properties, qn("a:extLst"))
+    extension = etree.SubElement(extensions, qn("a:ext"), uri=DECORATIVE_EXTENSION)
+    etree.SubElement(extension, f"{{{DECORATIVE_NS}}}decorative", nsmap={"adec": DECORATIVE_NS}, val="1")
+
+
+def is_decorative(element) -> bool:
+    return bool(element.xpath(".//a:ext[@uri='%s']" % DECORATIVE_EXTENSION))
+
+
+def _set_reading_order(slide) -> None:
+    def rank(shape) -> tuple[int, int]:
+        if is_decorative(shape._element):
+            return (0, 0)
+        if shape.is_placeholder:
+            return (1, shape.placeholder_format.idx)  # the title (0) before the subtitle
+        return (3, _ORDER_LAST[shape.name]) if shape.name in _ORDER_LAST else (2, 0)
+
+    tree = slide.shapes._spTree
+    ordered = sorted(slide.shapes, key=rank)  # stable: content keeps the order it was added in
+    for shape in ordered:
+        tree.remove(shape._element)
+    for shape in ordered:
+        tree.append(shape._element)
 
 
 def _bullet(paragraph, on: bool) -> None:

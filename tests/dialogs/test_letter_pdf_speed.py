@@ -35,4 +35,6 @@ def test_an_unchanged_letter_is_served_from_the_cache_and_a_changed_one_is_rende
 
 
 def test_the_font_configuration_is_made_once_per_thread():
-    assert letter._font_config() is letter._font_config()
+    from common import pdf
+
+    assert pdf._font_config() is pdf._font_config()
