@@ -1,10 +1,7 @@
 """Deck content for the renderer tests: every Bilaga 3 section, eight indicator charts, and user text that
 tries to break the files (markup, <script>, a very long word, emoji, 5,000 characters, a control character)."""
 
-import shutil
-import subprocess
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -90,43 +87,16 @@ def hostile_content() -> DeckContent:
     return make_content(items=HOSTILE, clinic="Vårdcentral <b>Åsen</b> & Co", participants=[SCRIPT, EMOJI])
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 @pytest.fixture(scope="session")
 def libreoffice_conversion(tmp_path_factory):
     """Converts one complete deck (hostile text, eight charts, both figures) to PDF with LibreOffice headless,
     once per test session: the proof that the PPTX opens without repair. Returns (pptx path, pdf path,
     soffice output)."""
     from feedback.renderers.pptx import render_pptx
+    from tests.libreoffice import convert_to_pdf
 
-    soffice = _soffice()
-    if soffice is None:
-        from tests.external import unavailable
-
-        unavailable("LibreOffice", "LibreOffice (soffice) is not installed")
-    folder = tmp_path_factory.mktemp("libreoffice")
-    pptx = folder / "deck.pptx"
-    pptx.write_bytes(render_pptx(make_content(items=HOSTILE, clinic="Vårdcentral <b>Åsen</b> & Co")))
-    profile = folder / "profile"
-    completed = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(pptx),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    return pptx, folder / "deck.pdf", completed
+    deck = render_pptx(make_content(items=HOSTILE, clinic="Vårdcentral <b>Åsen</b> & Co"))
+    return convert_to_pdf(deck, tmp_path_factory.mktemp("libreoffice"))
 
 
 from tests.pdftext import pdf_text  # noqa: E402,F401  (the feedback tests import it from here)
