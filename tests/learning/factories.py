@@ -75,3 +75,33 @@ def team_answer(world, dialogue, persona: str, value=4, **texts):
 
 
 __all__ = ["held", "plan"]
+
+
+def other_region(name: str, code: str):
+    """A region with one clinic, an uppföljare and its published guide: (region, clinic, uppföljare)."""
+    from django.contrib.auth import get_user_model
+
+    from organisations.models import Clinic, Membership, Party, Region, Role
+    from tests.dialogs.dialogue_factories import published_dialogue_version
+
+    region = Region.objects.create(name=name, code=code)
+    clinic = Clinic.objects.create(region=region, name=f"Vårdcentral {code}", hsa_id=f"SE-{code}")
+    user = get_user_model().objects.create_user(username=f"uppfoljare-{code}", email=f"u{code}@example.org")
+    Membership.objects.create(user=user, region=region, role=Role.UPPFOLJARE, party=Party.BESTALLARE)
+    published_dialogue_version(None, region=region)
+    return region, clinic, user
+
+
+def held_in(region, clinic, user, *, days_ago: int = 20) -> Dialogue:
+    """A dialogue held ``days_ago`` days ago at ``clinic``, registered afterwards by ``user``."""
+    from tests.dialogs.dialogue_factories import published_dialogue_version
+
+    day = timezone.localdate() - datetime.timedelta(days=days_ago)
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return dialogue_services.dialogue_plan(
+        region=region, clinic=clinic, guide_version=published_dialogue_version(None, region=region), date=day,
+        start_time=datetime.time(9), place="", include_lifestyle_module=False, show_followups=True,
+        team=[dialogue_services.TeamSelection(user_id=user.pk, roles=("intervjuare",))], participants=[], user=user,
+        held=True,
+    )
