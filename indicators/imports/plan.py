@@ -150,6 +150,7 @@ def _id_list(ids) -> tuple[str, list]:
     return "IN (SELECT value FROM json_each(%s))", [json.dumps(payload)]
 
 
+FETCH_PART = 100_000
 _STORED_COLUMNS = ["id", "unit_id", "indicator_id", "period_start", "period_end", "sex", *NUMBERS, "status"]
 
 
@@ -164,12 +165,18 @@ def fetch_stored(kind: int, owner_id: int, indicator_ids, unit_ids) -> pd.DataFr
         unit_in, unit_params = _id_list(unit_ids)
         where += f" AND {unit_column} {unit_in}"
         params += unit_params
-    read = _fetch_postgresql if connection.vendor == "postgresql" else _fetch_sqlite
-    frame = read(unit_column or "0", where, params)
+    if connection.vendor == "postgresql":
+        frame = _as_frame(_fetch_postgresql(unit_column or "0", where, params))
+    else:
+        frame = _fetch_sqlite(unit_column or "0", where, params)
+    return frame.assign(kind=np.full(len(frame), kind, dtype=np.int8))[["id", *KEY, *NUMBERS, "status"]]
+
+
+def _as_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows as read (ids, dates as days, sex and status as text) as a frame of codes."""
     return pd.DataFrame(
         {
             "id": frame["id"].to_numpy(dtype=np.int64),
-            "kind": np.full(len(frame), kind, dtype=np.int8),
             "unit_id": frame["unit_id"].to_numpy(dtype=np.int64),
             "indicator_id": frame["indicator_id"].to_numpy(dtype=np.int64),
             "period_start": frame["period_start"].to_numpy(dtype=np.int32),
@@ -210,6 +217,10 @@ def _fetch_sqlite(unit: str, where: str, params: list) -> pd.DataFrame:
         f"CAST(julianday(period_end) - 2451544.5 AS INTEGER), sex, value, numerator, denominator, status "
         f"FROM {Observation._meta.db_table} WHERE {where}"
     )
+    # In parts: Python tuples for two million stored rows at once would hold most of a gigabyte.
+    parts = []
     with connection.cursor() as cursor:
         cursor.execute(select, params)
-        return pd.DataFrame.from_records(cursor.fetchall(), columns=_STORED_COLUMNS, coerce_float=True)
+        while rows := cursor.fetchmany(FETCH_PART):
+            parts.append(_as_frame(pd.DataFrame.from_records(rows, columns=_STORED_COLUMNS, coerce_float=True)))
+    return pd.concat(parts, ignore_index=True) if parts else _as_frame(pd.DataFrame(columns=_STORED_COLUMNS))
