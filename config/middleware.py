@@ -4,6 +4,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.signals import request_finished
@@ -92,3 +93,43 @@ class RequestIdMiddleware:
 @receiver(request_finished, dispatch_uid="config.forget_request_id")
 def _forget_request_id(**kwargs) -> None:
     logs.request_id.set("")
+
+
+# Browser features the application never uses are switched off for it and anything it might embed (a camera or
+# a location request on a clinic's data page is never right). Fullscreen stays for the presentation mode.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(self), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), xr-spatial-tracking=(), "
+    "browsing-topics=()"
+)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def identity_provider_origins() -> list[str]:
+    """Where a sign-in or sign-out form may lead after its redirect: the region's OpenID provider (its issuer and
+    any endpoint set on its own). Read from the settings on every response, so a changed setting applies at once."""
+    urls = [settings.OIDC_ISSUER, settings.OIDC_OP_AUTHORIZATION_ENDPOINT, settings.OIDC_OP_END_SESSION_ENDPOINT]
+    return sorted({origin for origin in map(_origin, urls) if origin})
+
+
+class SecurityPolicyMiddleware:
+    """The Permissions-Policy header, and the Content-Security-Policy's form-action (SECURE_CSP, sent by Django's
+    ContentSecurityPolicyMiddleware, which must come before this one) widened to the identity provider: browsers
+    apply form-action to where a form's answer redirects, and the sign-in and sign-out forms redirect there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        providers = identity_provider_origins()
+        if providers and settings.SECURE_CSP and not hasattr(response, "_csp_config"):
+            form_action = list(settings.SECURE_CSP.get("form-action", []))
+            response._csp_config = {**settings.SECURE_CSP, "form-action": [*form_action, *providers]}
+        return response

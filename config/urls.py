@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("konto/logga-in/", views_signin.SignInView.as_view(), name="login"),
     # Ends the identity provider's session too, for a person who signed in there (organisations/oidc.py).
     path("konto/logga-ut/", OIDCLogoutView.as_view(), name="logout"),

@@ -3,7 +3,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -35,3 +37,11 @@ def healthz(request):
 @login_not_required
 def robots_txt(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico on a page that names no icon (a printable page, a PDF): the site's icon."""
+    response = redirect(static("favicon.ico"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response

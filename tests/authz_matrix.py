@@ -59,6 +59,7 @@ CORE_ROUTES: list[Route] = [
     Route("home", EVERYONE_SIGNED_IN),
     Route("healthz", PUBLIC),
     Route("robots_txt", PUBLIC),
+    Route("favicon", statuses(302, anonymous=302)),  # to the icon among the static files
     # Accounts.
     Route("login", statuses(302, anonymous=200)),
     Route("logout", statuses(405)),  # POST only

@@ -6,12 +6,13 @@ from common.pdf import html_to_pdf
 from dialogs.selectors.guide import GuideTree
 
 
-def guide_version_print_html(*, tree: GuideTree, for_pdf: bool = False) -> str:
+def guide_version_print_html(*, tree: GuideTree, for_pdf: bool = False, csp_nonce=None) -> str:
     """The printable page of a version (a page of its own, without the site's header, so no request is
-    needed). ``for_pdf`` leaves out the on-screen toolbar."""
+    needed). ``for_pdf`` leaves out the on-screen toolbar; on screen, ``csp_nonce`` (the response's
+    Content-Security-Policy nonce) lets the page's own style sheet apply."""
     return render_to_string(
         "dialogs/guide/print.html",
-        {"tree": tree, "version": tree.version, "guide": tree.version.guide, "for_pdf": for_pdf},
+        {"tree": tree, "version": tree.version, "guide": tree.version.guide, "for_pdf": for_pdf, "csp_nonce": csp_nonce},
     )
 
 

@@ -4,6 +4,7 @@ The editing of a draft's contents lives in guide_editor.py."""
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -142,7 +143,8 @@ def version_export(request, pk: int):
 
 def version_print(request, pk: int):
     version = access.get_version_for_user(request.user, pk)
-    return HttpResponse(guide_version_print_html(tree=selectors.guide_version_tree(version)))
+    tree = selectors.guide_version_tree(version)
+    return HttpResponse(guide_version_print_html(tree=tree, csp_nonce=get_nonce(request)))
 
 
 def version_pdf(request, pk: int):

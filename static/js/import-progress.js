@@ -13,6 +13,8 @@
   var text = box.querySelector("[data-progress-text]");
   var url = box.getAttribute("data-status-url");
   var delay = 1000;
+  // The width at load time (no style attribute in the page: the Content-Security-Policy allows none).
+  if (bar.hasAttribute("data-progress-width")) bar.style.width = bar.getAttribute("data-progress-width") + "%";
 
   function capitalised(words) {
     return words.charAt(0).toUpperCase() + words.slice(1);

@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from feedback import services as feedback_services
-from tests.browser.conftest import assert_accessible, login, visit
+from tests.browser.conftest import assert_accessible, login, visit, wait_for
 from tests.browser.test_indicator_pages import clinic_path, indicators  # noqa: F401  (a fixture)
 from tests.feedback.factories import held_dialogue
 
@@ -41,7 +41,7 @@ def test_presentation_mode_at_1024_by_768_keeps_its_controls_in_view_after_the_a
     })"""
     for key in ("ArrowRight", "ArrowLeft", "ArrowRight"):
         page.keyboard.press(key)
-        page.wait_for_function(in_view, timeout=3000)
+        wait_for(page, in_view, timeout=3000)
     assert_accessible(page, context="1024 × 768 after the arrow keys")
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, login, visit
+from tests.browser.conftest import assert_accessible, login, visit, wait_for
 from tests.indicators.factories import (
     add_proportions,
     add_values,
@@ -31,7 +31,7 @@ def indicators(world):
 
 def settled(page) -> None:
     """Wait for the slide animation and button transitions to end, so axe-core measures final colours."""
-    page.wait_for_function("document.getAnimations().every(animation => animation.playState !== 'running')")
+    wait_for(page, "document.getAnimations().every(animation => animation.playState !== 'running')")
 
 
 def clinic_path(world, suffix="") -> str:

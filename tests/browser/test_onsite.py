@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from dialogs.models.answers import Answer
 from dialogs.services.answers import answer_save
-from tests.browser.conftest import assert_accessible, login, new_page, visit
+from tests.browser.conftest import assert_accessible, expect_console_error, login, new_page, visit, wait_for
 from tests.dialogs.onsite_factories import onsite_dialogue
 
 SAVED = re.compile(r"^Sparat \d\d:\d\d")
@@ -43,8 +43,8 @@ def stored_drafts(page) -> list[str]:
 def wait_for_drafts(page, count: int) -> None:
     """Wait until this browser keeps exactly ``count`` unsent on-site edits: the scripts write and remove them
     on their own time (after a response, or on the page after a sign-out)."""
-    page.wait_for_function(
-        "count => Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:')).length === count", arg=count
+    wait_for(
+        page, "count => Object.keys(localStorage).filter(key => key.startsWith('pu-onsite:')).length === count", arg=count
     )
 
 
@@ -107,6 +107,7 @@ def test_after_a_crash_unsaved_text_is_offered_back_not_dropped(page, world, dia
     visit(page, section_path(dialogue))
     # The server is unreachable for autosaves (a dead network path), then the tab goes away.
     page.route("**/dokumentation/fragor/**", lambda route: route.abort("internetdisconnected"))
+    expect_console_error(page, "ERR_INTERNET_DISCONNECTED")  # the browser logs each autosave that cannot leave
     notes(page, "p1-q01").fill("Detta får inte försvinna.")
     expect(status_of(page, "p1-q01")).to_have_text(NOT_SAVED)
     visit(page, section_path(dialogue))
@@ -132,6 +133,7 @@ def two_documenters(page, second_context, world, dialogue):
 
 def test_two_documenters_on_the_same_answer_see_the_conflict_and_keep_both_texts(page, second_context, world, dialogue):
     other = two_documenters(page, second_context, world, dialogue)
+    expect_console_error(other, r"status of 409")  # the conflict answer, which the page shows
     notes(page, "p1-q01").press_sequentially("Bos anteckning.")
     expect(status_of(page, "p1-q01")).to_have_text(SAVED)
     notes(other, "p1-q01").press_sequentially("Umas anteckning.")
@@ -167,6 +169,7 @@ def test_two_documenters_on_the_same_answer_see_the_conflict_and_keep_both_texts
 
 def test_keep_mine_and_keep_theirs_settle_a_conflict(page, second_context, world, dialogue):
     other = two_documenters(page, second_context, world, dialogue)
+    expect_console_error(other, r"status of 409")  # the conflict answers, which the page shows
     notes(page, "p1-q01").fill("Bo först.")
     notes(page, "p1-q03").fill("Bo på trean.")
     expect(status_of(page, "p1-q03")).to_have_text(SAVED)
@@ -188,6 +191,7 @@ def test_keep_mine_and_keep_theirs_settle_a_conflict(page, second_context, world
 def test_too_long_text_is_refused_with_a_message_and_kept_in_the_browser(page, world, dialogue):
     login(page, world.user("bestallare"))
     visit(page, section_path(dialogue))
+    expect_console_error(page, r"status of 413")  # the refusal, which the page shows
     notes(page, "p1-q01").fill("x" * 20_001)
     expect(status_of(page, "p1-q01")).to_contain_text("Texten är för lång")
     wait_for_drafts(page, 1)
@@ -262,7 +266,9 @@ def test_without_javascript_the_section_form_still_saves(page, _browser, live_se
         conflict_html = plain.content()
     finally:
         context.close()
-    # axe-core needs JavaScript: check each page exactly as the script-less browser got it.
+    # axe-core needs JavaScript: check each page exactly as the script-less browser got it. Loaded into a blank
+    # page (origin null), its scripts and style sheets are cross-origin requests the browser refuses and logs.
+    expect_console_error(page, r"origin 'null'|net::ERR_FAILED")
     for html, state in [(saved_html, "saved without JavaScript"), (conflict_html, "conflict without JavaScript")]:
         page.set_content(html.replace("<head>", f'<head><base href="{live_server.url}/">', 1))
         assert_accessible(page, context=state)
@@ -290,6 +296,7 @@ def test_unsent_text_on_a_shared_tablet_is_never_offered_to_the_next_person_and_
     login(page, bo)
     visit(page, section_path(dialogue))
     page.route("**/dokumentation/fragor/**", lambda route: route.abort("internetdisconnected"))
+    expect_console_error(page, "ERR_INTERNET_DISCONNECTED")  # the browser logs each autosave that cannot leave
     notes(page, "p1-q01").fill("Bos osända anteckning.")
     expect(status_of(page, "p1-q01")).to_have_text(NOT_SAVED)
     page.unroute("**/dokumentation/fragor/**")
@@ -343,6 +350,7 @@ def test_autosave_meeting_a_close_keeps_the_text_and_says_why(page, world, dialo
     login(page, world.user("bestallare"))
     visit(page, section_path(dialogue))
     close(world, dialogue)  # a colleague closes the dialogue while the page is open
+    expect_console_error(page, r"status of 409")  # the refusal, which the page shows
     notes(page, "p1-q01").fill("Skrivet efter stängningen.")
     expect(status_of(page, "p1-q01")).to_contain_text("Dialogen är avslutad")
     expect(status_of(page, "p1-q01")).to_contain_text("finns kvar i webbläsaren")

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, login, visit
+from tests.browser.conftest import assert_accessible, login, visit, wait_for
 
 
 def test_member_list_fits_a_tablet_with_its_actions_in_view(page, world):
@@ -31,7 +31,7 @@ def test_a_table_wider_than_its_box_is_a_named_focusable_region(page, world):
     expect(region).to_have_attribute("tabindex", "0")
     assert_accessible(page, context="scrolling table")
     page.evaluate("document.querySelector('.table-responsive table').style.minWidth = ''")
-    page.wait_for_function("!document.querySelector('.table-responsive').hasAttribute('role')")
+    wait_for(page, "!document.querySelector('.table-responsive').hasAttribute('role')")
 
 
 def test_a_wide_table_named_by_its_heading_scrolls_as_a_region_with_that_name(page, world):
