@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "continuity",  # a clinic's story and search across dialogues: reads dialogs, indicators and feedback
     "programme",
     "learning",  # medskick, lessons and evaluations across dialogues and regions (issue 14): reads everything to its left
+    "archive",  # a closed dialogue, or a region's year, as one ZIP for the e-archive (issue 15 §4)
+    "privacy",  # personal data by the rules (issue 15 §3): retention, register extract, removal of a person
 ]
 
 MIDDLEWARE = [

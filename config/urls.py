@@ -38,6 +38,8 @@ urlpatterns = [
     path("kontinuitet/", include("continuity.urls")),
     path("program/", include("programme.urls")),
     path("larande/", include("learning.urls")),
+    path("arkiv/", include("archive.urls")),
+    path("integritet/", include("privacy.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

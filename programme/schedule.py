@@ -27,6 +27,7 @@ DEFAULT_SCHEDULE = {
     "send_reminders": 900,
     "import_batches_recover": 300,  # indicator imports whose worker died
     "send_evaluation_invitations": 900,  # evaluations of dialogues held lately (dialogs, issue 14)
+    "retention": 86400,  # the regions' retention rules: notices and confirmed batches (privacy, issue 15)
 }
 
 

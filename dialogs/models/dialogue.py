@@ -21,14 +21,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.personal_data import is_former_user
 from dialogs.models.guide import GuideVersion, Question, Section
 from organisations.models import Clinic, Membership, Party, Region, Role
 
 
 def person_name(user) -> str:
-    """A user's full name, their username without one, or "" for a deleted user."""
+    """A user's full name, their username without one, "" for a deleted user, and "tidigare användare" for a
+    person removed from the service (privacy/, issue 15 §3)."""
     if user is None:
         return ""
+    if is_former_user(user):
+        return str(_("tidigare användare"))
     return user.get_full_name() or user.username
 
 

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from archive import views
+
+app_name = "archive"
+
+urlpatterns = []
