@@ -6,8 +6,7 @@ region's follow-up team searches every dialogue of the region; clinic staff only
 dialogues whose documentation the team has shared with them, never cases, and the deck only as it was shared (a
 shared version), never the team's draft. Every kind then asks for matches among those dialogues, the most recently
 written first, at most ``LIMIT`` hits per kind: a fixed number of queries however much there is. Ordering by the
-row's id (not by the dialogue's date) lets PostgreSQL stop at the first matches of a common word, walking the
-primary key backwards, instead of joining and sorting every match; a rare word is found through its GIN index.
+row's id (not by the dialogue's date) sorts the matches of one table before anything is joined to them.
 
 On PostgreSQL the text is matched with full-text search in the 'swedish' configuration (so "läkare" finds
 "läkaren" and "läkarna"), through GIN expression indexes (continuity/migrations/0001): the ``to_tsvector``
@@ -161,11 +160,19 @@ def _area_filter(filters: SearchFilters, prefix: str) -> Q:
 
 
 def search_answers(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], bool]:
+    """Answers, the largest table (525,000 rows in the country), in two queries: first the newest matching ids from
+    the table alone, ordered by ``id + 0`` so PostgreSQL finds the matches through the GIN index and sorts them
+    (walking the primary key backwards looking for a rare word read the whole table: 5 s), then those rows with
+    their dialogue, clinic and question."""
     answers = Answer.objects.filter(dialogue_id__in=ids)
     if filters.area:
         answers = answers.filter(_area_filter(filters, "question__"))
     answers = _matching(answers, F("text"), filters, text_field="text")
-    rows, more = _page(answers.select_related("dialogue__clinic", "question__section__parent").order_by("-pk"))
+    found = list(answers.annotate(newest=F("pk") + 0).order_by("-newest").values_list("pk", flat=True)[: LIMIT + 1])
+    rows = list(
+        Answer.objects.filter(pk__in=found[:LIMIT]).select_related("dialogue__clinic", "question__section__parent").order_by("-pk")
+    )
+    more = len(found) > LIMIT
     hits = [
         Hit("answer", answer.dialogue, answer.question.text, answer.text,
             reverse("dialogs:onsite_section", args=[answer.dialogue_id, _screen_key(answer.question)]) + f"#fraga-{answer.question.key}")
@@ -283,7 +290,7 @@ def search_cases(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], boo
 
 def search(*, user, region: Region, filters: SearchFilters) -> list[Group]:
     """Everything the person may find for ``filters`` in the region, by kind (a fixed number of queries: at most
-    ten). The area and status filters belong to answers and agreements: with either set, only those are searched."""
+    eleven). The area and status filters belong to answers and agreements: with either set, only those are searched."""
     if not filters.words:
         return []
     team = can_see_cases(user, region)

@@ -95,13 +95,13 @@ def test_filters_by_clinic_period_area_and_status(world, region_a_story):
 
 
 def test_the_search_runs_a_fixed_number_of_queries(world, region_a_story, client_for, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         groups = search(user=world.user("admin"), region=world.region_a, filters=SearchFilters(text="kontinuitet"))
     assert {hit.dialogue.clinic.name for group in groups for hit in group.hits}  # clinics read with the hits
     client = client_for("admin")
     url = reverse("continuity:search")
     client.get(url, {"q": "lokalerna"})
-    with django_assert_max_num_queries(16) as few:
+    with django_assert_max_num_queries(17) as few:
         client.get(url, {"q": "lokalerna"})  # one hit, in a sub-section (P4 › Organisation och ledning)
     for number in range(4):
         write_answer(last_year(world, days_ago=500 + number), "p4-organisation-q01", f"Lokalerna {number}", world.user("admin"))
