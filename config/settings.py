@@ -183,6 +183,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# How long a region's archive export (a ZIP of a year's closed dialogues, archive/) is kept for download.
+ARCHIVE_EXPORT_KEEP_HOURS = env_int("ARCHIVE_EXPORT_KEEP_HOURS", 168)
 MEDIA_URL = "media/"
 
 # Uploads: indicator files can be large; they are streamed to disk above 2.5 MB.

@@ -18,6 +18,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Files the tests make (archive exports, imports) go to a directory of the test process, never into var/media.
+if "MEDIA_ROOT" not in os.environ:
+    import tempfile as _tempfile
+
+    MEDIA_ROOT = Path(_tempfile.gettempdir()) / f"pu-test-media-{os.getpid()}"  # noqa: F405
 
 # A file-based SQLite test database (one per test process) instead of Django's in-memory default: with an
 # in-memory database, threads share one cache and a concurrent writer fails with "table is locked" at once,

@@ -28,6 +28,7 @@ DEFAULT_SCHEDULE = {
     "import_batches_recover": 300,  # indicator imports whose worker died
     "send_evaluation_invitations": 900,  # evaluations of dialogues held lately (dialogs, issue 14)
     "retention": 86400,  # the regions' retention rules: notices and confirmed batches (privacy, issue 15)
+    "archive_exports_expire": 3600,  # archive exports past their time for download (archive, issue 15)
 }
 
 
