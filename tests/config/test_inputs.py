@@ -222,3 +222,13 @@ def test_a_sign_in_with_a_user_name_of_20000_characters_is_refused_before_it_is_
     response = client.post(reverse("login"), {"username": "å" * 20_000, "password": "x"})
     assert response.status_code == 200
     assert "som mest 150 tecken" in response.content.decode()
+
+
+def test_a_clinic_csv_with_a_field_over_the_csv_modules_limit_is_refused_naming_the_row(world):
+    """A 200,000-character field made the csv module raise (a 500); now it is a row problem and nothing is saved."""
+    content = ("namn;hsa-id\r\nNy vårdcentral;SE-OK2\r\n" + "x" * 200_000 + ";SE-LANG\r\n").encode()
+    with pytest.raises(organisation_services.ClinicImportError) as raised:
+        organisation_services.clinics_import_csv(region=world.region_a, user=world.user("admin"), content=content)
+    [problem] = raised.value.problems
+    assert problem.line == 3 and "kunde inte läsas som CSV" in problem.message
+    assert not Clinic.objects.filter(hsa_id="SE-OK2").exists()

@@ -195,6 +195,11 @@ def test_a_version_shared_before_screen_charts_is_drawn_for_the_screen_from_its_
 def test_a_newer_version_is_pointed_out_and_old_ones_stay(world, client_for):
     report = factories.report(world)
     first = services.feedback_share(report=report, user=world.user("bestallare"))
+    section = report.sections.get(key="strengths")
+    services.feedback_section_save(  # sharing an unchanged deck again makes no new version
+        section=section, user=world.user("bestallare"), items=["Ett nytt styrkeområde"], links=[], notes="",
+        base_revision=section.revision,
+    )
     second = services.feedback_share(report=report, user=world.user("bestallare"))
     page = client_for("staff_a1").get(first.get_absolute_url()).content.decode()
     assert second.get_absolute_url() in page
