@@ -142,3 +142,19 @@ def test_the_deck_pdf_says_which_language_it_is_in(language):
     with translation.override(language):
         structure = assert_accessible(render_pdf(_themed(charts=1)))
     assert structure.lang == language
+
+
+def test_the_learning_report_is_tagged_and_its_charts_are_described(world, client_for):
+    """The learning report (issue 14) is drawn by the deck's renderers, so it is accessible the same way."""
+    from tests.learning.factories import clinic_answers, held_with_participants, medskick
+
+    dialogue = held_with_participants(world)
+    medskick(world, dialogue, text="Svårt att nå förvaltningen.", categories=("tillganglighet",))
+    clinic_answers(dialogue, [5, 4, 4])
+    client = client_for("bestallare")
+    structure = assert_accessible(client.get(reverse("learning:report_pdf")).content)
+    assert structure.title.startswith("Lärande från uppföljningsdialogerna")
+    assert any(alt.startswith("Medskick") or "medskick" in alt for alt in structure.figures)
+    deck = Presentation(io.BytesIO(client.get(reverse("learning:report_pptx")).content))
+    charts = [shape for slide in deck.slides for shape in slide.shapes if getattr(shape, "has_chart", False) and shape.has_chart]
+    assert charts and all("Källa:" in _descr(chart) and "Period:" in _descr(chart) for chart in charts)
