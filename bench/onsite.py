@@ -22,6 +22,7 @@ import secrets
 import socket
 import string
 import subprocess
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -173,11 +174,14 @@ class _Gunicorn:
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "config.settings_test",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",  # no access line per request
         }
+        # Its output goes to a file: a pipe nobody reads fills up and then stops every worker mid-request.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(workers), "--timeout", "60", "--log-level", "warning"],
-            cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=BASE_DIR, env=env, stdout=self.log, stderr=self.log,
         )
 
     def __enter__(self) -> "_Gunicorn":
@@ -190,6 +194,7 @@ class _Gunicorn:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
 
 
 class _Writer:
