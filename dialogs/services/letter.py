@@ -235,6 +235,7 @@ def letter_render(*, subject: str, body: str, values: dict[str, str]) -> Rendere
 
 
 PDF_CACHE_SECONDS = 3600
+_CSP_NONCE = re.compile(r' nonce="[^"]*"')
 
 
 def html_to_pdf(*, html: str, base_url: str) -> bytes:
@@ -242,6 +243,7 @@ def html_to_pdf(*, html: str, base_url: str) -> bytes:
     so a PDF is kept in the cache for an hour under the digest of its HTML: downloading an unchanged letter again
     costs rendering its HTML only, and any change to what the letter says (dialogue, team, template, language)
     makes a new one."""
+    html = _CSP_NONCE.sub("", html)  # a page's nonce differs per request and means nothing to WeasyPrint
     key = "html-pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:
