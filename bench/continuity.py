@@ -168,6 +168,20 @@ def plan_next(data: dict, region, clinic):
     )
 
 
+def plan_first(data: dict, region, clinic, like):
+    """A clinic's first dialogue (no history to carry forward), planned today like ``like``."""
+    from django.utils import timezone
+
+    from dialogs.services.dialogue import TeamSelection, dialogue_plan
+
+    team = data["team_by_region"][region.pk]
+    return dialogue_plan(
+        region=region, clinic=clinic, guide_version=like.guide_version, date=timezone.localdate(),
+        start_time=datetime.time(8, 0), place="", include_lifestyle_module=False, show_followups=True,
+        team=[TeamSelection(user_id=user.pk, roles=("intervjuare",)) for user in team[:2]], participants=[], user=team[0],
+    )
+
+
 def national_answer_search(*, text: str, repeat: int) -> dict:
     """The full-text match over every answer in the country (the selector, without a page around it)."""
     from django.db import connection, reset_queries
@@ -190,6 +204,17 @@ def national_answer_search(*, text: str, repeat: int) -> dict:
         "median_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 0.95), 1),
         "database": connection.vendor,
     }
+
+
+def slowest_queries(client, url: str, count: int = 3) -> list[dict]:
+    """The slowest SQL queries of one more request of ``url``: where a page's time goes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    ranked = sorted(captured.captured_queries, key=lambda query: float(query["time"]), reverse=True)[:count]
+    return [{"ms": round(float(query["time"]) * 1000, 1), "sql": query["sql"][:160]} for query in ranked]
 
 
 def main() -> None:
@@ -218,7 +243,14 @@ def main() -> None:
         user = get_user_model().objects.get(pk=data["team_by_region"][region.pk][0].pk)
         client = Client()
         client.force_login(user)
+        from organisations.models import Clinic
+
+        newcomer = Clinic.objects.create(region=region, name="Nystartade vårdcentralen", hsa_id="SE-BENCH-NEW")
+        first = plan_first(data, region, newcomer, upcoming)
         pages = {
+            # Baselines without anything carried forward: planning without a clinic, a clinic's first dialogue.
+            "planning_blank": reverse("dialogs:dialogue_create"),
+            "onsite_p4_first_dialogue": reverse("dialogs:onsite_section", args=[first.pk, "p4"]),
             "planning_next_dialogue": reverse("dialogs:dialogue_create") + f"?vardcentral={clinic.pk}",
             "onsite_p4_with_last_year": reverse("dialogs:onsite_section", args=[upcoming.pk, "p4"]),
             "clinic_page": reverse("continuity:clinic", args=[clinic.pk]),
@@ -235,6 +267,7 @@ def main() -> None:
             },
             "goals": GOALS,
             "pages": time_pages(client, pages, repeat=args.repeat),
+            "slowest_queries": {name: slowest_queries(client, url) for name, url in pages.items()},
             "national_answer_search": {
                 "common": national_answer_search(text="telefonlösningen", repeat=args.repeat),
                 "rare": national_answer_search(text="encefalit", repeat=args.repeat),
