@@ -120,3 +120,19 @@ def test_an_administrator_cannot_remove_themselves_or_a_regions_last_administrat
     client_for("admin").post(reverse("privacy:person_remove", args=[admin.pk]))
     admin.refresh_from_db()
     assert admin.is_active and admin.memberships.exists()
+
+
+def test_the_people_page_takes_the_same_queries_for_few_or_many_people(world, client_for, django_assert_max_num_queries):
+    from organisations.models import Party
+
+    client = client_for("admin")
+    client.get(reverse("privacy:index"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("privacy:index"))
+    for number in range(30):
+        user = get_user_model().objects.create_user(username=f"person{number}", email=f"p{number}@example.org")
+        Membership.objects.create(user=user, region=world.region_a, role=Role.VARDCENTRAL, party=Party.VARDCENTRAL,
+                                  clinic=world.clinic_a1)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("privacy:index")).content.decode()
+    assert page.count("Registerutdrag för") == 35  # region A's five personas and the thirty, on one page
