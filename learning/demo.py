@@ -119,7 +119,7 @@ def _recent_team(region: Region) -> list:
     given the to-dos of a dozen held dialogues, and the report has two teams to compare."""
     users = []
     for first, last in (("Klara", "Kvalitet"), ("Sami", "Samverkan")):
-        username = f"demo-team-{region.code}-{first.lower()}"
+        username = f"team-{region.code}-{first.lower()}"  # not a demo login (no "demo-" in the name)
         user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"}
         )

@@ -327,5 +327,3 @@ def _teams(evaluations: QuerySet, *, region: Region, filters: ReportFilters) -> 
     ]
     return teams, max(0, len(ordered) - TEAMS_SHOWN)
 
-
-CRITERIA_LABELS = [str(criterion.label) for criterion in CRITERIA]

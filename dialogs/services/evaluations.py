@@ -29,7 +29,6 @@ from dialogs.models.evaluations import (
     SCORE_MIN,
     Evaluation,
     EvaluationInvitation,
-    RespondentGroup,
 )
 from dialogs.services.learning import clean_text
 from notifications import kinds
@@ -225,7 +224,3 @@ def evaluation_invitations_due(*, today: date) -> int:
         invited += evaluation_invitations_send(dialogue=dialogue)
     logger.info("Evaluation invitations: %s participants invited", invited)
     return invited
-
-
-def respondent_group_label(group: str) -> str:
-    return str(RespondentGroup(group).label)
