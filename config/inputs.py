@@ -8,6 +8,8 @@ start-up (``config/apps.py``) instead of field by field.
   lose the other control characters. Data that arrives another way (the clinic CSV import, the guide's JSON
   exchange) is judged by the same rules at model level: every ``CharField`` of the project's models validates
   one line, every ``TextField`` refuses control characters other than line breaks and tabs (``full_clean``).
+* **A text with a NUL character matches nothing** (``exact``, ``in``, ``contains`` … on text columns): PostgreSQL
+  refused it as a parameter, so a URL such as ``/kalender/%00.ics`` answered 500.
 * **Ids out of the database's integer range match nothing.** Django already answers an ``exact`` lookup with
   such a number with "no rows"; ``__in`` (what ``ModelMultipleChoiceField`` and most "these ids" queries use)
   raised ``OverflowError`` on SQLite. The ``in`` lookup of integer and foreign-key fields now leaves out values
@@ -26,7 +28,18 @@ from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.fields.related_lookups import RelatedIn
-from django.db.models.lookups import In
+from django.core.exceptions import EmptyResultSet
+from django.db.models.lookups import (
+    Contains,
+    EndsWith,
+    Exact,
+    IContains,
+    IEndsWith,
+    IExact,
+    In,
+    IStartsWith,
+    StartsWith,
+)
 from django.forms.boundfield import BoundField
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -182,6 +195,28 @@ class RelatedIntegerIn(_InRangeMixin, RelatedIn):
     pass
 
 
+# --- Text with a NUL character ------------------------------------------------------------------------------------
+
+
+class _NoNulMixin:
+    """A text with a NUL character matches no stored text: PostgreSQL can store none (and no form or model lets one
+    in), and it refuses one as a query parameter with a DataError – a 500 for a URL such as /kalender/%00.ics."""
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            if isinstance(self.rhs, str) and "\x00" in self.rhs:
+                raise EmptyResultSet
+            if isinstance(self.rhs, list | tuple | set):
+                self.rhs = [value for value in self.rhs if not (isinstance(value, str) and "\x00" in value)]
+        return super().process_rhs(compiler, connection)
+
+
+TEXT_LOOKUPS = [
+    type(f"NoNul{lookup.__name__}", (_NoNulMixin, lookup), {})
+    for lookup in (In, Exact, IExact, Contains, IContains, StartsWith, IStartsWith, EndsWith, IEndsWith)
+]
+
+
 # --- JSON bodies -----------------------------------------------------------------------------------------------
 
 
@@ -242,6 +277,9 @@ def install() -> None:
     forms.CharField._clean_bound_field = _clean_char_bound_field
     models.IntegerField.register_lookup(IntegerIn)
     models.ForeignObject.register_lookup(RelatedIntegerIn)
+    for lookup in TEXT_LOOKUPS:
+        models.CharField.register_lookup(lookup)
+        models.TextField.register_lookup(lookup)
     _add_model_validators()
     _installed = True
 

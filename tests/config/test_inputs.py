@@ -232,3 +232,16 @@ def test_a_clinic_csv_with_a_field_over_the_csv_modules_limit_is_refused_naming_
     [problem] = raised.value.problems
     assert problem.line == 3 and "kunde inte läsas som CSV" in problem.message
     assert not Clinic.objects.filter(hsa_id="SE-OK2").exists()
+
+
+def test_a_text_with_a_nul_character_matches_nothing_instead_of_failing_on_postgresql(world):
+    """PostgreSQL refuses NUL in a text parameter (DataError): /program/kalender/%00.ics answered 500."""
+    assert list(Clinic.objects.filter(name="A1\x00")) == []
+    assert list(Clinic.objects.filter(hsa_id__in=["SE-A1", "\x00"])) == [world.clinic_a1]
+    assert list(Clinic.objects.filter(name__icontains="\x00")) == []
+    assert Clinic.objects.exclude(name__startswith="\x00").count() == Clinic.objects.count()
+
+
+def test_a_url_with_a_nul_character_answers_404(client_for, world):
+    response = client_for("admin").get("/program/kalender/Hamn%0D%0ABcc:%20x%00.ics")
+    assert response.status_code == 404
