@@ -4,7 +4,8 @@ start-up (``config/apps.py``) instead of field by field.
 * **One-line text has no control characters.** A line break in a clinic's name once ended up in an e-mail
   header; a NUL or an escape character in a title breaks exports and screen readers. Every form ``CharField``
   whose widget is a single-line input (a text, e-mail, URL, search or hidden input, a select) refuses control
-  characters with a message naming the field. Multi-line fields (``Textarea``) keep line breaks and tabs and
+  characters with a message naming the field (a password is left as typed), and its ``max_length`` holds even
+  when it was set after the field was made. Multi-line fields (``Textarea``) keep line breaks and tabs and
   lose the other control characters. Data that arrives another way (the clinic CSV import, the guide's JSON
   exchange) is judged by the same rules at model level: every ``CharField`` of the project's models validates
   one line, every ``TextField`` refuses control characters other than line breaks and tabs (``full_clean``).
@@ -24,11 +25,10 @@ import json
 import re
 
 from django import forms
-from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.exceptions import EmptyResultSet, RequestDataTooBig, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.fields.related_lookups import RelatedIn
-from django.core.exceptions import EmptyResultSet
 from django.db.models.lookups import (
     Contains,
     EndsWith,
