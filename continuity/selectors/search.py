@@ -9,9 +9,10 @@ written first, at most ``LIMIT`` hits per kind: a fixed number of queries howeve
 row's id (not by the dialogue's date) sorts the matches of one table before anything is joined to them.
 
 On PostgreSQL the text is matched with full-text search in the 'swedish' configuration (so "läkare" finds
-"läkaren" and "läkarna"), through GIN expression indexes (continuity/migrations/0001): the ``to_tsvector``
-expressions below are exactly those of the indexes. Elsewhere (SQLite, for development) every word must occur in
-the text (LIKE, which folds case for ASCII letters only).
+"läkaren" and "läkarna"), through GIN indexes: on the answers' stored vector (continuity/migrations/0002), and on the
+``to_tsvector`` expressions below for the other, smaller tables (0001; the expressions are exactly the
+indexes'). Elsewhere (SQLite, for development) every word must occur in the text (LIKE, which folds case for ASCII
+letters only).
 """
 
 from __future__ import annotations
@@ -48,6 +49,15 @@ class SwedishVector(Func):
     """``to_tsvector('swedish', <expression>)``: the expression of the search indexes."""
 
     template = "to_tsvector('swedish'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+class AnswerVector(Func):
+    """An answer's stored vector on PostgreSQL: the generated column ``search_swedish``
+    (continuity/migrations/0002), the same as ``to_tsvector('swedish', text)`` without computing it per row."""
+
+    template = '"dialogs_answer"."search_swedish"'
+    arity = 0
     output_field = SearchVectorField()
 
 
@@ -138,12 +148,15 @@ def searchable_dialogue_ids(*, user, region: Region, filters: SearchFilters, tea
     return list(dialogues.values_list("pk", flat=True))
 
 
-def _matching(queryset: QuerySet, expression, filters: SearchFilters, *, text_field: str | None = None) -> QuerySet:
-    """``queryset`` narrowed to rows whose ``expression`` matches the search: full-text on PostgreSQL, every word
-    as a substring of ``text_field`` elsewhere."""
+def _matching(
+    queryset: QuerySet, expression, filters: SearchFilters, *, text_field: str | None = None, vector=None
+) -> QuerySet:
+    """``queryset`` narrowed to rows whose ``expression`` matches the search: full-text on PostgreSQL (``vector``,
+    when the table stores one, instead of computing it from ``expression``), every word as a substring of
+    ``text_field`` elsewhere."""
     if is_postgresql():
         query = SearchQuery(filters.text, config=CONFIG, search_type="websearch")
-        return queryset.annotate(search_vector=SwedishVector(expression)).filter(search_vector=query)
+        return queryset.annotate(search_vector=vector if vector is not None else SwedishVector(expression)).filter(search_vector=query)
     condition = Q()
     for word in filters.words:
         condition &= Q(**{f"{text_field}__icontains": word})
@@ -167,7 +180,7 @@ def search_answers(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], b
     answers = Answer.objects.filter(dialogue_id__in=ids)
     if filters.area:
         answers = answers.filter(_area_filter(filters, "question__"))
-    answers = _matching(answers, F("text"), filters, text_field="text")
+    answers = _matching(answers, F("text"), filters, text_field="text", vector=AnswerVector())
     found = list(answers.annotate(newest=F("pk") + 0).order_by("-newest").values_list("pk", flat=True)[: LIMIT + 1])
     rows = list(
         Answer.objects.filter(pk__in=found[:LIMIT]).select_related("dialogue__clinic", "question__section__parent").order_by("-pk")

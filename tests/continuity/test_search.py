@@ -138,7 +138,7 @@ def test_the_queries_use_the_gin_indexes(world, region_a_story):
 
     filters = SearchFilters(text="kontinuitet")
     querysets = {
-        "search_answer_text": module._matching(module.Answer.objects.all(), module.F("text"), filters),
+        "search_answer_vector": module._matching(module.Answer.objects.all(), module.F("text"), filters, vector=module.AnswerVector()),
         "search_agreement_text": module._matching(module.Agreement.objects.all(), module.F("text"), filters),
         "search_agreementchange_comment": module._matching(module.AgreementChange.objects.all(), module.F("comment"), filters),
         "search_feedbacksection_items": module._matching(module.FeedbackSection.objects.all(), module.F("items"), filters),
