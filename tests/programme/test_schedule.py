@@ -81,4 +81,5 @@ def test_the_default_schedule_has_the_jobs_the_issues_name():
     assert set(schedule.DEFAULT_SCHEDULE) == {
         "outbox_deliver", "send_reminders", "import_batches_recover",
         "send_evaluation_invitations",  # issue 14
+        "retention", "archive_exports_expire",  # issue 15
     }
