@@ -31,3 +31,13 @@ logconfig_dict = {
     "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
     "root": {"handlers": [], "level": "INFO"},
 }
+
+
+def post_worker_init(worker):
+    """Once the worker has loaded the application (modules, templates, WeasyPrint's fonts), move those
+    long-lived objects out of the garbage collector's reach: its full collections otherwise walk all of them in
+    the middle of a request, which was most of the on-site page's slow tail in bench/dialogue.py."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
