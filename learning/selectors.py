@@ -164,14 +164,18 @@ def category_counts(*, region: Region | None, filters: ReportFilters) -> Categor
         tags = tags.filter(medskick__area=filters.area)
     if filters.category:
         tags = tags.filter(category=filters.category)
-    rows = tags.values("category", "medskick__dialogue__clinic__region_id", month=month_of("medskick__dialogue__date"))
+    rows = (
+        tags.values("category", "medskick__dialogue__clinic__region_id", month=month_of("medskick__dialogue__date"))
+        .annotate(n=Count("pk"))
+        .values_list("category", "medskick__dialogue__clinic__region_id", "month", "n")
+        .order_by()
+    )
     cells: dict[tuple, list] = defaultdict(lambda: [0, set()])
     totals: dict[str, list] = defaultdict(lambda: [0, set()])
-    for row in rows.annotate(n=Count("pk")).order_by():
-        key = (_month_key(row["month"], filters.granularity), row["category"])
-        for cell in (cells[key], totals[row["category"]]):
-            cell[0] += row["n"]
-            cell[1].add(row["medskick__dialogue__clinic__region_id"])
+    for category, region_id, month, count in rows:
+        for cell in (cells[(_month_key(month, filters.granularity), category)], totals[category]):
+            cell[0] += count
+            cell[1].add(region_id)
     chosen = [(value, label) for value, label in MedskickCategory.choices if not filters.category or value == filters.category]
     medskick = _medskick(region, filters).aggregate(n=Count("pk"), regions=Count("dialogue__clinic__region", distinct=True))
     dialogues = Dialogue.objects.filter(dialogue_q("", region=region, filters=filters)).aggregate(
@@ -227,16 +231,18 @@ def lessons(*, region: Region, filters: ReportFilters, limit: int | None = LESSO
 # --- Evaluation -------------------------------------------------------------------------------------------------
 
 
-def _empty() -> dict:
-    return defaultdict(int)
-
-
+# The aggregates of ``score_aggregates`` in a fixed order: rows are read as tuples and summed position by position
+# (tens of thousands of evaluations fold in a few milliseconds).
 SUMMED = ["respondents", *[f"{criterion.key}_{part}" for criterion in CRITERIA for part in ("n", "sum", "pos", "unknown")]]
 
 
-def _add(total: dict, row: dict) -> None:
-    for name in SUMMED:
-        total[name] += row[name] or 0
+def _empty() -> list[int]:
+    return [0] * len(SUMMED)
+
+
+def _add(total: list[int], values) -> None:
+    for index, value in enumerate(values):
+        total[index] += value or 0
 
 
 @dataclass
@@ -270,12 +276,19 @@ class EvaluationSummary:
     teams: list[TeamSummary] = field(default_factory=list)
     teams_not_shown: int = 0
 
+    def teams_by_group(self) -> list[tuple[str, list[tuple[TeamSummary, GroupSummary]]]]:
+        """The teams' results as one table per respondent group: (the group's name, [(team, its results)])."""
+        return [
+            (str(RespondentGroup(group).label), [(team, team.groups[index]) for team in self.teams])
+            for index, group in enumerate(GROUPS)
+        ]
 
-def _summary(group: str, total: dict, regions: set, national: bool) -> GroupSummary:
-    short = national and bool(total.get("respondents")) and len(regions) < MIN_REGIONS
-    if short:
-        return GroupSummary(group, int(total.get("respondents", 0)), results_from_row({}), regions_short=True)
-    return GroupSummary(group, int(total.get("respondents", 0)), results_from_row(total))
+
+def _summary(group: str, total: list[int], regions: set, national: bool) -> GroupSummary:
+    respondents = total[0]
+    if national and respondents and len(regions) < MIN_REGIONS:
+        return GroupSummary(group, respondents, results_from_row({}), regions_short=True)
+    return GroupSummary(group, respondents, results_from_row(dict(zip(SUMMED, total))))
 
 
 def evaluation_summary(*, region: Region | None, filters: ReportFilters) -> EvaluationSummary:
@@ -283,13 +296,17 @@ def evaluation_summary(*, region: Region | None, filters: ReportFilters) -> Eval
     follow-up team. One query for the first two, two more for the teams."""
     national = region is None
     evaluations = Evaluation.objects.filter(dialogue_q("dialogue__", region=region, filters=filters))
-    monthly = evaluations.values("group", "dialogue__clinic__region_id", month=month_of("dialogue__date"))
+    monthly = (
+        evaluations.values("group", "dialogue__clinic__region_id", month=month_of("dialogue__date"))
+        .annotate(**score_aggregates())
+        .values_list("group", "dialogue__clinic__region_id", "month", *SUMMED)
+        .order_by()
+    )
     overall = {group: [_empty(), set()] for group in GROUPS}
     by_period: dict[tuple, list] = defaultdict(lambda: [_empty(), set()])
-    for row in monthly.annotate(**score_aggregates()).order_by():
-        region_id = row["dialogue__clinic__region_id"]
-        for target in (overall[row["group"]], by_period[(_month_key(row["month"], filters.granularity), row["group"])]):
-            _add(target[0], row)
+    for group, region_id, month, *values in monthly:
+        for target in (overall[group], by_period[(_month_key(month, filters.granularity), group)]):
+            _add(target[0], values)
             target[1].add(region_id)
     chosen = periods(filters)
     summary = EvaluationSummary(
@@ -311,15 +328,16 @@ def _teams(evaluations: QuerySet, *, region: Region, filters: ReportFilters) -> 
     for dialogue_id, user_id, first, last, username in team_rows:  # rows, not objects: 5,000 of them at scale
         members[dialogue_id].append((user_id, f"{first} {last}".strip() or username))
     totals: dict[frozenset, dict] = {}
-    for row in evaluations.values("dialogue_id", "group").annotate(**score_aggregates()).order_by():
-        team = members.get(row["dialogue_id"])
+    rows = evaluations.values("dialogue_id", "group").annotate(**score_aggregates()).values_list("dialogue_id", "group", *SUMMED)
+    for dialogue_id, group, *values in rows.order_by():
+        team = members.get(dialogue_id)
         if not team:
             continue
         key = frozenset(user_id for user_id, _name in team)
         entry = totals.setdefault(key, {"label": ", ".join(sorted({name for _id, name in team})), "dialogues": set(),
-                                        **{group: _empty() for group in GROUPS}})
-        entry["dialogues"].add(row["dialogue_id"])
-        _add(entry[row["group"]], row)
+                                        **{one: _empty() for one in GROUPS}})
+        entry["dialogues"].add(dialogue_id)
+        _add(entry[group], values)
     ordered = sorted(totals.values(), key=lambda entry: (-len(entry["dialogues"]), entry["label"]))
     teams = [
         TeamSummary(entry["label"], len(entry["dialogues"]), [_summary(group, entry[group], set(), False) for group in GROUPS])
