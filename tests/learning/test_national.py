@@ -88,3 +88,21 @@ def Dialogue_of_a(world):  # noqa: N802 - reads as what it returns
     from dialogs.models.dialogue import Dialogue
 
     return Dialogue.objects.filter(clinic__region=world.region_a).first()
+
+
+def test_the_national_view_reads_the_same_number_of_queries_however_much_there_is(world, client_for,
+                                                                                 django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _regions(world, 3)
+    client = client_for("national")
+    client.get(reverse("learning:national"))
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("learning:national"))
+    for name, code in (("Region E", "05"), ("Region F", "06")):
+        region, clinic, user = other_region(name, code)
+        for days in (10, 100, 200):
+            clinic_answers(held_in(region, clinic, user, days_ago=days), [2, 3, 4])
+    with django_assert_max_num_queries(len(before)):
+        client.get(reverse("learning:national"))
