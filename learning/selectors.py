@@ -156,7 +156,7 @@ def _shown(count: int, regions: set, national: bool) -> int | None:
 
 
 def category_counts(*, region: Region | None, filters: ReportFilters) -> CategoryCounts:
-    """Medskick by category and period (three queries). With ``region=None`` (national) a figure pooled from
+    """Medskick by category and period (two queries). With ``region=None`` (national) a figure pooled from
     fewer than three regions is None."""
     national = region is None
     tags = MedskickTag.objects.filter(dialogue_q("medskick__dialogue__", region=region, filters=filters))
@@ -177,9 +177,16 @@ def category_counts(*, region: Region | None, filters: ReportFilters) -> Categor
             cell[0] += count
             cell[1].add(region_id)
     chosen = [(value, label) for value, label in MedskickCategory.choices if not filters.category or value == filters.category]
-    medskick = _medskick(region, filters).aggregate(n=Count("pk"), regions=Count("dialogue__clinic__region", distinct=True))
+    # Dialogues, their regions and their medskick in one pass over the dialogues (no second pass over the medskick):
+    # with a category chosen, a medskick meets its one tag of that category, so it is still counted once.
+    chosen_medskick = Q()
+    if filters.area:
+        chosen_medskick &= Q(medskick__area=filters.area)
+    if filters.category:
+        chosen_medskick &= Q(medskick__tags__category=filters.category)
     dialogues = Dialogue.objects.filter(dialogue_q("", region=region, filters=filters)).aggregate(
-        n=Count("pk"), regions=Count("clinic__region", distinct=True)
+        n=Count("pk", distinct=True), regions=Count("clinic__region", distinct=True),
+        medskick=Count("medskick", filter=chosen_medskick or None),
     )
     enough = not national or dialogues["regions"] >= MIN_REGIONS
     return CategoryCounts(
@@ -187,7 +194,7 @@ def category_counts(*, region: Region | None, filters: ReportFilters) -> Categor
         categories=chosen,
         counts={key: _shown(count, regions, national) for key, (count, regions) in cells.items()},
         totals={value: _shown(*totals[value], national) if value in totals else 0 for value, _label in chosen},
-        medskick=medskick["n"] if not national or medskick["regions"] >= MIN_REGIONS or not medskick["n"] else None,
+        medskick=dialogues["medskick"] if enough else None,
         dialogues=dialogues["n"] if enough else None,
         regions=dialogues["regions"],
     )
@@ -233,7 +240,7 @@ def lessons(*, region: Region, filters: ReportFilters, limit: int | None = LESSO
 
 # The aggregates of ``score_aggregates`` in a fixed order: rows are read as tuples and summed position by position
 # (tens of thousands of evaluations fold in a few milliseconds).
-SUMMED = ["respondents", *[f"{criterion.key}_{part}" for criterion in CRITERIA for part in ("n", "sum", "pos", "unknown")]]
+SUMMED = ["respondents", *[f"{criterion.key}_{part}" for criterion in CRITERIA for part in ("n", "sum", "pos")]]
 
 
 def _empty() -> list[int]:

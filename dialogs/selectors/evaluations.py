@@ -66,14 +66,14 @@ def criterion_result(criterion: Criterion, *, answers: int, score_sum: int, posi
 
 def score_aggregates(prefix: str = "") -> dict:
     """Aggregates of the six criteria for ``.annotate``/``.aggregate`` over evaluations (``prefix`` for a
-    relation, e.g. "evaluations__"): per criterion the scores given, their sum, the 4s and 5s and the "vet ej"."""
+    relation, e.g. "evaluations__"): per criterion the scores given, their sum and the 4s and 5s ("vet ej" is the
+    respondents less the scores given)."""
     aggregates = {"respondents": Count(f"{prefix}pk", distinct=bool(prefix))}
     for criterion in CRITERIA:
         column = f"{prefix}{criterion.key}"
         aggregates[f"{criterion.key}_n"] = Count(column)
         aggregates[f"{criterion.key}_sum"] = Sum(column)
         aggregates[f"{criterion.key}_pos"] = Count(f"{prefix}pk", filter=Q(**{f"{column}__gte": POSITIVE_FROM}))
-        aggregates[f"{criterion.key}_unknown"] = Count(f"{prefix}pk", filter=Q(**{f"{column}__isnull": True}))
     return aggregates
 
 
@@ -86,7 +86,7 @@ def results_from_row(row: dict) -> list[CriterionResult]:
             answers=row.get(f"{criterion.key}_n") or 0,
             score_sum=row.get(f"{criterion.key}_sum") or 0,
             positive=row.get(f"{criterion.key}_pos") or 0,
-            unknown=row.get(f"{criterion.key}_unknown") or 0,
+            unknown=respondents - (row.get(f"{criterion.key}_n") or 0),
             respondents=respondents,
         )
         for criterion in CRITERIA
