@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from dialogs.models.dialogue import Dialogue, DialogueStatus, TeamMember
 from dialogs.models.evaluations import CRITERIA, Evaluation, RespondentGroup
 from dialogs.models.guide import Section, SectionKind
-from dialogs.models.learning import Medskick, MedskickCategory, MedskickTag, TeamLesson
+from dialogs.models.learning import Medskick, MedskickCategory, MedskickComment, MedskickTag, TeamLesson
 from dialogs.selectors.evaluations import CriterionResult, results_from_row, score_aggregates
 from learning.forms import Granularity, ReportFilters
 from organisations.models import Clinic, Region
@@ -202,15 +202,24 @@ def category_counts(*, region: Region | None, filters: ReportFilters) -> Categor
 
 def medskick_page(*, region: Region, filters: ReportFilters):
     """One page of the region's medskick, newest dialogue first, with clinic, date, categories and how many
-    comments the clinic made (four queries: the count, the page, the categories)."""
+    comments the clinic made (four queries: the count, the page, the categories, the comments)."""
     medskick = (
         _medskick(region, filters)
         .select_related("dialogue__clinic")
         .prefetch_related("tags")
-        .annotate(clinic_comments=Count("comments", filter=Q(comments__by_clinic=True)))
         .order_by("-dialogue__date", "-dialogue_id", "position", "pk")
     )
-    return Paginator(medskick, LIST_PAGE_SIZE).get_page(filters.page)
+    page = Paginator(medskick, LIST_PAGE_SIZE).get_page(filters.page)
+    page.object_list = list(page.object_list)
+    # The clinic's comments counted for this page's medskick only (an annotation grouped every medskick of the
+    # region before the page was cut out of them).
+    counts = dict(
+        MedskickComment.objects.filter(medskick__in=[item.pk for item in page.object_list], by_clinic=True)
+        .values("medskick").annotate(n=Count("pk")).values_list("medskick", "n").order_by()
+    )
+    for item in page.object_list:
+        item.clinic_comments = counts.get(item.pk, 0)
+    return page
 
 
 def medskick_rows(*, region: Region, filters: ReportFilters, limit: int | None = None) -> list[Medskick]:
