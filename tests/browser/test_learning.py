@@ -150,3 +150,24 @@ def test_medskick_lessons_and_evaluations_reach_the_region_and_the_nation(
     expect(body).to_contain_text("Andel 4–5 (95 % KI)")
     for private in (MEDSKICK, LESSON, "Vårdcentral A1", "Region A", "Mer tid för rundvandringen."):
         expect(body).not_to_contain_text(private)
+
+
+def test_the_clinic_comments_on_a_medskick_in_its_shared_feedback(page, world):
+    from feedback import services as feedback_services
+    from tests.feedback import factories
+    from tests.learning.factories import medskick
+
+    report = factories.report(world)
+    medskick(world, report.dialogue, text=MEDSKICK, categories=("forfragningsunderlag",))
+    version = feedback_services.feedback_share(report=report, user=world.user("bestallare"))
+    login(page, world.user("staff_a1"))
+    visit(page, version.get_absolute_url())
+    point = page.get_by_test_id("medskick-point")
+    expect(point).to_contain_text(MEDSKICK)
+    point.get_by_label(re.compile("Kommentera medskicket")).fill("Vi vill gärna vara med och ta fram ett förslag.")
+    point.get_by_role("button", name="Skicka kommentar").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="shared version after a medskick comment")
+    expect(page.get_by_test_id("medskick-comment")).to_contain_text("Vi vill gärna vara med")
+    visit(page, f"/dialoger/{report.dialogue_id}/medskick/")
+    expect(page.get_by_test_id("medskick-comment")).to_contain_text("Vi vill gärna vara med")
