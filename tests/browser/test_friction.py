@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from feedback import services as feedback_services
-from tests.browser.conftest import assert_accessible, login, visit, wait_for
+from tests.browser.conftest import assert_accessible, expect_console_error, login, visit, wait_for
 from tests.browser.test_indicator_pages import clinic_path, indicators  # noqa: F401  (a fixture)
 from tests.feedback.factories import held_dialogue
 
@@ -87,6 +87,7 @@ def test_notes_of_an_agenda_block_without_questions_save_themselves_like_answers
     expect(colleague.locator("article", has=colleague_field).locator("[data-answer-status]")).to_have_text(
         re.compile(r"^Sparat")
     )
+    expect_console_error(page, r"status of 409")  # the refused autosave, which the page shows
     field.press_sequentially(" Mer om schemat.")
     expect(box.locator("[data-answer-status]")).to_contain_text("Inte sparat")
     expect(box.locator("[data-answer-panel]")).to_contain_text("Läkarna: IT-stödet krånglar.")
