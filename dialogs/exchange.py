@@ -328,7 +328,7 @@ def _decode(content: bytes | str) -> object:
     try:
         return json.loads(content, object_pairs_hook=_reject_duplicate_members)
     except RecursionError:
-        raise GuideDocumentError([_("Filen är för djupt nästlad för att vara en guide.")]) from None
+        raise GuideDocumentError([_("Filen är för djupt nästlad för att vara ett dialogstöd.")]) from None
     except json.JSONDecodeError as error:
         raise GuideDocumentError(
             [

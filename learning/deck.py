@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from feedback.renderers.charts import chart_block
 from feedback.renderers.content import DeckContent, Section, Theme, clean_text
@@ -59,25 +60,29 @@ def group_lines(groups: list[GroupSummary], *, compact: bool = False) -> list[st
         name = str(group.label).capitalize()
         if not group.shown:
             reason = (_("färre än %(min)s regioner") % {"min": MIN_REGIONS}) if group.regions_short else _("för få svar")
-            lines.append(_("%(group)s: %(count)s svar – visas inte (%(reason)s).") % {
+            lines.append(ngettext("%(group)s: %(count)s svar – visas inte (%(reason)s).",
+                                  "%(group)s: %(count)s svar – visas inte (%(reason)s).", group.respondents) % {
                 "group": name, "count": group.respondents, "reason": reason})
         elif compact:
-            lines.append(_("%(group)s (%(count)s svar): %(results)s.") % {
+            lines.append(ngettext("%(group)s (%(count)s svar): %(results)s.",
+                                  "%(group)s (%(count)s svar): %(results)s.", group.respondents) % {
                 "group": name, "count": group.respondents, "results": "; ".join(map(_criterion_text, group.criteria))})
         else:
-            lines.append(_("%(group)s, %(count)s svar:") % {"group": name, "count": group.respondents})
+            lines.append(ngettext("%(group)s, %(count)s svar:", "%(group)s, %(count)s svar:", group.respondents)
+                         % {"group": name, "count": group.respondents})
             lines.extend(f"{name} – {_criterion_text(result)}" for result in group.criteria)
     return lines
 
 
 def _basis(counts: CategoryCounts, evaluation: EvaluationSummary, filters: ReportFilters, *, national: bool) -> Section:
     unknown = _("för få regioner")
+    respondents = sum(group.respondents for group in evaluation.overall)
     items = [
         _("Period: %(period)s, indelat per %(division)s.") % {
             "period": period_text(filters), "division": dict(Granularity.CHOICES)[filters.granularity]},
         _("Dialoger: %(count)s.") % {"count": unknown if counts.dialogues is None else counts.dialogues},
         _("Medskick: %(count)s.") % {"count": unknown if counts.medskick is None else counts.medskick},
-        _("Utvärderingar: %(count)s svar.") % {"count": sum(group.respondents for group in evaluation.overall)},
+        ngettext("Utvärderingar: %(count)s svar.", "Utvärderingar: %(count)s svar.", respondents) % {"count": respondents},
         _("Utvärderingen visar andelen som svarade 4 eller 5 på varje kriterium med 95 % konfidensintervall (Wilson) "
           "och medelvärdet. En grupp eller ett kriterium med färre än tre svar visas aldrig."),
     ]
@@ -108,7 +113,7 @@ def report_content(*, region: Region | None, filters: ReportFilters, author: str
                             items=group_lines(evaluation.overall)))
     if evaluation.teams:
         sections.append(Section(key="teams", title=_("Utvärdering per uppföljningsteam"), items=[
-            _("%(team)s (%(count)s dialoger): %(results)s") % {
+            ngettext("%(team)s (%(count)s dialog): %(results)s", "%(team)s (%(count)s dialoger): %(results)s", team.dialogues) % {
                 "team": clean_text(team.label), "count": team.dialogues, "results": " ".join(group_lines(team.groups, compact=True))}
             for team in evaluation.teams
         ]))
@@ -153,7 +158,8 @@ def _texts(region: Region, filters: ReportFilters) -> list[Section]:
                 notes=_("Alla medskick finns i exporten (CSV eller Excel).")),
         Section(key="lessons", title=_("Lärdomar för uppföljningsteamen (de senaste)"),
                 items=lesson_items or [_("Inga lärdomar under perioden.")],
-                notes=_("%(count)s lärdomar under perioden; alla finns i exporten.") % {"count": lesson_count}),
+                notes=ngettext("%(count)s lärdom under perioden; den finns i exporten.",
+                               "%(count)s lärdomar under perioden; alla finns i exporten.", lesson_count) % {"count": lesson_count}),
     ]
 
 

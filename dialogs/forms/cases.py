@@ -4,6 +4,7 @@ a document upload. Who may own a case is handed in by the view; the services che
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dialogs.forms.dialogue import DateInput
 from dialogs.models.cases import CASE_NOTE_MAX_LENGTH, CASE_REASON_MAX_LENGTH, CaseCategory, CaseStatus
@@ -54,4 +55,4 @@ class CaseNoteForm(forms.Form):
 
 
 class CaseDocumentForm(forms.Form):
-    file = forms.FileField(label=_("Dokument"))
+    file = forms.FileField(label=pgettext_lazy("one uploaded file", "Dokument"))

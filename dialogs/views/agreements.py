@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dialogs import access
@@ -159,6 +160,8 @@ def follow_up_agreements(request, pk: int):
         except ValidationError as error:
             show_service_errors([form], error)
         else:
-            messages.success(request, _("Uppföljningsmötets genomgång är sparad (%(count)s ändringar).") % {"count": recorded})
+            messages.success(request, ngettext(
+                "Uppföljningsmötets genomgång är sparad (%(count)s ändring).",
+                "Uppföljningsmötets genomgång är sparad (%(count)s ändringar).", recorded) % {"count": recorded})
             return redirect(_summary_anchor(dialogue))
     return render(request, "dialogs/agreements/follow_up.html", {"dialogue": dialogue, "meeting": meeting, "form": form})
