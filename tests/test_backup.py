@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -72,7 +73,8 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(world, 
     assert restore.returncode == 0, restore.stderr
 
     original_counts = _row_counts(original_url)
-    assert original_counts["dialogs_answer"] == 1 and original_counts["auth_user"] == 6
+    assert original_counts["dialogs_answer"] == 1
+    assert original_counts["auth_user"] == User.objects.count() > 0
     assert _row_counts(fresh_database) == original_counts
     with psycopg.connect(fresh_database) as restored:
         text, revision = restored.execute("SELECT text, revision FROM dialogs_answer").fetchone()
