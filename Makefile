@@ -3,6 +3,8 @@ SHELL := /bin/sh
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes in parallel (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run test lock messages clean
@@ -26,7 +28,7 @@ run: install
 	PORT=$(PORT) bin/run-dev
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lock:
 	$(PY) -m pip install --quiet -e ".[test]" && $(PY) -m pip freeze --exclude-editable | grep -v '^pip==' \
