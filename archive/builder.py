@@ -64,7 +64,8 @@ def folder_name(dialogue: Dialogue) -> str:
 
 
 def _documentation(dialogue: Dialogue) -> list[ArchiveFile]:
-    page = dialogue_selectors.dialogue_documentation_page(dialogue)
+    # The package is the region's record, made by its follow-up team (clinic staff get 403): all answers.
+    page = dialogue_selectors.dialogue_documentation_page(dialogue, team=True)
     html = render_to_string("dialogs/dialogue/documentation_print.html", {"dialogue": dialogue, "page": page})
     return [
         ArchiveFile("dokumentation.pdf", html_to_pdf(html, variant=PDF_A), "application/pdf",

@@ -331,6 +331,31 @@ def can_see_cases(user, region: Region) -> bool:
     return is_follow_up_member(user, region)
 
 
+# Answers to questions the guide marks ``team_only`` (SKR's "Föreligger någon indikation för fördjupad
+# uppföljning?" in the shipped guide) are read by the same people as cases: the region's follow-up team and its
+# administrators. Every reader of answers that clinic staff can reach goes through these three: the documentation
+# page and its PDF, CSV and Excel exports, the summary, the on-site screens and each answer's history, the previous
+# dialogue's answers beside next year's questions and on the dialogue's page, the search, and the feedback deck's
+# prefill (the deck is shared with the clinic). The archive package is the team's (clinic staff get 403) and keeps
+# everything.
+
+
+def reads_team_only(user, region: Region) -> bool:
+    """Whether ``user`` reads answers to team-only questions in ``region``'s dialogues."""
+    return can_see_cases(user, region)
+
+
+def readable_answers(answers: QuerySet, *, team: bool) -> QuerySet:
+    """``answers`` without those to team-only questions, unless the reader is on the team (``reads_team_only``)."""
+    return answers if team else answers.filter(question__team_only=False)
+
+
+def readable_rows(rows, *, team: bool, question=lambda row: row.question) -> list:
+    """Rows laid out along the guide (one per question), without the team-only questions' rows for anyone else:
+    the question goes too, so an unanswered-looking "–" says nothing either way."""
+    return list(rows) if team else [row for row in rows if not question(row).team_only]
+
+
 def require_case_reader(request) -> Region:
     """The active region, provided the user may see its cases; 404 for anyone else (clinic staff included)."""
     region = get_active_region(request)
@@ -353,6 +378,19 @@ def get_case_for_user_rw(user, pk: int) -> Case:
 
 def get_case_document_for_user(user, pk: int) -> CaseDocument:
     document = CaseDocument.objects.filter(pk=pk, case__in=Case.objects.for_user(user)).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def get_case_document_for_user_rw(user, pk: int) -> CaseDocument:
+    """A document the user may remove from its case: whoever works on the case (404 for everyone else)."""
+    document = (
+        CaseDocument.objects.filter(pk=pk, case__in=Case.objects.for_user(user))
+        .defer("data")
+        .select_related("case__clinic__region", "uploaded_by")
+        .first()
+    )
     if document is None:
         raise Http404
     return document

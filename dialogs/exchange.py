@@ -44,9 +44,10 @@ class QuestionData:
     help: str = ""
     followups: list[str] = field(default_factory=list)
     data_sources: list[tuple[str, str]] = field(default_factory=list)
+    team_only: bool = False
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "key": self.key,
             "text": self.text,
             "kind": self.kind,
@@ -56,6 +57,10 @@ class QuestionData:
             "followups": list(self.followups),
             "data_sources": [{"label": label, "url": url} for label, url in self.data_sources],
         }
+        if self.team_only:
+            # Written only when set, so documents without team-only questions keep the bytes they always had.
+            data["team_only"] = True
+        return data
 
 
 @dataclass
@@ -164,6 +169,7 @@ def document_from_tree(tree) -> GuideDocument:
             help=question.help,
             followups=[followup.text for followup in question.followups.all()],
             data_sources=[(source.label, source.url) for source in question.data_sources.all()],
+            team_only=question.team_only,
         )
 
     return GuideDocument(
@@ -226,6 +232,8 @@ AGENDA_FIELDS = ["key", "start", "end", "title", "participants", "sections"]
 SECTION_FIELDS = ["key", "code", "title", "kind", "optional", "intro", "questions", "subsections"]
 SUBSECTION_FIELDS = ["key", "title", "intro", "questions"]
 QUESTION_FIELDS = ["key", "text", "kind", "choices", "prompts", "help", "followups", "data_sources"]
+# Optional fields: absent means the default (files written before they existed stay valid).
+OPTIONAL_QUESTION_FIELDS = ["team_only"]
 DATA_SOURCE_FIELDS = ["label", "url"]
 
 
@@ -238,7 +246,7 @@ class _Reader:
     def fail(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}" if where else message)
 
-    def record(self, value, where: str, fields: list[str]) -> dict:
+    def record(self, value, where: str, fields: list[str], optional: list[str] = ()) -> dict:
         if not isinstance(value, dict):
             self.fail(where, _("ska vara ett JSON-objekt."))
             return {}
@@ -246,7 +254,7 @@ class _Reader:
             if name not in value:
                 self.fail(where, _("fältet ”%(field)s” saknas.") % {"field": name})
         for name in value:
-            if name not in fields:
+            if name not in fields and name not in optional:
                 self.fail(where, _("okänt fält ”%(field)s”.") % {"field": name})
         return value
 
@@ -341,7 +349,9 @@ def _decode(content: bytes | str) -> object:
 
 
 def _read_question(reader: _Reader, value, where: str) -> QuestionData:
-    record = reader.record(value, where, QUESTION_FIELDS)
+    record = reader.record(value, where, QUESTION_FIELDS, OPTIONAL_QUESTION_FIELDS)
+    if not isinstance(record.get("team_only", False), bool):
+        reader.fail(where, _("”team_only” ska vara true eller false."))
     sources = []
     for number, source_value in enumerate(reader.items(record, "data_sources", where), start=1):
         source_where = f"{where} › " + _("datakälla %(number)s") % {"number": number}
@@ -362,6 +372,7 @@ def _read_question(reader: _Reader, value, where: str) -> QuestionData:
         help=reader.text(record, "help", where),
         followups=reader.texts(record, "followups", where),
         data_sources=sources,
+        team_only=record.get("team_only", False) is True,
     )
 
 

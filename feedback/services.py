@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dialogs.models import SectionKind
+from dialogs.access import readable_answers
 from dialogs.models.answers import Answer
 from dialogs.models.dialogue import Dialogue, FollowUpMeeting, person_name
 from dialogs.services.dialogue import dialogue_feedback_shared
@@ -116,8 +117,10 @@ def text_lines(text: str) -> list[str]:
 
 
 def _closing_answers(dialogue: Dialogue) -> tuple[dict[str, Answer], dict[str, list[Answer]]]:
+    # The deck is shared with the clinic: never prefilled from team-only answers (dialogs.access).
+    closing = Answer.objects.filter(dialogue=dialogue, question__section__kind__in=[SectionKind.SUMMARY, SectionKind.FEEDBACK])
     answers = list(
-        Answer.objects.filter(dialogue=dialogue, question__section__kind__in=[SectionKind.SUMMARY, SectionKind.FEEDBACK])
+        readable_answers(closing, team=False)
         .select_related("question__section")
         .order_by("question__section__position", "question__position")
     )

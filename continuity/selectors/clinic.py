@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from dialogs.access import can_see_cases
+from dialogs.access import can_see_cases, reads_team_only
 from dialogs.models.agreements import OPEN_AGREEMENT_STATUSES, Agreement
 from dialogs.models.cases import Case
 from dialogs.models.dialogue import Dialogue, DialogueStatus
@@ -53,10 +53,13 @@ class ClinicStory:
 def clinic_story(clinic: Clinic, *, user, today: date) -> ClinicStory:
     """Everything the clinic's page shows (a fixed number of queries)."""
     team = can_see_cases(user, clinic.region)
+    answered = ~Q(answers__text="")
+    if not reads_team_only(user, clinic.region):
+        answered &= Q(answers__question__team_only=False)  # not even how many: the count matches the documentation
     dialogues = list(
         Dialogue.objects.filter(clinic=clinic)
         .select_related("guide_version")
-        .annotate(answer_count=Count("answers", filter=~Q(answers__text="")))
+        .annotate(answer_count=Count("answers", filter=answered))
         .order_by("-date", "-pk")
     )
     readable = {dialogue.pk for dialogue in dialogues if team or dialogue.is_documentation_shared}

@@ -5,7 +5,8 @@ Access is decided once, as a list of the dialogues the person may search (``sear
 region's follow-up team searches every dialogue of the region; clinic staff only their own clinic's, and only
 dialogues whose documentation the team has shared with them, never cases, and the deck only as it was shared (a
 shared version), never the team's draft. Every kind then asks for matches among those dialogues, the most recently
-written first, at most ``LIMIT`` hits per kind: a fixed number of queries however much there is. Ordering by the
+written first, ``LIMIT`` hits per kind on a page (``SearchFilters.page``, up to ``MAX_PAGE``): a fixed number of queries
+however much there is. Ordering by the
 row's id (not by the dialogue's date) sorts the matches of one table before anything is joined to them.
 
 On PostgreSQL the text is matched with full-text search in the 'swedish' configuration (so "läkare" finds
@@ -28,7 +29,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dialogs.access import can_see_cases
+from dialogs.access import can_see_cases, readable_answers, reads_team_only
 from dialogs.models.agreements import Agreement, AgreementChange
 from dialogs.models.answers import Answer
 from dialogs.models.cases import Case, CaseEntry, CaseEntryKind
@@ -36,7 +37,8 @@ from dialogs.models.dialogue import Dialogue, DialogueStatus
 from feedback.models import ClinicComment, FeedbackSection, SharedVersion, TeamReply
 from organisations.models import Region
 
-LIMIT = 20
+LIMIT = 20  # hits per kind on a page
+MAX_PAGE = 50  # pages of LIMIT hits per kind; beyond that, narrowing the search is the way on
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 CONFIG = "swedish"
@@ -85,6 +87,11 @@ class SearchFilters:
     date_to: date | None = None
     area: str = ""
     status: str = ""
+    page: int = 1  # the page of hits: each kind's hits LIMIT × (page − 1) + 1 … LIMIT × page
+
+    @property
+    def offset(self) -> int:
+        return LIMIT * (min(max(self.page, 1), MAX_PAGE) - 1)
 
     @property
     def words(self) -> list[str]:
@@ -163,25 +170,32 @@ def _matching(
     return queryset.filter(condition)
 
 
-def _page(queryset: QuerySet) -> tuple[list, bool]:
-    rows = list(queryset[: LIMIT + 1])
+def _page(queryset: QuerySet, offset: int = 0) -> tuple[list, bool]:
+    rows = list(queryset[offset : offset + LIMIT + 1])
     return rows[:LIMIT], len(rows) > LIMIT
+
+
+def _merged_page(pairs: list[tuple], more: bool, offset: int) -> tuple[list, bool]:
+    """One page of two kinds read together (each read up to the page's end), newest first."""
+    pairs.sort(key=lambda pair: pair[0], reverse=True)
+    return [hit for _when, hit in pairs[offset : offset + LIMIT]], more or len(pairs) > offset + LIMIT
 
 
 def _area_filter(filters: SearchFilters, prefix: str) -> Q:
     return Q(**{f"{prefix}section__key": filters.area}) | Q(**{f"{prefix}section__parent__key": filters.area})
 
 
-def search_answers(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], bool]:
+def search_answers(ids: list[int], filters: SearchFilters, *, team: bool = False) -> tuple[list[Hit], bool]:
     """Answers, the largest table (525,000 rows in the country), in two queries: first the newest matching ids from
     the table alone, ordered by ``id + 0`` so PostgreSQL finds the matches through the GIN index and sorts them
     (walking the primary key backwards looking for a rare word read the whole table: 5 s), then those rows with
-    their dialogue, clinic and question."""
-    answers = Answer.objects.filter(dialogue_id__in=ids)
+    their dialogue, clinic and question. Answers to team-only questions only for the team (``team``)."""
+    answers = readable_answers(Answer.objects.filter(dialogue_id__in=ids), team=team)
     if filters.area:
         answers = answers.filter(_area_filter(filters, "question__"))
     answers = _matching(answers, F("text"), filters, text_field="text", vector=AnswerVector())
-    found = list(answers.annotate(newest=F("pk") + 0).order_by("-newest").values_list("pk", flat=True)[: LIMIT + 1])
+    offset = filters.offset
+    found = list(answers.annotate(newest=F("pk") + 0).order_by("-newest").values_list("pk", flat=True)[offset : offset + LIMIT + 1])
     rows = list(
         Answer.objects.filter(pk__in=found[:LIMIT]).select_related("dialogue__clinic", "question__section__parent").order_by("-pk")
     )
@@ -206,7 +220,7 @@ def search_agreements(ids: list[int], filters: SearchFilters) -> tuple[list[Hit]
     if filters.status:
         agreements = agreements.filter(status=filters.status)
     agreements = _matching(agreements, F("text"), filters, text_field="text")
-    rows, more = _page(agreements.select_related("dialogue__clinic").order_by("-pk"))
+    rows, more = _page(agreements.select_related("dialogue__clinic").order_by("-pk"), filters.offset)
     hits = [
         Hit("agreement", agreement.dialogue, f"{agreement.get_status_display()} · {agreement.get_owner_display()}",
             agreement.text, reverse("dialogs:agreement_detail", args=[agreement.pk]))
@@ -222,7 +236,7 @@ def search_agreement_comments(ids: list[int], filters: SearchFilters) -> tuple[l
     if filters.status:
         changes = changes.filter(agreement__status=filters.status)
     changes = _matching(changes, F("comment"), filters, text_field="comment")
-    rows, more = _page(changes.select_related("agreement__dialogue__clinic").order_by("-pk"))
+    rows, more = _page(changes.select_related("agreement__dialogue__clinic").order_by("-pk"), filters.offset)
     hits = [
         Hit("agreement_comment", change.agreement.dialogue, change.agreement.text[:120], change.comment,
             reverse("dialogs:agreement_detail", args=[change.agreement_id]))
@@ -235,9 +249,10 @@ def _json_page(queryset: QuerySet, expression, filters: SearchFilters, text_of) 
     """Matches in a JSON column: full-text on PostgreSQL; elsewhere read (the newest ``SQLITE_JSON_ROWS``) and matched
     in Python, since SQLite keeps non-ASCII letters of JSON escaped (``\\u00e5``), out of LIKE's reach."""
     if is_postgresql():
-        return _page(_matching(queryset, expression, filters))
+        return _page(_matching(queryset, expression, filters), filters.offset)
     found = [row for row in queryset[:SQLITE_JSON_ROWS] if all(word in text_of(row).casefold() for word in filters.words)]
-    return found[:LIMIT], len(found) > LIMIT
+    offset = filters.offset
+    return found[offset : offset + LIMIT], len(found) > offset + LIMIT
 
 
 def search_deck(ids: list[int], filters: SearchFilters, *, team: bool) -> tuple[list[Hit], bool]:
@@ -272,8 +287,9 @@ def search_comments(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], 
     """The clinic's comments on shared versions and the team's replies, newest first (two queries)."""
     comments = _matching(ClinicComment.objects.filter(version__report__dialogue_id__in=ids), F("text"), filters, text_field="text")
     replies = _matching(TeamReply.objects.filter(comment__version__report__dialogue_id__in=ids), F("text"), filters, text_field="text")
-    comment_rows, more_comments = _page(comments.select_related("version__report__dialogue__clinic").order_by("-pk"))
-    reply_rows, more_replies = _page(replies.select_related("comment__version__report__dialogue__clinic").order_by("-pk"))
+    reach = filters.offset + LIMIT  # either kind may fill the page: read both to its end
+    comment_rows, more_comments = _first(comments.select_related("version__report__dialogue__clinic").order_by("-pk"), reach)
+    reply_rows, more_replies = _first(replies.select_related("comment__version__report__dialogue__clinic").order_by("-pk"), reach)
     hits = [
         (comment.created_at, Hit("comment", comment.version.report.dialogue, _("Vårdcentralens kommentar"), comment.text,
                                  reverse("feedback:version_detail", args=[comment.version_id])))
@@ -283,8 +299,12 @@ def search_comments(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], 
                                reverse("feedback:version_detail", args=[reply.comment.version_id])))
         for reply in reply_rows
     ]
-    hits.sort(key=lambda pair: pair[0], reverse=True)
-    return [hit for _when, hit in hits[:LIMIT]], more_comments or more_replies or len(hits) > LIMIT
+    return _merged_page(hits, more_comments or more_replies, filters.offset)
+
+
+def _first(queryset: QuerySet, count: int) -> tuple[list, bool]:
+    rows = list(queryset[: count + 1])
+    return rows[:count], len(rows) > count
 
 
 def search_cases(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], bool]:
@@ -292,13 +312,16 @@ def search_cases(ids: list[int], filters: SearchFilters) -> tuple[list[Hit], boo
     cases = _matching(Case.objects.filter(dialogue_id__in=ids), F("reason"), filters, text_field="reason")
     entries = CaseEntry.objects.filter(case__dialogue_id__in=ids).exclude(text="").exclude(kind=CaseEntryKind.OPENED)  # its text is the reason
     entries = _matching(entries, F("text"), filters, text_field="text")
-    case_rows, more_cases = _page(cases.select_related("dialogue__clinic").order_by("-pk"))
-    entry_rows, more_entries = _page(entries.select_related("case__dialogue__clinic").order_by("-pk"))
-    hits = [Hit("case", case.dialogue, case.get_category_display(), case.reason, reverse("dialogs:case_detail", args=[case.pk]))
+    reach = filters.offset + LIMIT
+    case_rows, more_cases = _first(cases.select_related("dialogue__clinic").order_by("-pk"), reach)
+    entry_rows, more_entries = _first(entries.select_related("case__dialogue__clinic").order_by("-pk"), reach)
+    hits = [(case.opened_at, Hit("case", case.dialogue, case.get_category_display(), case.reason,
+                                 reverse("dialogs:case_detail", args=[case.pk])))
             for case in case_rows]
-    hits += [Hit("case", entry.case.dialogue, entry.get_kind_display(), entry.text, reverse("dialogs:case_detail", args=[entry.case_id]))
+    hits += [(entry.created_at, Hit("case", entry.case.dialogue, entry.get_kind_display(), entry.text,
+                                    reverse("dialogs:case_detail", args=[entry.case_id])))
              for entry in entry_rows]
-    return hits[:LIMIT], more_cases or more_entries or len(hits) > LIMIT
+    return _merged_page(hits, more_cases or more_entries, filters.offset)
 
 
 def search(*, user, region: Region, filters: SearchFilters) -> list[Group]:
@@ -313,7 +336,7 @@ def search(*, user, region: Region, filters: SearchFilters) -> list[Group]:
     for_answers_and_agreements = bool(filters.area or filters.status)
     kinds = []
     if not filters.status:
-        kinds.append(("answer", lambda: search_answers(ids, filters)))
+        kinds.append(("answer", lambda: search_answers(ids, filters, team=reads_team_only(user, region))))
     kinds += [
         ("agreement", lambda: search_agreements(ids, filters)),
         ("agreement_comment", lambda: search_agreement_comments(ids, filters)),

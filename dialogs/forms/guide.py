@@ -92,6 +92,15 @@ class QuestionForm(forms.Form):
         help_text=_("Visas under frågan, t.ex. vad en förkortning betyder."),
     )
     followups = LinesField(label=_("Fördjupningsfrågor"), help_text=LINES_HELP, widget=forms.Textarea(attrs={"rows": 4}))
+    team_only = forms.BooleanField(
+        label=_("Svaret visas bara för uppföljningsteamet"),
+        required=False,
+        help_text=_(
+            "För teamets egna slutsatser, t.ex. om det finns en indikation för fördjupad uppföljning. Bara regionens "
+            "uppföljningsteam och administratörer läser svaret – vårdcentralens personal ser det aldrig, inte heller i "
+            "export, sökning eller nästa års dialog."
+        ),
+    )
 
     def clean(self):
         cleaned = super().clean()

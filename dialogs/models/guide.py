@@ -290,6 +290,19 @@ class Question(models.Model):
     )
     prompts = models.JSONField(_("delfrågor"), default=list, blank=True, help_text=_("För numrerade delfrågor."))
     help = models.TextField(_("förklaring"), blank=True)
+    # Some answers are the follow-up team's own conclusions, not the clinic's to read – SKR's "Föreligger någon
+    # indikation för fördjupad uppföljning?" above all. Their answers reach the region's follow-up team and
+    # administrators only; every reader of answers asks ``dialogs.access.readable_answers`` /
+    # ``readable_rows``, so clinic staff never meet them: not on a page, in an export, in search or beside next
+    # year's question.
+    team_only = models.BooleanField(
+        _("bara för uppföljningsteamet"),
+        default=False,
+        help_text=_(
+            "Svaret visas bara för regionens uppföljningsteam och administratörer, aldrig för vårdcentralens personal "
+            "(inte heller i export, sökning eller nästa års dialog)."
+        ),
+    )
     # Which indicators are shown beside the question (on site, in the preview). This is presentation, not what
     # is asked: ``question_indicators_set`` changes it even on a published version (the one exception to the
     # draft-only guard), a new draft copies it by question key, and the exchange document leaves it out

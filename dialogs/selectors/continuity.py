@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
+from dialogs.access import readable_answers
 from dialogs.models.answers import Answer
 from dialogs.models.dialogue import ClinicParticipant, Dialogue, Preparation
 from dialogs.models.guide import Question, Section, SectionKind
@@ -74,7 +75,8 @@ def onsite_continuity(dialogue: Dialogue, *, questions: list[Question], data_rev
     keys = [question.key for question in questions]
     answers = {
         answer.question.key: PreviousAnswer(previous.date, answer)
-        for answer in Answer.objects.filter(dialogue=previous, question__key__in=keys).select_related("question")
+        for answer in readable_answers(Answer.objects.filter(dialogue=previous, question__key__in=keys), team=for_team)
+        .select_related("question")
         if answer.is_answered
     }
     agreements = carried_agreements(dialogue, for_team=for_team, previous_id=previous.pk)

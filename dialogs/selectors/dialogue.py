@@ -303,15 +303,16 @@ def previous_dialogue(dialogue: Dialogue) -> Dialogue | None:
     )
 
 
-def dialogue_continuity(dialogue: Dialogue) -> Continuity | None:
-    """What the previous dialogue of the same clinic left to follow up (three queries), or None."""
+def dialogue_continuity(dialogue: Dialogue, *, team: bool) -> Continuity | None:
+    """What the previous dialogue of the same clinic left to follow up (three queries), or None. ``team``: whether
+    the reader reads team-only answers (``access.reads_team_only``)."""
     previous = previous_dialogue(dialogue)
     if previous is None:
         return None
     keys = WORK_ON_KEYS + IMPROVEMENT_KEYS + FOLLOW_UP_KEYS
     answers = [
         answer
-        for answer in Answer.objects.filter(dialogue=previous, question__key__in=keys)
+        for answer in access.readable_answers(Answer.objects.filter(dialogue=previous, question__key__in=keys), team=team)
         .select_related("question")
         .order_by("question__position")
         if answer.is_answered
@@ -382,11 +383,14 @@ class Documentation:
             yield current, rows
 
 
-def dialogue_documentation(dialogue: Dialogue, tree: GuideTree | None = None) -> Documentation:
-    """Every question of the pinned version in reading order with its answer (the tree's queries plus one)."""
+def dialogue_documentation(dialogue: Dialogue, tree: GuideTree | None = None, *, team: bool) -> Documentation:
+    """Every question of the pinned version in reading order with its answer (the tree's queries plus one).
+    ``team``: whether the reader reads team-only answers (``access.reads_team_only``); for anyone else those
+    questions are left out."""
     tree = tree or guide_version_tree(dialogue.guide_version)
     answers = {
-        answer.question_id: answer for answer in Answer.objects.filter(dialogue=dialogue).select_related("updated_by")
+        answer.question_id: answer
+        for answer in access.readable_answers(Answer.objects.filter(dialogue=dialogue), team=team).select_related("updated_by")
     }
     rows = []
     for section in sections_in_use(tree, dialogue):
@@ -395,7 +399,7 @@ def dialogue_documentation(dialogue: Dialogue, tree: GuideTree | None = None) ->
         for subsection in section.subsections.all():
             for question in subsection.questions.all():
                 rows.append(DocumentedQuestion(section, subsection, question, answers.get(question.pk)))
-    return Documentation(dialogue=dialogue, tree=tree, rows=rows)
+    return Documentation(dialogue=dialogue, tree=tree, rows=access.readable_rows(rows, team=team))
 
 
 SUMMARY_KINDS = (SectionKind.SUMMARY, SectionKind.FEEDBACK)
@@ -518,7 +522,7 @@ class DetailPage:
 def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
     """Everything the dialogue's page shows, in a fixed number of queries (about fifteen)."""
     can_edit = access.can_edit_dialogue(user, dialogue)
-    continuity = dialogue_continuity(dialogue)
+    continuity = dialogue_continuity(dialogue, team=access.reads_team_only(user, dialogue.clinic.region))
     if continuity is not None and not (can_edit or continuity.previous.is_documentation_shared):
         continuity = None  # the clinic reads the previous dialogue's conclusions once they were shared
     history = dialogue_status_history(dialogue)
@@ -556,6 +560,8 @@ class SummaryPage:
     statuses: list = field(default_factory=course_status_choices)
     # What other features add to the page, by column (dialogs/panels.py): agreements, fördjupad uppföljning, …
     panels: dict = field(default_factory=dict)
+    # Beside a team-only summary question (the indication question): the way to mark an indication as a case.
+    can_mark_indication: bool = False
 
     def by_kind(self, kind: str) -> list[DocumentedQuestion]:
         return [row for row in self.rows if row.section.kind == kind]
@@ -569,15 +575,18 @@ def dialogue_summary_page(dialogue: Dialogue, *, user) -> SummaryPage:
         .select_related("section__parent")
         .order_by("section__position", "position")
     )
+    team = access.reads_team_only(user, dialogue.clinic.region)
     answers = {
         answer.question_id: answer
-        for answer in Answer.objects.filter(dialogue=dialogue, question__in=questions).select_related("updated_by")
+        for answer in access.readable_answers(Answer.objects.filter(dialogue=dialogue, question__in=questions), team=team)
+        .select_related("updated_by")
     }
     rows = []
     for question in questions:
         top = question.section.parent or question.section
         rows.append(DocumentedQuestion(top, question.section if question.section.parent_id else None, question, answers.get(question.pk)))
     rows.sort(key=lambda row: (row.section.position, row.subsection.position if row.subsection else -1, row.question.position))
+    rows = access.readable_rows(rows, team=team)
     meeting = follow_up_meeting_of(dialogue)
     can_edit = access.can_edit_dialogue(user, dialogue)
     from dialogs.panels import summary_panels  # the panels' providers read this module's kin
@@ -589,6 +598,7 @@ def dialogue_summary_page(dialogue: Dialogue, *, user) -> SummaryPage:
         next_statuses=status_options(dialogue, meeting),
         status_history=dialogue_status_history(dialogue),
         panels=summary_panels(dialogue, user=user, can_edit=can_edit),
+        can_mark_indication=team and not dialogue.is_cancelled,
     )
 
 
@@ -602,11 +612,12 @@ class DocumentationPage:
     follow_up_meeting: object | None
 
 
-def dialogue_documentation_page(dialogue: Dialogue) -> DocumentationPage:
-    """The whole documentation of a dialogue for reading, printing and the PDF (a fixed number of queries)."""
+def dialogue_documentation_page(dialogue: Dialogue, *, team: bool) -> DocumentationPage:
+    """The whole documentation of a dialogue for reading, printing and the PDF (a fixed number of queries).
+    ``team``: whether the reader reads team-only answers (``access.reads_team_only``)."""
     tree = guide_version_tree(dialogue.guide_version)
     return DocumentationPage(
-        documentation=dialogue_documentation(dialogue, tree),
+        documentation=dialogue_documentation(dialogue, tree, team=team),
         agenda=dialogue_agenda(dialogue, tree),
         team_members=list(TeamMember.objects.filter(dialogue=dialogue).select_related("user")),
         participants=list(ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position", "pk")),

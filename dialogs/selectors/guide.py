@@ -220,6 +220,7 @@ CHANGE_LABELS = {
     "help": gettext_lazy("förklaring"),
     "followups": gettext_lazy("fördjupningsfrågor"),
     "data_sources": gettext_lazy("datakällor"),
+    "team_only": gettext_lazy("vem som läser svaret"),
 }
 
 
@@ -261,6 +262,7 @@ def _question_facts(question: Question) -> dict:
         "help": question.help,
         "followups": [followup.text for followup in question.followups.all()],
         "data_sources": [(source.label, source.url) for source in question.data_sources.all()],
+        "team_only": question.team_only,
     }
 
 

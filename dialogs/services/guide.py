@@ -112,7 +112,8 @@ def _build_version(
     Section.objects.bulk_create(row for row, _sub in subsection_pairs)
     question_pairs = [
         (Question(version=version, section=owner, key=question.key, position=position, text=question.text,
-                  kind=question.kind, choices=question.choices, prompts=question.prompts, help=question.help),
+                  kind=question.kind, choices=question.choices, prompts=question.prompts, help=question.help,
+                  team_only=question.team_only),
          question)
         for owner, data in [*zip(sections, document.sections), *subsection_pairs]
         for position, question in enumerate(data.questions)
@@ -513,6 +514,7 @@ def question_create(
     help: str = "",
     followups: Iterable[str] = (),
     data_sources: Iterable[tuple[str, str]] = (),
+    team_only: bool = False,
 ) -> Question:
     _ensure_draft(section.version)
     used = Question.objects.filter(version__guide_id=section.version.guide_id).values_list("key", flat=True)
@@ -527,6 +529,7 @@ def question_create(
         choices=choices,
         prompts=prompts,
         help=help.strip(),
+        team_only=team_only,
     )
     _replace_details(question, followups, data_sources)
     return question
@@ -543,11 +546,13 @@ def question_update(
     help: str = "",
     followups: Iterable[str] = (),
     data_sources: Iterable[tuple[str, str]] = (),
+    team_only: bool = False,
 ) -> Question:
     _ensure_draft(question.version)
     question.choices, question.prompts = _question_shape(kind, choices, prompts)
     question.text, question.kind, question.help = text.strip(), kind, help.strip()
-    question.save(update_fields=["text", "kind", "choices", "prompts", "help"])
+    question.team_only = team_only
+    question.save(update_fields=["text", "kind", "choices", "prompts", "help", "team_only"])
     _replace_details(question, followups, data_sources)
     return question
 

@@ -282,13 +282,13 @@ def follow_up_ics(request, pk: int):
 
 def dialogue_documentation(request, pk: int):
     dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
-    page = selectors.dialogue_documentation_page(dialogue)
+    page = selectors.dialogue_documentation_page(dialogue, team=access.reads_team_only(request.user, dialogue.clinic.region))
     return render(request, "dialogs/dialogue/documentation.html", {"dialogue": dialogue, "page": page})
 
 
 def dialogue_export_pdf(request, pk: int):
     dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
-    page = selectors.dialogue_documentation_page(dialogue)
+    page = selectors.dialogue_documentation_page(dialogue, team=access.reads_team_only(request.user, dialogue.clinic.region))
     html = render_to_string("dialogs/dialogue/documentation_print.html", {"dialogue": dialogue, "page": page}, request)
     pdf = html_to_pdf(html=html, base_url=request.build_absolute_uri("/"))
     return file_response(pdf, "application/pdf", export.export_filename(page.documentation, "pdf"))
@@ -296,14 +296,14 @@ def dialogue_export_pdf(request, pk: int):
 
 def dialogue_export_csv(request, pk: int):
     dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
-    documentation = selectors.dialogue_documentation(dialogue)
+    documentation = selectors.dialogue_documentation(dialogue, team=access.reads_team_only(request.user, dialogue.clinic.region))
     content = export.documentation_csv(documentation)
     return file_response(content, "text/csv; charset=utf-8", export.export_filename(documentation, "csv"))
 
 
 def dialogue_export_xlsx(request, pk: int):
     dialogue = access.get_dialogue_documentation_for_user(request.user, pk)
-    documentation = selectors.dialogue_documentation(dialogue)
+    documentation = selectors.dialogue_documentation(dialogue, team=access.reads_team_only(request.user, dialogue.clinic.region))
     content = export.documentation_xlsx(documentation)
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return file_response(content, content_type, export.export_filename(documentation, "xlsx"))

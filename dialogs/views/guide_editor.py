@@ -160,7 +160,7 @@ def section_delete(request, pk: int):
 def _question_page(request, *, section, question=None):
     initial = None
     if question is not None:
-        initial = {field: getattr(question, field) for field in ("text", "kind", "choices", "prompts", "help")}
+        initial = {field: getattr(question, field) for field in ("text", "kind", "choices", "prompts", "help", "team_only")}
         initial["followups"] = [followup.text for followup in question.followups.all()]
     form = QuestionForm(request.POST or None, initial=initial)
     sources = DataSourceFormSet(

@@ -7,7 +7,7 @@ documentation is read-only: the page says so, and a save answers 409 with the re
 """
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -112,6 +112,7 @@ def onsite_section(request, pk: int, section_key: str):
     is_team = access.can_edit_dialogue(request.user, dialogue)
     can_edit = is_team and not dialogue.is_documentation_closed
     page = onsite_page(dialogue=dialogue, section_key=section_key, drafts=_kept_drafts(request.session, dialogue) if can_edit else None)
+    _hide_team_only(page, team=access.reads_team_only(request.user, dialogue.clinic.region))
     continuity = onsite_continuity(
         dialogue, questions=[item.question for item in page.current.items],
         data_review=any(group.is_data_review for group in page.current.groups), for_team=is_team,
@@ -123,6 +124,14 @@ def onsite_section(request, pk: int, section_key: str):
         {"dialogue": dialogue, "page": page, "can_edit": can_edit, "is_team": is_team, "autosave_messages": autosave_messages(),
          "continuity": continuity, "carried": continuity.for_screen(page.current.section)},
     )
+
+
+def _hide_team_only(page, *, team: bool) -> None:
+    """Clinic staff read the shared documentation here too: team-only questions leave every screen (this view's
+    filter rather than the screen selector's, which another change is reworking; the rule is ``access``'s)."""
+    for screen in page.screens:
+        for group in screen.groups:
+            group.items = access.readable_rows(group.items, team=team)
 
 
 def _section_post(request, dialogue: Dialogue, section_key: str):
@@ -227,6 +236,8 @@ def autosave_response(save, *, conflict_message: str) -> JsonResponse:
 def answer_history_view(request, pk: int, question_pk: int):
     dialogue = access.get_dialogue_for_documentation(request.user, pk)
     question = dialogue_question(dialogue=dialogue, question_pk=question_pk)
+    if not access.readable_rows([question], team=access.reads_team_only(request.user, dialogue.clinic.region), question=lambda q: q):
+        raise Http404  # not even that it exists
     answer, revisions = answer_history(dialogue=dialogue, question=question)
     return render(
         request,

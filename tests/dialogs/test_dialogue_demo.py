@@ -18,7 +18,7 @@ def test_demo_dialogues_cover_every_status_and_follow_up_the_earlier_one(db):
 
     björkdalen = sorted((d for d in dialogues if d.clinic.hsa_id.endswith("D001")), key=lambda d: d.date)
     assert [d.status for d in björkdalen] == [DialogueStatus.AVSLUTAD, DialogueStatus.FORBEREDELSE]
-    continuity = dialogue_continuity(björkdalen[1])
+    continuity = dialogue_continuity(björkdalen[1], team=True)
     assert continuity.previous == björkdalen[0]
     assert "fast vårdkontakt" in continuity.work_on[0].text
     assert björkdalen[1].preparations.count() == 2

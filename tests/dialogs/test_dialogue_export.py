@@ -22,7 +22,7 @@ def documented(world):
 
 
 def test_csv_lists_every_question_with_its_answer(documented):
-    documentation = dialogue_documentation(documented)
+    documentation = dialogue_documentation(documented, team=True)
     rows = list(csv.reader(io.StringIO(export.documentation_csv(documentation).decode("utf-8-sig")), delimiter=";"))
     header, body = rows[0], rows[1:]
     assert header[:4] == ["Avsnitt", "Delavsnitt", "Fråga", "Svar"]
@@ -38,7 +38,7 @@ def test_csv_lists_every_question_with_its_answer(documented):
 
 
 def test_xlsx_holds_only_text_cells_and_describes_the_dialogue(documented):
-    workbook = load_workbook(io.BytesIO(export.documentation_xlsx(dialogue_documentation(documented))))
+    workbook = load_workbook(io.BytesIO(export.documentation_xlsx(dialogue_documentation(documented, team=True))))
     sheet, about = workbook.worksheets
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert all(cell.data_type == "s" for cell in cells)
@@ -50,11 +50,11 @@ def test_xlsx_holds_only_text_cells_and_describes_the_dialogue(documented):
 
 def test_the_lifestyle_module_is_exported_only_when_chosen(world):
     dialogue = held(world)
-    assert not any(row.section.key == "levnadsvanor" for row in dialogue_documentation(dialogue).rows)
+    assert not any(row.section.key == "levnadsvanor" for row in dialogue_documentation(dialogue, team=True).rows)
     dialogue.include_lifestyle_module = True
-    assert any(row.section.key == "levnadsvanor" for row in dialogue_documentation(dialogue).rows)
+    assert any(row.section.key == "levnadsvanor" for row in dialogue_documentation(dialogue, team=True).rows)
 
 
 def test_export_filename(documented):
-    name = export.export_filename(dialogue_documentation(documented), "xlsx")
+    name = export.export_filename(dialogue_documentation(documented, team=True), "xlsx")
     assert name == f"dialog-vardcentral-a1-{documented.date:%Y-%m-%d}.xlsx"

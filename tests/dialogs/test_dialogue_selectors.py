@@ -51,12 +51,12 @@ def test_continuity_takes_the_latest_held_dialogue_of_the_same_clinic(world):
     write_answer(previous, "sammanfattning-q02", "Fast vårdkontakt")
     write_answer(previous, "aterkoppling-q04", "")  # empty answers are left out
     new = plan(world)
-    continuity = selectors.dialogue_continuity(new)
+    continuity = selectors.dialogue_continuity(new, team=True)
     assert continuity.previous == previous
     assert [answer.text for answer in continuity.work_on] == ["Fast vårdkontakt"]
     assert continuity.follow_up_notes == []
     assert continuity.follow_up_meeting.focus_area == "Kontinuitet"
-    assert selectors.dialogue_continuity(older) is None
+    assert selectors.dialogue_continuity(older, team=True) is None
 
 
 def test_focus_groups_offer_sections_subsections_and_questions_of_the_pinned_version(world):

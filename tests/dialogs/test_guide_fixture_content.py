@@ -359,7 +359,9 @@ def test_section_and_question_shapes(guide):
         for subsection in section["subsections"]:
             assert list(subsection) == ["key", "title", "intro", "questions"]
         for question in _questions(section):
-            assert list(question) == QUESTION_KEYS
+            # "team_only" is written only where it is set: the indication question (team-only answers, issue 13).
+            assert list(question) == QUESTION_KEYS + (["team_only"] if question["key"] == "sammanfattning-q03" else [])
+            assert question.get("team_only", True) is True
             assert question["kind"] in {"text", "yes_no", "choices", "sequence"}
             for source in question["data_sources"]:
                 assert list(source) == ["label", "url"]
