@@ -108,6 +108,7 @@ urlpatterns = [
     path("fordjupad-uppfoljning/<int:pk>/anteckning/", cases.case_note, name="case_note"),
     path("fordjupad-uppfoljning/<int:pk>/dokument/", cases.case_document_upload, name="case_document_upload"),
     path("fordjupad-uppfoljning/dokument/<int:pk>/", cases.case_document_download, name="case_document_download"),
+    path("fordjupad-uppfoljning/dokument/<int:pk>/ta-bort/", cases.case_document_delete, name="case_document_delete"),
     # Medskick, the team's lessons and the evaluation of the dialogue (issue 14).
     path("<int:pk>/medskick/", learning.learning_items, name="learning_items"),
     path("<int:pk>/medskick/ny/", learning.medskick_create, name="medskick_create"),

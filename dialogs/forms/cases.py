@@ -39,6 +39,16 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return person_name(obj)
 
 
+class CaseDocumentDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Varför tas dokumentet bort? (valfritt)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=CASE_NOTE_MAX_LENGTH,
+        help_text=_("Står i ärendets historik tillsammans med filnamnet, t.ex. ”fel fil, hör till ett annat ärende”."),
+    )
+
+
 class CaseOwnerForm(forms.Form):
     owner = OwnerChoiceField(label=_("Ansvarig"), queryset=None, empty_label=_("Ingen ansvarig"), required=False, widget=SELECT)
 

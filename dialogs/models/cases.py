@@ -121,6 +121,7 @@ class CaseEntryKind(models.TextChoices):
     OWNER = "owner", _("ny ansvarig")
     NOTE = "note", _("anteckning")
     DOCUMENT = "document", _("dokument")
+    DOCUMENT_REMOVED = "document_removed", _("dokument borttaget")
 
 
 class CaseEntry(models.Model):

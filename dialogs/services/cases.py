@@ -169,6 +169,31 @@ def case_note_add(*, case: Case, user, text: str, noted_on: date | None = None) 
 
 
 @transaction.atomic
+def case_document_delete(*, document: CaseDocument, user, reason: str = "") -> CaseEntry:
+    """Remove a wrongly uploaded document from its case. The history keeps that it was there and who removed it,
+    with the reason when one is given; the file itself is gone: its bytes live in the document's row, so they leave
+    the database with the row when the transaction commits, and not before (a failure keeps both)."""
+    case = document.case
+    _check_team(user, case)
+    reason = (reason or "").strip()
+    if reason:
+        reason = _text(reason, field="reason", max_length=CASE_NOTE_MAX_LENGTH, empty_message="")
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    name = document.name
+    deleted, _rows = CaseDocument.objects.filter(pk=document.pk, case=case).delete()
+    if not deleted:
+        raise CaseError(_("Dokumentet är redan borttaget."))
+    now = timezone.now()
+    text = f"{name}\n{reason}" if reason else name
+    entry = CaseEntry.objects.create(
+        case=case, kind=CaseEntryKind.DOCUMENT_REMOVED, text=text, user=user, created_at=now, noted_on=timezone.localdate(now)
+    )
+    Case.objects.filter(pk=case.pk).update(updated_at=now)
+    logger.info("Document %s (%s) removed from fördjupad uppföljning %s by user %s", document.pk, document.sha256[:12], case.pk, user.pk)
+    return entry
+
+
+@transaction.atomic
 def case_document_add(*, case: Case, user, name: str, data: bytes) -> CaseDocument:
     """Keep an uploaded document with the case, once its type (by content) and size are checked. Raises
     ValidationError on "file" with the reason; the same file uploaded twice is kept once."""

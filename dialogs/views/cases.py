@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dialogs import access
 from dialogs.documents import accepted_extensions, max_bytes
-from dialogs.forms.cases import CaseDocumentForm, CaseNoteForm, CaseOpenForm, CaseOwnerForm, CaseTransitionForm
+from dialogs.forms.cases import (
+    CaseDocumentDeleteForm,
+    CaseDocumentForm,
+    CaseNoteForm,
+    CaseOpenForm,
+    CaseOwnerForm,
+    CaseTransitionForm,
+)
 from dialogs.selectors import cases as selectors
 from dialogs.services import cases as services
 from dialogs.views.dialogue import show_service_errors
@@ -113,6 +120,25 @@ def case_document_upload(request, pk: int):
     data = upload.read(max_bytes() + 1)
     form.cleaned_data.clear()
     return _save(request, case, "document", form, services.case_document_add, name=upload.name or "", data=data)
+
+
+def case_document_delete(request, pk: int):
+    """Confirm (GET), then remove (POST) a wrongly uploaded document; back to the case, where the history says so."""
+    document = access.get_case_document_for_user_rw(request.user, pk)
+    form = CaseDocumentDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_document_delete(document=document, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_errors([form], error)
+        except services.CaseError as error:
+            messages.info(request, str(error))
+            return redirect("dialogs:case_detail", pk=document.case_id)
+        else:
+            messages.success(request, _("Dokumentet ”%(name)s” är borttaget.") % {"name": document.name})
+            return redirect("dialogs:case_detail", pk=document.case_id)
+    status = 400 if form.is_bound else 200
+    return render(request, "dialogs/cases/document_delete.html", {"document": document, "case": document.case, "form": form}, status=status)
 
 
 @require_GET

@@ -82,6 +82,8 @@ ROUTES = [
     Route("dialogs:case_note", POST_ONLY, kwargs=_case),
     Route("dialogs:case_document_upload", POST_ONLY, kwargs=_case),
     Route("dialogs:case_document_download", CASE_OF_A, kwargs=_document),
+    # GET is the confirmation page; the POST that removes is tested in test_case_documents.py.
+    Route("dialogs:case_document_delete", CASE_OF_A, kwargs=_document),
     Route("feedback:improvement_agreement", POST_ONLY, kwargs=_report),
     Route("continuity:clinic", statuses(200, staff_a2=404, outsider=404), kwargs=lambda world: {"pk": _dialogue(world).clinic_id}),
     Route("continuity:search", statuses(200)),
