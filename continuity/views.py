@@ -29,7 +29,11 @@ def search_page(request):
         data = form.cleaned_data
         filters = search_selectors.SearchFilters(
             text=data["q"], clinic_id=data["vardcentral"], date_from=data["fran"], date_to=data["till"],
-            area=data["omrade"], status=data["status"],
+            area=data["omrade"], status=data["status"], page=data["sida"],
         )
         groups, searched = search_selectors.search(user=request.user, region=region, filters=filters), True
-    return render(request, "continuity/search.html", {"region": region, "form": form, "groups": groups, "searched": searched})
+    page = form.cleaned_data.get("sida", 1) if searched else 1
+    pages = {"number": page, "previous": page - 1 if page > 1 else None,
+             "next": page + 1 if any(group.more for group in groups) and page < search_selectors.MAX_PAGE else None}
+    context = {"region": region, "form": form, "groups": groups, "searched": searched, "pages": pages}
+    return render(request, "continuity/search.html", context)

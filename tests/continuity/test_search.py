@@ -151,3 +151,65 @@ def test_the_queries_use_the_gin_indexes(world, region_a_story):
         cursor.execute("SET LOCAL enable_seqscan = off")
         for index, queryset in querysets.items():
             assert index in queryset.explain(), index
+
+
+# --- Pages of hits and a search without hits ----------------------------------------------------------------------
+
+
+def _answers_about_lokaler(world, count: int):
+    from dialogs.models.answers import Answer
+
+    dialogue = last_year(world, clinic=world.clinic_a2)
+    questions = list(dialogue.guide_version.questions.exclude(key__startswith="sammanfattning").order_by("pk"))
+    user = world.user("admin")
+    for number in range(count):
+        question = questions[number % len(questions)]
+        if number >= len(questions):
+            dialogue = last_year(world, clinic=world.clinic_a2, days_ago=400 + number)
+        Answer.objects.update_or_create(
+            dialogue=dialogue, question=question, defaults={"text": f"Lokalerna nummer {number}", "revision": 1, "updated_by": user}
+        )
+
+
+def test_a_long_result_list_is_paged_with_the_filters_kept(world, client_for):
+    from continuity.selectors.search import LIMIT
+
+    _answers_about_lokaler(world, LIMIT + 5)
+    client = client_for("admin")
+    url = reverse("continuity:search")
+    query = {"q": "lokalerna", "vardcentral": world.clinic_a2.pk, "fran": "2000-01-01"}
+    first = client.get(url, query).content.decode()
+    assert first.count('class="search-hit"') == LIMIT
+    assert 'data-testid="search-pages"' in first and 'aria-current="page"' in first
+    nav = first.split('data-testid="search-pages"')[1].split("</nav>")[0]
+    assert "sida=2" in nav and f"vardcentral={world.clinic_a2.pk}" in nav and "fran=2000-01-01" in nav and "q=lokalerna" in nav
+    assert "Föregående sida" not in nav
+    second = client.get(url, {**query, "sida": "2"}).content.decode()
+    assert second.count('class="search-hit"') == 5
+    nav = second.split('data-testid="search-pages"')[1].split("</nav>")[0]
+    assert "Föregående sida" in nav and "Nästa sida" not in nav
+    first_hits = {line for line in first.splitlines() if "search-snippet" in line}
+    second_hits = {line for line in second.splitlines() if "search-snippet" in line}
+    assert first_hits and second_hits and not first_hits & second_hits  # no hit on both pages
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "9" * 40, "2.5", "٣"])
+def test_a_nonsense_page_number_shows_the_first_page(world, client_for, page):
+    _answers_about_lokaler(world, 3)
+    response = client_for("admin").get(reverse("continuity:search"), {"q": "lokalerna", "sida": page})
+    assert response.status_code == 200 and response.content.decode().count('class="search-hit"') == 3
+
+
+def test_a_page_past_the_last_says_so_and_leads_back(world, client_for):
+    _answers_about_lokaler(world, 3)
+    page = client_for("admin").get(reverse("continuity:search"), {"q": "lokalerna", "sida": "4"}).content.decode()
+    assert 'data-testid="no-hits"' in page and "sida 4" in page and "Till första sidan" in page
+
+
+def test_a_search_without_hits_says_so_with_a_hint_and_a_way_without_the_filters(world, region_a_story, client_for):
+    client = client_for("admin")
+    page = client.get(reverse("continuity:search"), {"q": "zzzqqq"}).content.decode()
+    assert "Inga träffar för ”zzzqqq”" in page and 'data-testid="search-without-filters"' not in page
+    page = client.get(reverse("continuity:search"), {"q": "lokalerna", "omrade": "p1"}).content.decode()
+    assert 'data-testid="no-hits"' in page
+    assert reverse("continuity:search") + "?q=lokalerna" in page.split('data-testid="no-hits"')[1]
