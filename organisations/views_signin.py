@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
@@ -19,6 +20,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 from organisations import access, oidc, services
 from organisations.forms import RegionSignInForm
 from organisations.forms_auth import LoginForm
+from organisations.passwords import PASSWORD_BACKEND
 
 logger = logging.getLogger("organisations.oidc")
 
@@ -91,5 +93,7 @@ def region_sign_in(request):
         else:
             messages.success(request, _("Inloggningsinställningen är sparad."))
             return redirect("organisations:region_sign_in")
-    context = {"form": form, "region": region, "oidc_enabled": oidc.enabled(), "provider": oidc.provider_label()}
+    signed_in_with_password = request.session.get(BACKEND_SESSION_KEY) == PASSWORD_BACKEND
+    context = {"form": form, "region": region, "oidc_enabled": oidc.enabled(), "provider": oidc.provider_label(),
+               "signed_in_with_password": signed_in_with_password and region.password_sign_in}
     return render(request, "organisations/region_sign_in.html", context)

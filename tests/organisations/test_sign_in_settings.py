@@ -16,6 +16,15 @@ def provider_configured(settings):
     settings.OIDC_RP_CLIENT_ID = "pu"
 
 
+def _provider_client(world, persona):
+    """A client signed in as the persona through the identity provider (not with a password)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.user(persona), backend="organisations.oidc.ProviderBackend")
+    return client
+
+
 def _password_sign_in(client, username):
     return client.post(LOGIN, {"username": username, "password": PASSWORD}, REMOTE_ADDR="10.1.2.3")
 
@@ -53,8 +62,8 @@ def test_the_login_page_offers_the_provider_only_when_one_is_configured(client, 
     assert 'action="/konto/oidc/start/?next=/vardcentraler/"' in page
 
 
-def test_an_administrator_switches_passwords_off_when_a_provider_is_configured(client_for, world, provider_configured):
-    client = client_for("admin")
+def test_an_administrator_switches_passwords_off_when_a_provider_is_configured(world, provider_configured):
+    client = _provider_client(world, "admin")
     response = client.post(reverse("organisations:region_sign_in"), {})  # the unticked box
     assert response.status_code == 302
     world.region_a.refresh_from_db()
@@ -134,10 +143,28 @@ def test_a_new_member_of_a_region_without_passwords_is_told_to_use_the_provider(
 
     world.region_a.password_sign_in = False
     world.region_a.save()
-    client_for("admin").post(
+    _provider_client(world, "admin").post(
         reverse("organisations:member_create"),
         {"email": "ny@example.org", "first_name": "Ny", "last_name": "Person", "role": "admin", "party": ""},
     )
     message = OutboxMessage.objects.get(to="ny@example.org")
     assert "Logga in via regionens inloggningstjänst" in message.body_text
     assert "/konto/logga-in/" in message.body_text and "/konto/aterstall/" not in message.body_text
+
+
+def test_switching_passwords_off_ends_the_sessions_begun_with_a_password(client, client_for, world, provider_configured):
+    assert _password_sign_in(client, "bestallare").status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+    admin = client_for("admin")  # signed in with a password, and told what switching off means for them
+    assert "Du är själv inloggad med lösenord" in admin.get(reverse("organisations:region_sign_in")).content.decode()
+    assert admin.post(reverse("organisations:region_sign_in"), {}).status_code == 302
+    assert admin.get(reverse("organisations:region_sign_in")).status_code == 302  # and signed out themselves
+
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    # Switched on again, the person signs in with their password as before.
+    world.region_a.password_sign_in = True
+    world.region_a.save(update_fields=["password_sign_in"])
+    assert _password_sign_in(client, "bestallare").status_code == 302
+    assert client.get(reverse("home")).status_code == 200
