@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.db.models import Value
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dialogs.models import AgendaBlock, AnswerKind, Question, Section, SectionKind
 from dialogs.models.answers import Answer, AnswerRevision
 from dialogs.models.dialogue import Dialogue, Preparation, person_name
-from dialogs.selectors.guide import GuideTree, guide_version_tree
+from dialogs.selectors.guide import GuideTree
+from dialogs.selectors.guide_structure import GuideStructure, guide_structure
 from dialogs.services.answers import EMPTY_CONTENT, NotInGuide, merge_contents, same_content
 from indicators.models import Indicator
 from indicators.selectors.series import indicator_summaries, summaries_for
@@ -39,6 +41,18 @@ class QuestionItem:
     focus_parties: list[str]
     draft: dict | None = None
     indicator_summaries: list = field(default_factory=list)
+    followups: list = field(default_factory=list)
+    data_sources: list = field(default_factory=list)
+    urls: "QuestionUrls | None" = None
+    fragments: dict = field(default_factory=dict)  # the guide structure's rendered fragments (guide_structure.py)
+
+    @property
+    def autosave_url(self) -> str:
+        return self.urls.autosave(self.question.pk)
+
+    @property
+    def history_url(self) -> str:
+        return self.urls.history(self.question.pk)
 
     @property
     def is_answered(self) -> bool:
@@ -114,6 +128,26 @@ class QuestionItem:
     @property
     def conflict_parts(self) -> list[tuple[str, str]]:
         return answer_parts(self.question, self.conflict) if self.conflict is not None else []
+
+
+class _UrlPattern:
+    """A named URL of one dialogue's question, reversed once per page rather than once per question."""
+
+    PLACEHOLDER = 987654321
+
+    def __init__(self, name: str, dialogue_pk: int):
+        self.head, self.tail = reverse(name, args=[dialogue_pk, self.PLACEHOLDER]).split(str(self.PLACEHOLDER))
+
+    def __call__(self, question_pk: int) -> str:
+        return f"{self.head}{question_pk}{self.tail}"
+
+
+class QuestionUrls:
+    """The addresses of a dialogue's answers: each question's autosave and history."""
+
+    def __init__(self, dialogue_pk: int):
+        self.autosave = _UrlPattern("dialogs:answer_autosave", dialogue_pk)
+        self.history = _UrlPattern("dialogs:answer_history", dialogue_pk)
 
 
 @dataclass
@@ -234,15 +268,15 @@ def _shift(moment: time, delta) -> time:
     return (datetime.combine(datetime.min, moment) + delta).time()
 
 
-def _ordered_sections(tree: GuideTree, dialogue: Dialogue) -> list[tuple[Section, AgendaBlock | None]]:
+def _ordered_sections(structure: GuideStructure, dialogue: Dialogue) -> list[tuple[Section, AgendaBlock | None]]:
     """Top-level sections in the order of the day, each with the agenda block that walks through it."""
-    included = [s for s in tree.sections if not s.optional or dialogue.include_lifestyle_module]
+    included = [s for s in structure.sections if not s.optional or dialogue.include_lifestyle_module]
     by_id = {section.pk: section for section in included}
     ordered: list[tuple[Section, AgendaBlock | None]] = []
     seen: set[int] = set()
-    for block in tree.agenda_blocks:
-        for block_section in block.block_sections.all():
-            section = by_id.get(block_section.section_id)
+    for block in structure.agenda_blocks:
+        for section_id in structure.block_sections[block.pk]:
+            section = by_id.get(section_id)
             if section is not None and section.pk not in seen:
                 ordered.append((section, block))
                 seen.add(section.pk)
@@ -254,7 +288,7 @@ def _ordered_sections(tree: GuideTree, dialogue: Dialogue) -> list[tuple[Section
 def first_screen_key(dialogue: Dialogue) -> str:
     """The section key of the day's first screen, read from the guide alone (no answers, focus areas or
     indicators); NotInGuide when the guide has no screen."""
-    ordered = _ordered_sections(guide_version_tree(dialogue.guide_version), dialogue)
+    ordered = _ordered_sections(guide_structure(dialogue.guide_version), dialogue)
     if not ordered:
         raise NotInGuide(dialogue.guide_version_id)
     return ordered[0][0].key
@@ -267,10 +301,11 @@ def onsite_page(
     key that is not a screen of this dialogue. ``drafts`` maps question ids to drafts kept by the server.
     ``with_indicators=False`` leaves out the indicator summaries beside the questions (a post that only saves
     and redirects does not show them)."""
-    tree = guide_version_tree(dialogue.guide_version)
+    structure = guide_structure(dialogue.guide_version)
     answers = {answer.question_id: answer for answer in Answer.objects.filter(dialogue=dialogue).select_related("updated_by")}
     focus_sections, focus_questions = _focus_areas(dialogue)
     drafts = drafts or {}
+    urls = QuestionUrls(dialogue.pk)
 
     def item(question: Question) -> QuestionItem:
         return QuestionItem(
@@ -278,12 +313,16 @@ def onsite_page(
             answer=answers.get(question.pk),
             focus_parties=_party_labels(focus_questions.get(question.pk, set())),
             draft=drafts.get(str(question.pk)),
+            followups=structure.followups[question.pk],
+            data_sources=structure.data_sources[question.pk],
+            urls=urls,
+            fragments=structure.fragments,
         )
 
-    ordered = _ordered_sections(tree, dialogue)
+    ordered = _ordered_sections(structure, dialogue)
     screens, nav = [], []
     last_block_pk = None
-    first_block = tree.agenda_blocks[0] if tree.agenda_blocks else None
+    first_block = structure.agenda_blocks[0] if structure.agenda_blocks else None
     delta = (
         datetime.combine(datetime.min, dialogue.start_time) - datetime.combine(datetime.min, first_block.start)
         if first_block
@@ -291,12 +330,14 @@ def onsite_page(
     )
     for number, (section, block) in enumerate(ordered, start=1):
         own_parties = focus_sections.get(section.pk, set())
-        groups = [QuestionGroup(section, [item(q) for q in section.questions.all()], _party_labels(own_parties))]
+        groups = [QuestionGroup(section, [item(q) for q in structure.questions_of[section.pk]], _party_labels(own_parties))]
         parties = set(own_parties)
-        for subsection in section.subsections.all():
+        for subsection in structure.subsections[section.pk]:
             chosen = focus_sections.get(subsection.pk, set())
             parties |= chosen
-            groups.append(QuestionGroup(subsection, [item(q) for q in subsection.questions.all()], _party_labels(chosen)))
+            groups.append(
+                QuestionGroup(subsection, [item(q) for q in structure.questions_of[subsection.pk]], _party_labels(chosen))
+            )
         for group in groups:
             for question_item in group.items:
                 parties |= focus_questions.get(question_item.question.pk, set())
@@ -321,7 +362,7 @@ def onsite_page(
         attach_indicator_summaries(dialogue, screens[index].items)
     return OnsitePage(
         dialogue=dialogue,
-        tree=tree,
+        tree=structure.tree,
         screens=screens,
         nav=nav,
         current=screens[index],
@@ -355,10 +396,13 @@ def attach_indicator_summaries(dialogue: Dialogue, items: list[QuestionItem]) ->
 
 
 def dialogue_question(*, dialogue: Dialogue, question_pk: int) -> Question:
-    """A question of the dialogue's pinned guide version, with its section; NotInGuide for any other question."""
-    question = (
-        Question.objects.select_related("section").filter(pk=question_pk, version_id=dialogue.guide_version_id).first()
-    )
+    """A question of the dialogue's pinned guide version, with its section; NotInGuide for any other question.
+    A published version's questions are read from its kept structure (no query)."""
+    version = dialogue.guide_version
+    if not version.is_draft and version.published_at is not None:
+        question = guide_structure(version).questions.get(question_pk)
+    else:
+        question = Question.objects.select_related("section").filter(pk=question_pk, version_id=version.pk).first()
     if question is None:
         raise NotInGuide(question_pk)
     return question
