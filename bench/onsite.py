@@ -28,7 +28,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from pagetiming import percentile, summary, time_requests
+from pagetiming import bare_queries_floor, machine, percentile, summary, time_requests, trivial_view_floor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -108,6 +108,13 @@ def measure_onsite(*, dialogue, user, repeat: int = 30) -> dict:
     finally:
         gc.unfreeze()
     result["onsite_page_after_gc_freeze"] = summary(timed.timings_ms)
+    # What stops the page from going faster on this machine: a trivial view through the same client and
+    # middleware, and the page's own SQL sent alone.
+    result["onsite_page_floor"] = {
+        "trivial_view": trivial_view_floor(client, repeat=repeat),
+        "bare_queries": bare_queries_floor(client, url, repeat=repeat),
+        "machine": machine(),
+    }
 
     question = largest.items[0].question
     autosave_url = reverse("dialogs:answer_autosave", args=[dialogue.pk, question.pk])
@@ -240,6 +247,43 @@ class _Writer:
             self.connection = None
 
 
+def _trivial_rate(port: int, clients: int, requests_per_client: int) -> dict:
+    """Requests per second of ``/healthz`` (no session, no template, one ``SELECT 1``) with the same number of
+    clients in the same closed loop against the same gunicorn: the most this machine serves through this stack,
+    the floor under any autosave throughput."""
+    statuses: dict[int, int] = {}
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _step in range(requests_per_client):
+            started = time.perf_counter()
+            try:
+                connection.request("GET", "/healthz", headers={"Host": f"127.0.0.1:{port}"})
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+                latencies.append((time.perf_counter() - started) * 1000)
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _number in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    elapsed_s = time.perf_counter() - started
+    return {"requests_per_second": round(statuses.get(200, 0) / elapsed_s, 1), "latency": summary(latencies),
+            "statuses": {str(status): count for status, count in sorted(statuses.items())}}
+
+
 def _results(statuses: dict[int, int], latencies: list[float], elapsed_s: float) -> dict:
     return {
         "requests": sum(statuses.values()),
@@ -280,8 +324,10 @@ def autosave_throughput(
         for thread in threads:
             thread.join(timeout=300)
         elapsed_s = time.perf_counter() - started
+        load = machine()
+        floor = _trivial_rate(server.port, clients, requests_per_client)
     return {"server": f"gunicorn, {workers} sync workers, 127.0.0.1", "clients": clients,
-            **_results(statuses, latencies, elapsed_s)}
+            **_results(statuses, latencies, elapsed_s), "machine": load, "floor_trivial_view": floor}
 
 
 def autosave_open_loop(
@@ -318,5 +364,6 @@ def autosave_open_loop(
         for thread in threads:
             thread.join(timeout=seconds + 120)
         elapsed_s = time.perf_counter() - start
+        load = machine()
     return {"server": f"gunicorn, {workers} sync workers, 127.0.0.1", "writers": writers, "rate_per_second": rate,
-            **_results(statuses, latencies, elapsed_s)}
+            **_results(statuses, latencies, elapsed_s), "machine": load}

@@ -78,6 +78,50 @@ def time_pages(client, pages: dict[str, str], *, repeat: int) -> dict[str, dict]
     return results
 
 
+def machine() -> dict:
+    """The machine the timings were taken on and how busy it was (other processes run tests here): CPUs and the
+    1, 5 and 15 minute load averages at this moment."""
+    return {"cpus": os.cpu_count(), "load_average": [round(load, 2) for load in os.getloadavg()]}
+
+
+def trivial_view_floor(client, *, repeat: int) -> dict:
+    """The p95 below which no page can go on this machine through the same client and middleware: ``/healthz``
+    (no template, one ``SELECT 1``), timed like the pages and interleaved with nothing else."""
+    client.get("/healthz")
+    timed = time_requests(lambda _run: client.get("/healthz"), repeat=repeat, what="/healthz")
+    return summary(timed.timings_ms)
+
+
+def bare_queries_floor(client, url: str, *, repeat: int) -> dict:
+    """The time of a page's own SQL alone: its queries, captured from one request of ``url``, sent again as raw
+    SQL ``repeat`` times (no ORM, no template); median and p95 of their sum per run, and how many there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    statements = [query["sql"] for query in captured.captured_queries]
+    timings = []
+    with connection.cursor() as cursor:
+        for _run in range(repeat):
+            started = time.perf_counter()
+            for sql in statements:
+                if sql.split(None, 1)[0].upper() not in ("SELECT", "(SELECT", "WITH"):
+                    continue  # only the reads: a page's GET writes nothing
+                cursor.execute(sql)
+                cursor.fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    return {**summary(timings), "queries": len(statements)}
+
+
+def goal(*, goal_ms: float, measured: dict, floor: dict | None = None, key: str = "p95_ms") -> dict:
+    """A time goal beside what was measured, and – when it is not met – the measured floor that stops it."""
+    result = {"goal_ms": goal_ms, "measured_ms": measured[key], "met": measured[key] <= goal_ms}
+    if floor is not None:
+        result["floor"] = floor
+    return result
+
+
 @contextmanager
 def throwaway_django(prefix: str, *, postgres_url: str = "", keep_sqlite: bool = False, environ: dict | None = None):
     """Django set up on a database made for one benchmark run and migrated: a SQLite file in a temporary folder,
