@@ -273,15 +273,19 @@ def _trivial_rate(port: int, clients: int, requests_per_client: int) -> dict:
                 latencies.append((time.perf_counter() - started) * 1000)
         connection.close()
 
-    threads = [threading.Thread(target=client) for _number in range(clients)]
+    elapsed_s = _run_together([threading.Thread(target=client) for _number in range(clients)])
+    return {"requests_per_second": round(statuses.get(200, 0) / elapsed_s, 1), "latency": summary(latencies),
+            "statuses": {str(status): count for status, count in sorted(statuses.items())}}
+
+
+def _run_together(threads: list[threading.Thread]) -> float:
+    """Start the threads at once and wait for them (five minutes at the most); the seconds it took."""
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-    elapsed_s = time.perf_counter() - started
-    return {"requests_per_second": round(statuses.get(200, 0) / elapsed_s, 1), "latency": summary(latencies),
-            "statuses": {str(status): count for status, count in sorted(statuses.items())}}
+    return time.perf_counter() - started
 
 
 def _results(statuses: dict[int, int], latencies: list[float], elapsed_s: float) -> dict:
@@ -317,13 +321,9 @@ def autosave_throughput(
                     latencies.append((time.perf_counter() - started) * 1000)
             writer.close()
 
-        threads = [threading.Thread(target=client, args=(writer, number)) for number, writer in enumerate(writers)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        elapsed_s = time.perf_counter() - started
+        elapsed_s = _run_together(
+            [threading.Thread(target=client, args=(writer, number)) for number, writer in enumerate(writers)]
+        )
         load = machine()
         floor = _trivial_rate(server.port, clients, requests_per_client)
     return {"server": f"gunicorn, {workers} sync workers, 127.0.0.1", "clients": clients,
