@@ -3,9 +3,8 @@ SHELL := /bin/sh
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-# Test processes in parallel (pytest-xdist): TEST_WORKERS=auto for one per CPU. One process by default: on a
-# 2-CPU machine two workers were slower than one (each repeats the database set-up, the browser and the servers).
-TEST_WORKERS ?= 0
+# Test processes in parallel (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run test lock messages clean
