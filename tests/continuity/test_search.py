@@ -193,6 +193,33 @@ def test_a_long_result_list_is_paged_with_the_filters_kept(world, client_for):
     assert first_hits and second_hits and not first_hits & second_hits  # no hit on both pages
 
 
+@postgresql_only
+def test_a_broad_search_looks_among_the_newest_answers_first_and_finds_the_same_pages(world, monkeypatch):
+    """Over a scope of many dialogues the answers' search first walks the newest answers; a page found there is
+    the page the index finds, and a word found too seldom there (or a page further on) is left to the index."""
+    from django.test.utils import CaptureQueriesContext
+
+    from continuity.selectors import search as module
+
+    _answers_about_lokaler(world, module.LIMIT + 5)
+    write_answer(last_year(world, days_ago=900), "p1-q03", "Encefalit nämndes en gång", world.user("bestallare"))
+    _answers_about_lokaler(world, module.LIMIT + 5)  # the rare answer is older than the window below
+
+    def pages(word: str) -> list[list[str]]:
+        return [_find(world, "admin", word, page=page).get("answer", []) for page in (1, 2)]
+
+    by_index = {word: pages(word) for word in ("lokalerna", "encefalit")}
+    # A window of the newest answers that holds the first page and one more match, but not the second page.
+    newest = list(module.Answer.objects.filter(text__startswith="Lokalerna").order_by("-pk").values_list("pk", flat=True))
+    monkeypatch.setattr(module, "BROAD_SCOPE_DIALOGUES", 1)
+    monkeypatch.setattr(module, "PROBE_ROWS", module.Answer.objects.filter(pk__gte=newest[module.LIMIT]).count())
+    with CaptureQueriesContext(connection) as first_page:
+        _find(world, "admin", "lokalerna")
+    assert not any('+ 0) AS "newest"' in query["sql"] for query in first_page.captured_queries)  # the window held it
+    assert {word: pages(word) for word in ("lokalerna", "encefalit")} == by_index
+    assert len(by_index["lokalerna"][0]) == module.LIMIT and by_index["encefalit"][0] == ["Encefalit nämndes en gång"]
+
+
 @pytest.mark.parametrize("page", ["0", "-1", "x", "9" * 40, "2.5", "٣"])
 def test_a_nonsense_page_number_shows_the_first_page(world, client_for, page):
     _answers_about_lokaler(world, 3)
