@@ -19,14 +19,21 @@ def regions_for_user(user):
     return Region.objects.filter(memberships__user=user).distinct()
 
 
+def memberships_of(user) -> list[Membership]:
+    """Every membership of the person, with its region and clinic, by region name: read once per request (one
+    query, cached on the user object, which the authentication middleware reads anew for each request). Roles in
+    a region, the header's regions and its role badges all come from here."""
+    if not user.is_authenticated:
+        return []
+    if "_memberships" not in user.__dict__:
+        memberships = Membership.objects.filter(user=user).select_related("region", "clinic")
+        user.__dict__["_memberships"] = list(memberships.order_by("region__name", "region_id", "pk"))
+    return user.__dict__["_memberships"]
+
+
 def roles_in_region(user, region: Region) -> set[str]:
-    """The user's roles in a region, cached on the user object for the request."""
-    cache = user.__dict__.setdefault("_roles_by_region", {})
-    if region.pk not in cache:
-        cache[region.pk] = set(
-            Membership.objects.filter(user=user, region=region).values_list("role", flat=True)
-        )
-    return cache[region.pk]
+    """The user's roles in a region (no query of its own: ``memberships_of``)."""
+    return {membership.role for membership in memberships_of(user) if membership.region_id == region.pk}
 
 
 def is_region_admin(user, region: Region) -> bool:
@@ -53,9 +60,12 @@ def get_active_region(request: HttpRequest) -> Region | None:
 
 
 def user_regions(request: HttpRequest) -> list[Region]:
-    """The user's regions by name, read once per request (the active region and the header's switcher)."""
+    """The user's regions by name (the active region and the header's switcher), from ``memberships_of``."""
     if not hasattr(request, "_user_regions"):
-        request._user_regions = list(regions_for_user(request.user).order_by("name"))
+        regions: dict[int, Region] = {}
+        for membership in memberships_of(request.user):
+            regions.setdefault(membership.region_id, membership.region)
+        request._user_regions = list(regions.values())
     return request._user_regions
 
 

@@ -1,7 +1,6 @@
 from functools import partial
 
-from organisations.access import get_active_region, is_national_reader, user_regions
-from organisations.models import Membership
+from organisations.access import get_active_region, is_national_reader, memberships_of, user_regions
 
 
 def memberships(request):
@@ -16,7 +15,7 @@ def memberships(request):
     region = get_active_region(request)
     if region is None:
         return {"active_region": None, "active_memberships": [], "other_regions": [], "national_reader": national_reader}
-    active = list(Membership.objects.filter(user=user, region=region).select_related("clinic"))
+    active = [membership for membership in memberships_of(user) if membership.region_id == region.pk]
     roles = {membership.role for membership in active}
     return {
         "active_region": region,
