@@ -10,7 +10,10 @@ On PostgreSQL it also measures the *floor*: the seconds PostgreSQL itself needs 
 with one binary ``COPY`` (prepared in memory beforehand) into a bare copy of the observation table – no
 index, no constraint, nothing else of the import. No import can be faster than that, so
 ``copy_floor_ratio_to_read_csv`` tells what the goal "import ≤ 3× read_csv" asks of the database alone.
-``copy_with_indexes_seconds`` is the same COPY into a copy of the table with its indexes and constraints.
+``copy_with_indexes_seconds`` is the same COPY into a copy of the table with its indexes and constraints, and
+``read_stored_seconds`` one binary COPY of every stored observation out again (what a re-import must read).
+``goals`` gives issue 11's goals as ratios of the run (import ≤ 1.25 × the indexed COPY, re-import ≤ 0.5 × the
+first import, SQLite ≤ 2 × PostgreSQL, peak memory ≤ 1.5 GB), each met or with the floor measured beside it.
 
     .venv/bin/python bench/import.py [--rows N] [--databases sqlite,postgres] [--postgres-url URL]
 
@@ -138,7 +141,8 @@ def measure_import(path: Path, clinics: int) -> dict:
     stored = Observation.objects.count()
     floors = (
         {"copy_floor_seconds": _postgres_copy_floor("INCLUDING DEFAULTS INCLUDING IDENTITY"),
-         "copy_with_indexes_seconds": _postgres_copy_floor("INCLUDING ALL")}
+         "copy_with_indexes_seconds": _postgres_copy_floor("INCLUDING ALL"),
+         "read_stored_seconds": _postgres_read_stored()}
         if connection.vendor == "postgresql" else {}
     )
     again_seconds, _batch, again = run("again")
@@ -162,6 +166,26 @@ def measure_import(path: Path, clinics: int) -> dict:
     }
 
 
+COPY_COLUMNS = ("indicator_id, unit_kind, clinic_id, region_id, period_start, period_end, granularity, sex, value, "
+                "numerator, denominator, status, batch_id, owner_id")
+
+
+def _postgres_read_stored() -> float:
+    """Seconds for PostgreSQL to hand over every stored observation (one binary ``COPY … TO STDOUT``): what a
+    re-import must at least read to compare the file with what is stored."""
+    from django.db import connection
+
+    from indicators.models import Observation
+
+    started = time.perf_counter()
+    received = 0
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY (SELECT {COPY_COLUMNS} FROM {Observation._meta.db_table}) TO STDOUT (FORMAT binary)") as copy:
+            for block in copy:
+                received += len(block)
+    return time.perf_counter() - started
+
+
 def _postgres_copy_floor(including: str) -> float:
     """Seconds for PostgreSQL to COPY the stored observations (already in binary COPY form, in memory) into
     an empty table shaped like the observation table: ``LIKE … {including}`` says whether with its indexes
@@ -171,8 +195,7 @@ def _postgres_copy_floor(including: str) -> float:
     from indicators.models import Observation
 
     table = Observation._meta.db_table
-    columns = ("indicator_id, unit_kind, clinic_id, region_id, period_start, period_end, granularity, sex, value, "
-               "numerator, denominator, status, batch_id, owner_id")
+    columns = COPY_COLUMNS
     payload = bytearray()
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY (SELECT {columns} FROM {table}) TO STDOUT (FORMAT binary)") as copy:
@@ -189,6 +212,43 @@ def _postgres_copy_floor(including: str) -> float:
             return time.perf_counter() - started
         finally:
             cursor.execute("DROP TABLE bench_copy_floor")
+
+
+GOALS = {"postgres_import_to_copy_with_indexes": 1.25, "reimport_to_first_import": 0.5, "sqlite_to_postgres_import": 2.0,
+         "peak_memory_mb": 1536}
+
+
+def goals(results: dict) -> dict:
+    """Issue 11's import goals as ratios of this one run, each beside what was measured and, where not met, the
+    floor measured in the same run: no import can beat reading the file (pandas' ``read_csv``) plus PostgreSQL's
+    own COPY of the rows into the indexed table, and no re-import can beat reading the file plus reading back
+    what is stored (one binary COPY out)."""
+    found: dict = {}
+    pandas_read = results["pandas"].get("read_csv_seconds")
+    postgres, sqlite = results.get("postgres", {}), results.get("sqlite", {})
+
+    def entry(name: str, measured: float, floor: dict | None = None) -> None:
+        found[name] = {"goal": GOALS[name], "measured": round(measured, 2), "met": measured <= GOALS[name]}
+        if floor and not found[name]["met"]:
+            found[name]["floor"] = floor
+
+    if "import_seconds" in postgres and "copy_with_indexes_seconds" in postgres:
+        copy = postgres["copy_with_indexes_seconds"]
+        entry("postgres_import_to_copy_with_indexes", postgres["import_seconds"] / copy,
+              {"read_csv_plus_copy_with_indexes": round((pandas_read + copy) / copy, 2)} if pandas_read else None)
+    for name, result in (("postgres", postgres), ("sqlite", sqlite)):
+        if "reimport_seconds" in result:
+            floor = None
+            if pandas_read and "read_stored_seconds" in result:
+                floor = {"read_csv_plus_read_stored": round((pandas_read + result["read_stored_seconds"]) / result["import_seconds"], 2)}
+            entry("reimport_to_first_import", result["reimport_seconds"] / result["import_seconds"], floor)
+            found[f"reimport_to_first_import_{name}"] = found.pop("reimport_to_first_import")
+    if "import_seconds" in postgres and "import_seconds" in sqlite:
+        entry("sqlite_to_postgres_import", sqlite["import_seconds"] / postgres["import_seconds"])
+    memory = [result["peak_memory_mb"] for result in (postgres, sqlite) if "peak_memory_mb" in result]
+    if memory:
+        entry("peak_memory_mb", max(memory))
+    return found
 
 
 def _child(mode: str, path: Path, env: dict, clinics: int = 0) -> dict:
@@ -269,6 +329,7 @@ def main() -> None:
             if read_seconds and f"{name}_seconds" in result:
                 result[f"{name}_ratio_to_read_csv"] = round(result[f"{name}_seconds"] / read_seconds, 2)
         results[database] = result
+    results["goals"] = goals(results)
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
