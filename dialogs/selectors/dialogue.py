@@ -19,7 +19,6 @@ from dialogs.models.dialogue import (
     DialogueStatus,
     DialogueStatusChange,
     FollowUpMeeting,
-    HELD_STATUSES,
     Preparation,
     TeamMember,
 )
@@ -293,14 +292,9 @@ class Continuity:
 
 def previous_dialogue(dialogue: Dialogue) -> Dialogue | None:
     """The clinic's latest held dialogue before this one."""
-    return (
-        Dialogue.objects.filter(clinic_id=dialogue.clinic_id, status__in=HELD_STATUSES)
-        .filter(Q(date__lt=dialogue.date) | Q(date=dialogue.date, pk__lt=dialogue.pk))
-        .exclude(pk=dialogue.pk)
-        .select_related("guide_version")
-        .order_by("-date", "-pk")
-        .first()
-    )
+    from dialogs.selectors.agreements import previous_held_dialogues
+
+    return previous_held_dialogues(dialogue).select_related("guide_version").first()
 
 
 def dialogue_continuity(dialogue: Dialogue, *, team: bool) -> Continuity | None:
