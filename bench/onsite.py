@@ -171,23 +171,34 @@ def _wait_for(port: int, process: subprocess.Popen, timeout: float = 120) -> Non
 
 
 class _Gunicorn:
-    """gunicorn serving the benchmark's database on a free loopback port, for the length of a ``with`` block."""
+    """gunicorn serving the benchmark's database on a free loopback port, for the length of a ``with`` block, as
+    production runs it: the production settings (DEBUG off) and config/gunicorn.conf.py (whose post_worker_init
+    moves the loaded application out of the garbage collector's way). The secret key is this process's, so the
+    sessions the benchmark signs in here are valid there."""
 
     def __init__(self, database_url: str, workers: int):
+        from django.conf import settings
+
         self.port = _free_port()
         self.workers = workers
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback, as behind the region's proxy
+            "SECURE_COOKIES": "0",
             "LOG_LEVEL": "WARNING",  # no access line per request
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": str(workers),
         }
         # Its output goes to a file: a pipe nobody reads fills up and then stops every worker mid-request.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--timeout", "60", "--log-level", "warning"],
+            [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "-c", str(BASE_DIR / "config" / "gunicorn.conf.py"),
+             "config.wsgi", "--timeout", "60", "--log-level", "warning"],
             cwd=BASE_DIR, env=env, stdout=self.log, stderr=self.log,
         )
 
@@ -326,7 +337,7 @@ def autosave_throughput(
         )
         load = machine()
         floor = _trivial_rate(server.port, clients, requests_per_client)
-    return {"server": f"gunicorn, {workers} sync workers, 127.0.0.1", "clients": clients,
+    return {"server": f"gunicorn, {workers} sync workers, production settings and config/gunicorn.conf.py, 127.0.0.1", "clients": clients,
             **_results(statuses, latencies, elapsed_s), "machine": load, "floor_trivial_view": floor}
 
 
@@ -365,5 +376,5 @@ def autosave_open_loop(
             thread.join(timeout=seconds + 120)
         elapsed_s = time.perf_counter() - start
         load = machine()
-    return {"server": f"gunicorn, {workers} sync workers, 127.0.0.1", "writers": writers, "rate_per_second": rate,
+    return {"server": f"gunicorn, {workers} sync workers, production settings and config/gunicorn.conf.py, 127.0.0.1", "writers": writers, "rate_per_second": rate,
             **_results(statuses, latencies, elapsed_s), "machine": load}
