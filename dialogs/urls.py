@@ -61,6 +61,9 @@ urlpatterns = [
         agenda_notes.agenda_note_autosave,
         name="agenda_note_autosave",
     ),
+    path(
+        "<int:pk>/programpunkter/<int:block_pk>/historik/", agenda_notes.agenda_note_history, name="agenda_note_history"
+    ),
     # Dialogues (issue 4): overview, planning, the letter, preparations, summary, follow-up meeting, exports.
     path("oversikt/", dialogue.dialogue_list, name="dialogue_list"),
     path("vardcentraler/", dialogue.dialogue_clinics, name="dialogue_clinics"),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dialogs.models import AgendaBlock, AnswerKind, Question, Section, SectionKind
-from dialogs.models.answers import Answer, AnswerRevision
+from dialogs.models.answers import AgendaNote, AgendaNoteRevision, Answer, AnswerRevision
 from dialogs.models.dialogue import Dialogue, Preparation, person_name
 from dialogs.selectors.guide import GuideTree
 from dialogs.selectors.guide_structure import GuideStructure, guide_structure
@@ -413,11 +413,30 @@ def answer_history(*, dialogue: Dialogue, question: Question) -> tuple[Answer | 
     answer = Answer.objects.filter(dialogue=dialogue, question=question).select_related("updated_by").first()
     if answer is None:
         return None, []
-    revisions = list(answer.revisions.select_related("user").order_by("-revision"))
+    return answer, _changes(answer.revisions, lambda content: answer_parts(question, content))
+
+
+def agenda_note_history(*, dialogue: Dialogue, block) -> tuple[AgendaNote | None, list[AgendaNoteRevision]]:
+    """An agenda block's notes and every saved change of them, newest first, with who made it (two queries)."""
+    note = AgendaNote.objects.filter(dialogue=dialogue, block=block).select_related("updated_by").first()
+    if note is None:
+        return None, []
+    return note, _changes(note.revisions, note_parts)
+
+
+def note_parts(content: dict) -> list[tuple[str, str]]:
+    """An agenda block's notes as the parts the history and the read-only page show."""
+    return [(_("Anteckningar"), content.get("text", ""))]
+
+
+def _changes(revisions, parts_of) -> list:
+    """Each saved change (newest first) with ``user_name`` and ``changes``: (part, before, after) for every part
+    that changed, the parts as ``parts_of(content)`` names them."""
+    revisions = list(revisions.select_related("user").order_by("-revision"))
     for revision in revisions:
         revision.user_name = person_name(revision.user) or _("okänd användare")
-        before, after = answer_parts(question, revision.before), answer_parts(question, revision.after)
+        before, after = parts_of(revision.before), parts_of(revision.after)
         revision.changes = [
             (label, old, new) for (label, old), (_label, new) in zip(before, after, strict=True) if old != new
         ]
-    return answer, revisions
+    return revisions

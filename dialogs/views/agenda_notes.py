@@ -4,7 +4,7 @@ the answers' shape) and by a plain form post without JavaScript. Who and when as
 writes while the dialogue is open, the clinic reads once the documentation is shared."""
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,8 @@ from config.inputs import JsonBodyError, read_json_body
 from dialogs import access
 from dialogs.models.answers import AgendaNote
 from dialogs.models.guide import AgendaBlock
+from dialogs.selectors.onsite import agenda_note_history as note_history
+from dialogs.selectors.onsite import note_parts
 from dialogs.services.agenda_notes import agenda_note_save, note_blocks
 from dialogs.services.answers import AnswerConflict, AnswerInvalid, DocumentationClosed, NotInGuide, merge_contents
 from dialogs.views.common import not_found_outside_guide
@@ -92,3 +94,17 @@ def agenda_note_autosave(request, pk: int, block_pk: int):
         lambda: agenda_note_save(dialogue=dialogue, block=block, user=request.user, base_revision=revision, text=text),
         conflict_message=_("Någon annan har sparat andra anteckningar under tiden."),
     )
+
+
+def agenda_note_history(request, pk: int, block_pk: int):
+    """Every saved change of one agenda block's notes, read by whoever reads the documentation."""
+    dialogue = access.get_dialogue_for_documentation(request.user, pk)
+    block = next((block for block in note_blocks(dialogue) if block.pk == block_pk), None)
+    if block is None:
+        raise Http404  # a block with questions, or one of another guide, has no notes
+    note, revisions = note_history(dialogue=dialogue, block=block)
+    context = {
+        "dialogue": dialogue, "agenda_block": block, "note": note, "revisions": revisions,  # ("block" is the template's)
+        "note_parts": note_parts(note.snapshot()) if note else [],
+    }
+    return render(request, "dialogs/onsite/agenda_note_history.html", context)

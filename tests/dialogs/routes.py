@@ -142,6 +142,12 @@ ROUTES += [
     Route("dialogs:agenda_notes", DOCUMENTING_TEAM_OF_A, kwargs=lambda world: _onsite(world)),
     Route("dialogs:agenda_notes", SHARED_WITH_CLINIC_A1, kwargs=lambda world: _onsite(world, shared=True)),
     Route("dialogs:agenda_note_autosave", POST_ONLY, kwargs=lambda world: _onsite(world, block_pk=_notes_block)),
+    Route("dialogs:agenda_note_history", DOCUMENTING_TEAM_OF_A, kwargs=lambda world: _onsite(world, block_pk=_notes_block)),
+    Route(
+        "dialogs:agenda_note_history",
+        SHARED_WITH_CLINIC_A1,
+        kwargs=lambda world: _onsite(world, shared=True, block_pk=_notes_block),
+    ),
 ]
 
 

@@ -99,3 +99,37 @@ def test_the_clinic_reads_the_notes_once_the_documentation_is_shared(world, clie
     page = client_for("staff_a1").get(reverse("dialogs:agenda_notes", args=[shared.pk])).content.decode()
     assert "Bra samtal om bemanning" in page and "<textarea" not in page
     assert shared.status == DialogueStatus.GENOMFORD
+
+
+def test_each_blocks_notes_have_a_history_page_linked_from_the_notes(world, dialogue, client_for):
+    block, bo, uma = _block(dialogue), world.user("bestallare"), world.user("utveckling")
+    agenda_note_save(dialogue=dialogue, block=block, user=bo, base_revision=0, text="Sjuksköterskorna: tidsbrist")
+    agenda_note_save(dialogue=dialogue, block=block, user=uma, base_revision=1, text="Sjuksköterskorna: tidsbrist och IT-stöd")
+    history_url = reverse("dialogs:agenda_note_history", args=[dialogue.pk, block.pk])
+    client = client_for("bestallare")
+    notes_page = client.get(reverse("dialogs:agenda_notes", args=[dialogue.pk])).content.decode()
+    assert f'href="{history_url}"' in notes_page and "Historik (2 ändringar)" in notes_page
+    page = client.get(history_url).content.decode()
+    assert "Anteckningarna har sparats 2 gånger." in page and f'<p class="lead">{block.title}</p>' in page
+    newest, oldest = page.split("Ändring 2:")[1].split("Ändring 1:")
+    assert "Sjuksköterskorna: tidsbrist och IT-stöd" in newest and "Sjuksköterskorna: tidsbrist" in oldest
+    assert world.user("utveckling").get_full_name() in newest and f"#programpunkt-{block.key}" in page
+    assert client_for("staff_a1").get(history_url).status_code == 403  # not shared with the clinic yet
+
+
+def test_a_block_without_notes_says_so_and_one_with_questions_has_no_history(world, dialogue, client_for):
+    client = client_for("bestallare")
+    empty = client.get(reverse("dialogs:agenda_note_history", args=[dialogue.pk, _block(dialogue).pk]))
+    assert empty.status_code == 200 and "Inga anteckningar har sparats" in empty.content.decode()
+    with_questions = dialogue.guide_version.agenda_blocks.filter(block_sections__isnull=False).first()
+    assert client.get(reverse("dialogs:agenda_note_history", args=[dialogue.pk, with_questions.pk])).status_code == 404
+
+
+def test_the_clinic_reads_the_notes_history_once_the_documentation_is_shared(world, client_for):
+    shared = onsite_dialogue(world, version=skr_version_of_region_a(world), shared=True)
+    block = _block(shared)
+    agenda_note_save(dialogue=shared, block=block, user=world.user("bestallare"), base_revision=0, text="Bra samtal om bemanning")
+    notes_page = client_for("staff_a1").get(reverse("dialogs:agenda_notes", args=[shared.pk])).content.decode()
+    history_url = reverse("dialogs:agenda_note_history", args=[shared.pk, block.pk])
+    assert f'href="{history_url}"' in notes_page
+    assert "Bra samtal om bemanning" in client_for("staff_a1").get(history_url).content.decode()
