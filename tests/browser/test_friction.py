@@ -94,6 +94,16 @@ def test_notes_of_an_agenda_block_without_questions_save_themselves_like_answers
     assert_accessible(page, context="agenda notes in conflict")
     assert AgendaNote.objects.get(dialogue=dialogue).text == "Läkarna: IT-stödet krånglar."
 
+    # The colleague's page, reloaded, links to the notes' history: both saves, who made them, before and after.
+    colleague.reload()
+    colleague_box = colleague.locator("article", has=colleague_field)
+    colleague_box.get_by_role("link", name=re.compile(r"^Historik \(2 ändringar\)")).click()
+    colleague.wait_for_load_state("load")
+    expect(colleague.get_by_role("heading", level=1)).to_have_text("Anteckningarnas historik")
+    expect(colleague.locator(".onsite-history-entry")).to_have_count(2)
+    expect(colleague.locator(".onsite-history-entry").first).to_contain_text("Läkarna: IT-stödet krånglar.")
+    assert_accessible(colleague, context="agenda notes' history")
+
 
 def test_planning_on_a_public_holiday_is_warned_about_and_confirmed(page, world):
     import datetime
