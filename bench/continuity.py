@@ -31,7 +31,9 @@ import statistics
 import time
 from pathlib import Path
 
-from pagetiming import bare_queries_floor, goal, machine, percentile, throwaway_django, time_pages, trivial_view_floor
+from pagetiming import (
+    analyze, bare_queries_floor, goal, machine, percentile, throwaway_django, time_pages, trivial_view_floor,
+)
 
 SENTENCES = [
     "Läkarbemanningen är ansträngd och flera tjänster är vakanta sedan i våras.",
@@ -275,6 +277,7 @@ def main() -> None:
         clinics = [d.clinic for d in data["dialogues"] if d.clinic.region_id == region.pk]
         clinics = list({clinic.pk: clinic for clinic in clinics}.values())
         observations = add_indicators(region, clinics, rng)
+        analyze()
         clinic = max(clinics, key=lambda c: sum(1 for d in data["dialogues"] if d.clinic_id == c.pk and d.is_held))
         upcoming = plan_next(data, region, clinic)
         user = get_user_model().objects.get(pk=data["team_by_region"][region.pk][0].pk)

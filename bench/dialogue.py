@@ -28,7 +28,7 @@ import random
 import time
 from pathlib import Path
 
-from pagetiming import goal, machine, throwaway_django, time_pages
+from pagetiming import analyze, goal, machine, throwaway_django, time_pages
 
 REGIONS = 21
 # Issue 11 §4: the on-site page's p95, autosave throughput on gunicorn, and the open-loop autosave p95.
@@ -261,6 +261,7 @@ def main() -> None:
 
         started = time.perf_counter()
         data = build(clinics=args.clinics, per_clinic=args.dialogues_per_clinic, answers=not args.no_answers)
+        analyze()
         result: dict = {
             "database": database["database"],
             "data": {

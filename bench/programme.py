@@ -25,7 +25,7 @@ import json
 import random
 import time
 
-from pagetiming import throwaway_django, time_pages
+from pagetiming import analyze, throwaway_django, time_pages
 
 REGIONS = 21
 LARGEST = 250
@@ -202,6 +202,7 @@ def main() -> None:
 
         started = time.perf_counter()
         data = build(clinics=args.clinics, users=args.users)
+        analyze()
         result: dict = {
             "database": database["database"],
             "data": {
