@@ -32,7 +32,8 @@ import time
 from pathlib import Path
 
 from pagetiming import (
-    analyze, bare_queries_floor, goal, machine, percentile, throwaway_django, time_pages, trivial_view_floor,
+    analyze, bare_queries_floor, freeze_built_data, goal, machine, percentile, throwaway_django, time_pages,
+    trivial_view_floor,
 )
 
 SENTENCES = [
@@ -278,6 +279,7 @@ def main() -> None:
         clinics = list({clinic.pk: clinic for clinic in clinics}.values())
         observations = add_indicators(region, clinics, rng)
         analyze()
+        freeze_built_data()
         clinic = max(clinics, key=lambda c: sum(1 for d in data["dialogues"] if d.clinic_id == c.pk and d.is_held))
         upcoming = plan_next(data, region, clinic)
         user = get_user_model().objects.get(pk=data["team_by_region"][region.pk][0].pk)

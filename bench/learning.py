@@ -24,7 +24,7 @@ import json
 import random
 import time
 
-from pagetiming import analyze, throwaway_django, time_pages
+from pagetiming import analyze, freeze_built_data, throwaway_django, time_pages
 
 REGIONS = 21
 LARGEST = 250
@@ -134,6 +134,7 @@ def main() -> None:
         started = time.perf_counter()
         data = build(clinics=args.clinics)
         analyze()
+        freeze_built_data()
         today = timezone.localdate()
         five_years = f"?fran={today - datetime.timedelta(days=5 * 366):%Y-%m-%d}&till={today:%Y-%m-%d}&indelning=ar"
         one_quarter = f"?fran={today - datetime.timedelta(days=80):%Y-%m-%d}&till={today:%Y-%m-%d}"

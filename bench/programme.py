@@ -25,7 +25,7 @@ import json
 import random
 import time
 
-from pagetiming import analyze, throwaway_django, time_pages
+from pagetiming import analyze, freeze_built_data, throwaway_django, time_pages
 
 REGIONS = 21
 LARGEST = 250
@@ -203,6 +203,7 @@ def main() -> None:
         started = time.perf_counter()
         data = build(clinics=args.clinics, users=args.users)
         analyze()
+        freeze_built_data()
         result: dict = {
             "database": database["database"],
             "data": {
