@@ -14,7 +14,7 @@ from organisations.models import Region
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("väntar")
+    QUEUED = "queued", _("i kö")
     RUNNING = "running", _("pågår")
     DONE = "done", _("klar")
     FAILED = "failed", _("misslyckades")

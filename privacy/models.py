@@ -62,7 +62,7 @@ class RetentionSettings(models.Model):
 
 
 class BatchStatus(models.TextChoices):
-    QUEUED = "queued", _("väntar")
+    QUEUED = "queued", _("i kö")
     RUNNING = "running", _("pågår")
     DONE = "done", _("klar")
     FAILED = "failed", _("misslyckades")
