@@ -23,6 +23,7 @@ from dialogs.models.dialogue import (
     TeamMember,
 )
 from dialogs.models.guide import AgendaBlock, AgendaBlockSection, Question, Section, SectionKind
+from dialogs.selectors.agreements import previous_held_dialogues
 from dialogs.selectors.guide import GuideTree, guide_version_tree
 from dialogs.services.letter import RenderedLetter, letter_render, letter_template_for_region, letter_values
 from organisations.models import Clinic, Membership, Party, Region, Role
@@ -292,8 +293,6 @@ class Continuity:
 
 def previous_dialogue(dialogue: Dialogue) -> Dialogue | None:
     """The clinic's latest held dialogue before this one."""
-    from dialogs.selectors.agreements import previous_held_dialogues
-
     return previous_held_dialogues(dialogue).select_related("guide_version").first()
 
 
