@@ -90,14 +90,13 @@ def analyze() -> None:
 
 
 def freeze_built_data() -> None:
-    """Move what the benchmark has built and loaded so far out of the garbage collector's way, as a production
-    worker moves what it loads at start (config/gunicorn.conf.py): a web worker never holds the benchmark's
-    national data set, and a full collection walking it landed in a timed request (107 ms of a 115 ms learning
-    report)."""
-    import gc
+    """Warm up and freeze as a production worker does at start (config.warmup.warm_worker, called by
+    config/gunicorn.conf.py), which here also moves what the benchmark has built out of the garbage collector's
+    way: a web worker never holds the benchmark's national data set, and a full collection walking it landed in a
+    timed request (107 ms of a 115 ms learning report)."""
+    from config.warmup import warm_worker
 
-    gc.collect()
-    gc.freeze()
+    warm_worker()
 
 
 def machine() -> dict:

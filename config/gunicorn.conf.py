@@ -34,20 +34,8 @@ logconfig_dict = {
 
 
 def post_worker_init(worker):
-    """Once the worker has loaded the application, finish what Django otherwise does on a worker's first request
-    (import every app's URLs and views, read both languages' translations): measured, that first request took
-    1.2 s, the first autosave after a deploy or a worker's restart. Then move those long-lived objects out of the
-    garbage collector's reach: its full collections otherwise walk all of them in the middle of a request, which
-    was most of the on-site page's slow tail in bench/dialogue.py."""
-    import gc
+    """Once the worker has loaded the application, finish what Django otherwise does on a worker's first requests,
+    and move what is loaded out of the garbage collector's reach (config/warmup.py says what and why)."""
+    from config.warmup import warm_worker
 
-    from django.conf import settings
-    from django.urls import get_resolver
-    from django.utils import translation
-
-    get_resolver().url_patterns  # noqa: B018 (imports the URLconf and every view module)
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Start")  # loads the language's catalogue
-    gc.collect()
-    gc.freeze()
+    warm_worker()
