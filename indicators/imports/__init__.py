@@ -8,6 +8,8 @@ The services (what views and commands call) are exported here; the modules say w
 * ``resolve`` – each row's indicator and unit in the library and the region;
 * ``plan`` – the rows as codes, compared with what is stored: added, changed, unchanged, removed;
 * ``write`` – the import service (``observations_import``) and the set-based write, in one transaction;
+* ``parts`` – a large CSV file read in parts, each written in a second thread while the next is read (``write``
+  falls back to reading the file whole whenever a part is not clean);
 * ``rollback`` – undoing a batch exactly;
 * ``batches`` – a batch from upload to result: create, schedule (now or in the worker), confirm, restart;
 * ``jobs/`` – the worker's tasks, the lock that tells a live import from a dead one, progress the page can
@@ -15,7 +17,9 @@ The services (what views and commands call) are exported here; the modules say w
 
 Following an upload: ``batches.import_batch_create`` → ``batches.import_batch_schedule`` →
 ``jobs.tasks.import_batch_process`` → ``write.observations_import`` → ``formats.parse_file`` →
-``resolve.resolve`` → ``plan.plan`` → ``write.insert_observations``/``apply_changes``.
+``resolve.resolve`` → ``plan.plan`` → ``write.insert_observations``/``apply_changes``; for a large CSV file
+``formats.parse_file_parts`` → ``resolve.resolve`` part by part, and ``parts.PartWriter`` → ``plan.plan`` →
+``write.insert_observations``/``apply_changes`` for each part.
 """
 
 from indicators.imports.batches import (

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -25,8 +26,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.imports import formats, plan
-from indicators.imports.frame import RowError
+from indicators.imports import formats, parts, plan
+from indicators.imports.frame import ParseResult, RowError
 from indicators.imports.jobs import liveness
 from indicators.imports.jobs.progress import ImportProgress
 from indicators.imports.plan import EPOCH, GRANULARITIES, KINDS, NUMBERS, SEXES, STATUSES, Plan
@@ -132,6 +133,11 @@ def _import(
     progress.report(2, ImportStage.READ, status=BatchStatus.RUNNING, started_at=timezone.now(), message="")
     if content is None:
         content = _batch_content(batch)
+    if not dry_run and progress.live and parts.worth_parts(content):
+        report = _import_in_parts(batch, progress=progress, content=content, valid_rows_only=valid_rows_only)
+        if report is not None:
+            return report
+        progress.report(2, ImportStage.READ)  # not clean: read whole from the start, which reports what it finds
     parsed = formats.parse_file(filename=batch.file_name, content=content, max_bytes=settings.MAX_IMPORT_BYTES)
     del content
     progress.report(MATCH_FROM, ImportStage.MATCH)
@@ -177,11 +183,97 @@ def _write(
             report.written = True
             finish()
     except IntegrityError as error:
-        if not _is_unique_violation(error):
-            raise  # a broken rule of the table is a bug, not something the user can fix
-        raise ImportFileError(
-            _("En annan import skrev samma värden samtidigt. Ingenting har importerats; kör importen igen.")
-        ) from error
+        _raise_concurrent_write(error)
+
+
+def _import_in_parts(
+    batch: ImportBatch, *, progress: ImportProgress, content: bytes, valid_rows_only: bool
+) -> ImportReport | None:
+    """Read, place and write a large CSV file part by part, writing one part while the next is read
+    (``indicators.imports.parts``), in one transaction under the import lock. None when the file is no plain CSV
+    or not clean (an error in a part, an observation in two parts): then nothing is written and the caller reads
+    the file whole, which reports what it finds."""
+    sizes = parts.PartSizes()
+    pieces = formats.parse_file_parts(
+        filename=batch.file_name, content=content, max_bytes=settings.MAX_IMPORT_BYTES, size=sizes
+    )
+    if pieces is None:
+        return None
+    report = ImportReport(dry_run=False)
+    resolver = Resolver(batch.region)
+    try:
+        with closing(pieces), progress.writing(), transaction.atomic():
+            lock_observation_writes()
+            progress.report(MATCH_FROM, ImportStage.WRITE)
+            counts = _write_parts(pieces, batch=batch, resolver=resolver, report=report, progress=progress,
+                                  estimate=parts.estimated_rows(content), sizes=sizes)
+            report.added, report.changed = counts["added"], counts["changed"]
+            report.unchanged, report.removed = counts["unchanged"], counts["removed"]
+            _analyze_after(report.added + report.removed)
+            report.written = True
+            _finish(batch, report=report, refused=False, file_level=False, valid_rows_only=valid_rows_only)
+    except parts.NotClean:
+        return None
+    except IntegrityError as error:
+        if _is_unique_violation(error):
+            return None  # two parts gave the same observation (or another writer did): reading whole tells which
+        raise
+    return report
+
+
+def _write_parts(
+    pieces: Iterator[ParseResult], *, batch: ImportBatch, resolver: Resolver, report: ImportReport,
+    progress: ImportProgress, estimate: int, sizes: parts.PartSizes,
+) -> dict[str, int]:
+    """Each part checked and placed here, compared and written by a ``parts.PartWriter``; returns the counts."""
+    seen = parts.SeenKeys()
+    writer = parts.PartWriter(partial(_write_part, batch=batch), sizes)
+    try:
+        for parsed in pieces:
+            if parsed.errors:
+                raise parts.NotClean
+            frame, errors = resolve(parsed.frame, resolver=resolver, fmt=parsed.format)
+            if errors:
+                raise parts.NotClean
+            rows = plan.rows_as_codes(frame)
+            seen.add(rows)
+            report.format = parsed.format
+            report.total_rows += parsed.total_rows
+            writer.put(rows)
+            progress.rows(writer.written, max(estimate, report.total_rows), low=MATCH_FROM, high=WRITE_TO)
+        seen.check()  # while the last part is written
+    except BaseException:
+        writer.finish(failed=True)
+        raise
+    writer.finish()
+    if report.total_rows == 0:
+        raise parts.NotClean  # a header without rows: reading it whole says so
+    progress.rows(writer.written, report.total_rows, low=MATCH_FROM, high=WRITE_TO)
+    return writer.counts
+
+
+def _write_part(rows: pd.DataFrame, *, batch: ImportBatch) -> dict[str, int]:
+    """One part compared with what is stored and written (in the ``PartWriter``'s thread); returns its counts."""
+    planned = plan.plan(rows, owner_id=batch.region_id, arrays=True)
+    with connection.cursor() as cursor:
+        apply_changes(cursor, planned.changes, batch_id=batch.pk)
+        insert_observations(cursor, planned.added, batch_id=batch.pk, owner_id=batch.region_id)
+    return planned.counts
+
+
+def _analyze_after(rows: int) -> None:
+    if rows >= ANALYZE_AFTER_ROWS:
+        # Fresh statistics, so later queries are planned for the table's real size.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Observation._meta.db_table}")
+
+
+def _raise_concurrent_write(error: IntegrityError):
+    if not _is_unique_violation(error):
+        raise error  # a broken rule of the table is a bug, not something the user can fix
+    raise ImportFileError(
+        _("En annan import skrev samma värden samtidigt. Ingenting har importerats; kör importen igen.")
+    ) from error
 
 
 def _comparing(progress: ImportProgress) -> Callable[[float], None]:
@@ -208,9 +300,7 @@ def _write_planned(planned: Plan, *, batch: ImportBatch, report: ImportReport, p
         apply_changes(cursor, planned.changes, batch_id=batch.pk)
         sent(len(planned.changes))
         insert_observations(cursor, planned.added, batch_id=batch.pk, owner_id=batch.region_id, sent=sent)
-        if planned.counts["added"] + planned.counts["removed"] >= ANALYZE_AFTER_ROWS:
-            # Fresh statistics, so later queries are planned for the table's real size.
-            cursor.execute(f"ANALYZE {Observation._meta.db_table}")
+    _analyze_after(planned.counts["added"] + planned.counts["removed"])
 
 
 def _is_unique_violation(error: IntegrityError) -> bool:

@@ -41,10 +41,12 @@ deleted         bool         Kolada ``is_deleted`` / ``isdeleted``
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from django.utils.translation import gettext as _
 
 from common import textfiles
-from indicators.imports.formats.csv import read_csv
+from indicators.imports.formats.csv import read_csv, read_csv_parts
 from indicators.imports.formats.kolada import read_kolada_json
 from indicators.imports.formats.xlsx import read_xlsx
 from indicators.imports.frame import (
@@ -70,6 +72,16 @@ def parse_file(*, filename: str, content: bytes, max_bytes: int = DEFAULT_MAX_BY
     fmt = _format_of(filename, content)
     refusal = _refusal(content, max_bytes)
     return file_error(fmt, refusal) if refusal else _READERS[fmt](content)
+
+
+def parse_file_parts(
+    *, filename: str, content: bytes, max_bytes: int, size: Callable[[], int]
+) -> Iterator[ParseResult] | None:
+    """A CSV file that no check refuses as a whole, as parts of ``size()`` records (``csv.read_csv_parts``); None
+    for any other file, which is read whole."""
+    if _format_of(filename, content) != FORMAT_GENERIC_CSV or _refusal(content, max_bytes):
+        return None
+    return read_csv_parts(content, size)
 
 
 def _format_of(filename: str, content: bytes) -> str:

@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,8 @@ from indicators.imports.frame import (
 from indicators.imports.normalize import normalize
 
 EXTRA_FIELDS = 3  # spare columns to detect rows with more fields than the header
+# What a part says when the file cannot be read in parts; never shown: the file is then read whole (``write``).
+_NOT_IN_PARTS = "not readable in parts"
 _SKIP_RE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _SEP_HINT_RE = re.compile(r'"?sep=(.)"?[;,\t]*')
 
@@ -79,6 +82,60 @@ def read_csv(content: bytes) -> ParseResult:
     return _normalized(raw, layout, header, fmt)
 
 
+def read_csv_parts(content: bytes, size: Callable[[], int]) -> Iterator[ParseResult]:
+    """The file in parts of ``size()`` records (asked before each part), each read and checked exactly as
+    ``read_csv`` reads the whole file and numbered with the file's own line numbers: for the import that writes one part while
+    it reads the next (``write``). Checks that span the whole file (the same observation twice, a header without
+    rows) are the caller's: it combines the parts only when none has an error and no observation repeats across
+    them. Anything ``read_csv`` would report about the file as a whole (its encoding, its header, a record it could
+    not split) ends the parts with one part holding an error, so the caller reads the file whole and reports it."""
+    # The encoding from the first megabyte: a later byte that does not fit stops the parts (pandas raises), and
+    # reading the file whole then looks at all of it.
+    encoding = textfiles.detect_encoding(content[: 1 << 20])
+    header = _read_header(content, encoding) if encoding else None
+    layout = map_header(header.names, header.index + 1)[0] if header else None
+    if layout is None:
+        yield file_error(FORMAT_GENERIC_CSV, _NOT_IN_PARTS)
+        return
+    fmt = FORMAT_VIS_CSV if layout.is_vis else FORMAT_GENERIC_CSV
+    names = list(range(len(header.names) + EXTRA_FIELDS))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with pd.read_csv(io.BytesIO(content), chunksize=1, **_read_options(header, names, encoding)) as reader:
+                yield from _parts(reader, size, caught, layout=layout, header=header, fmt=fmt)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+            yield file_error(fmt, _NOT_IN_PARTS)
+
+
+def _parts(
+    reader, size: Callable[[], int], caught: list, *, layout: Layout, header: _Header, fmt: str
+) -> Iterator[ParseResult]:
+    names, read = list(range(len(header.names) + EXTRA_FIELDS)), 0
+    while True:
+        try:
+            frame = reader.get_chunk(size())
+        except StopIteration:
+            return
+        skipped = any(_SKIP_RE.search(str(warning.message)) for warning in caught)
+        if skipped or not isinstance(frame.index, pd.RangeIndex) or frame.index.start != read:
+            yield file_error(fmt, _NOT_IN_PARTS)
+            return
+        lines = np.arange(header.index + 2 + read, header.index + 2 + read + len(frame), dtype=np.int64)
+        read += len(frame)
+        yield _normalized(_Raw({i: Col.from_categorical(str(i), frame[i]) for i in names}, lines, []), layout, header, fmt)
+
+
+def _read_options(header: _Header, names: list[int], encoding: str) -> dict:
+    """``pandas.read_csv``'s options for the data rows: every field a category of its distinct texts, nothing read
+    as missing, blank lines kept (they count as lines), rows with too many fields reported."""
+    return {
+        "sep": header.separator, "header": None, "names": names, "skiprows": header.index + 1, "dtype": "category",
+        "keep_default_na": False, "na_values": [], "skip_blank_lines": False, "on_bad_lines": "warn",
+        "encoding": encoding, "quotechar": '"', "engine": "c",
+    }
+
+
 def _read_header(content: bytes, encoding: str) -> _Header:
     """The header: the first line (an Excel "sep=;" hint line before it is honoured)."""
     first_lines = content[: 1 << 20].decode(encoding, errors="replace").splitlines()
@@ -96,11 +153,7 @@ def _read_rows(content: bytes, encoding: str, header: _Header) -> _Raw | str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            frame = pd.read_csv(
-                io.BytesIO(content), sep=header.separator, header=None, names=names, skiprows=header.index + 1,
-                dtype="category", keep_default_na=False, na_values=[], skip_blank_lines=False,
-                on_bad_lines="warn", encoding=encoding, quotechar='"', engine="c",
-            )
+            frame = pd.read_csv(io.BytesIO(content), **_read_options(header, names, encoding))
         except pd.errors.EmptyDataError:
             frame = pd.DataFrame({i: pd.Categorical([]) for i in names})
         except (pd.errors.ParserError, ValueError) as exc:  # pragma: no cover - defensive
