@@ -48,9 +48,14 @@ def _compile_templates() -> int:
 
 
 def _draw_pdf() -> None:
+    """One small PDF; a worker whose PDF renderer fails still starts (its PDFs then answer with their own error
+    page) and says why in the log."""
     from common.pdf import html_to_pdf
 
-    html_to_pdf('<!DOCTYPE html><html lang="sv"><head><title>Start</title></head><body><h1>Start</h1></body></html>')
+    try:
+        html_to_pdf('<!DOCTYPE html><html lang="sv"><head><title>Start</title></head><body><h1>Start</h1></body></html>')
+    except Exception:  # noqa: BLE001 - never stop a worker from starting over a warm-up
+        logger.warning("No PDF drawn at start", exc_info=True)
 
 
 def warm_worker() -> None:

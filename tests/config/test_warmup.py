@@ -38,3 +38,15 @@ def test_the_start_pdf_is_drawn(monkeypatch):
     monkeypatch.setattr(pdf, "html_to_pdf", lambda html, **kwargs: drawn.append(real(html, **kwargs)) or drawn[-1])
     warmup._draw_pdf()
     assert len(drawn) == 1 and drawn[0].startswith(b"%PDF-")
+
+
+def test_a_failing_pdf_renderer_does_not_stop_a_worker_from_starting(monkeypatch, caplog):
+    from common import pdf
+
+    def broken(html, **kwargs):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    with caplog.at_level(logging.WARNING, logger="config.warmup"):
+        warmup._draw_pdf()
+    assert any("No PDF drawn at start" in record.getMessage() for record in caplog.records)
