@@ -52,8 +52,9 @@ def _draw_pdf() -> None:
     page) and says why in the log."""
     from common.pdf import html_to_pdf
 
+    page = '<!DOCTYPE html><html lang="sv"><head><title>Start</title></head><body><h1>Start</h1></body></html>'
     try:
-        html_to_pdf('<!DOCTYPE html><html lang="sv"><head><title>Start</title></head><body><h1>Start</h1></body></html>')
+        html_to_pdf(page)
     except Exception:  # noqa: BLE001 - never stop a worker from starting over a warm-up
         logger.warning("No PDF drawn at start", exc_info=True)
 

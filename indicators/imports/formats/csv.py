@@ -84,8 +84,8 @@ def read_csv(content: bytes) -> ParseResult:
 
 def read_csv_parts(content: bytes, size: Callable[[], int]) -> Iterator[ParseResult]:
     """The file in parts of ``size()`` records (asked before each part), each read and checked exactly as
-    ``read_csv`` reads the whole file and numbered with the file's own line numbers: for the import that writes one part while
-    it reads the next (``write``). Checks that span the whole file (the same observation twice, a header without
+    ``read_csv`` reads the whole file and numbered with the file's own line numbers: for the import that writes one
+    part while it reads the next (``write``). Checks that span the whole file (the same observation twice, a header without
     rows) are the caller's: it combines the parts only when none has an error and no observation repeats across
     them. Anything ``read_csv`` would report about the file as a whole (its encoding, its header, a record it could
     not split) ends the parts with one part holding an error, so the caller reads the file whole and reports it."""
@@ -103,15 +103,15 @@ def read_csv_parts(content: bytes, size: Callable[[], int]) -> Iterator[ParseRes
         warnings.simplefilter("always")
         try:
             with pd.read_csv(io.BytesIO(content), chunksize=1, **_read_options(header, names, encoding)) as reader:
-                yield from _parts(reader, size, caught, layout=layout, header=header, fmt=fmt)
+                yield from _parts(reader, size, caught, names=names, layout=layout, header=header, fmt=fmt)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
             yield file_error(fmt, _NOT_IN_PARTS)
 
 
 def _parts(
-    reader, size: Callable[[], int], caught: list, *, layout: Layout, header: _Header, fmt: str
+    reader, size: Callable[[], int], caught: list, *, names: list[int], layout: Layout, header: _Header, fmt: str
 ) -> Iterator[ParseResult]:
-    names, read = list(range(len(header.names) + EXTRA_FIELDS)), 0
+    read = 0
     while True:
         try:
             frame = reader.get_chunk(size())
@@ -123,7 +123,8 @@ def _parts(
             return
         lines = np.arange(header.index + 2 + read, header.index + 2 + read + len(frame), dtype=np.int64)
         read += len(frame)
-        yield _normalized(_Raw({i: Col.from_categorical(str(i), frame[i]) for i in names}, lines, []), layout, header, fmt)
+        raw = _Raw({i: Col.from_categorical(str(i), frame[i]) for i in names}, lines, [])
+        yield _normalized(raw, layout, header, fmt)
 
 
 def _read_options(header: _Header, names: list[int], encoding: str) -> dict:
