@@ -65,8 +65,9 @@ class PartSizes:
 class SeenKeys:
     """The observations of every part, to find one that two parts give. Each key is hashed to one integer; two
     different keys with the same hash only make the import read the file whole. Checked once, at the end (a sort,
-    while the last part is written): a repeat that reached the database first either broke its unique index or
-    was compared with the row the earlier part wrote, and both are undone with the transaction."""
+    while the last part is written): a repeat that reached the database first broke its unique index (a part does
+    not read what the parts before it wrote, ``plan.fetch_stored``'s ``not_batch``), or was a deletion that found
+    nothing; either is undone with the transaction."""
 
     def __init__(self) -> None:
         self._hashes: list[np.ndarray] = []

@@ -80,27 +80,29 @@ class Plan:
 
 
 def plan(
-    rows: pd.DataFrame, *, owner_id: int, done: Callable[[float], None] | None = None, arrays: bool = False
+    rows: pd.DataFrame, *, owner_id: int, done: Callable[[float], None] | None = None, arrays: bool = False,
+    not_batch: int | None = None,
 ) -> Plan:
     """Compare the rows with what is stored: one read per kind of unit, then a join in memory. A row is
     *added* when nothing is stored under its key, *changed* when its numbers or status differ, *removed*
     when the file deletes a stored value; anything else is *unchanged* (so a second run writes nothing).
     Only the importing region's own observations count: its benchmarks are its own copy. ``done(share)`` is
-    told how much of the comparison is done after each read; ``arrays`` reads them as arrays (``fetch_stored``)."""
+    told how much of the comparison is done after each read; ``arrays`` and ``not_batch`` go to ``fetch_stored``."""
     kinds = rows.groupby("kind", sort=True)
     stored = []
     for number, (kind, part) in enumerate(kinds, start=1):
         stored.append(
-            fetch_stored(kind, owner_id, np.unique(part["indicator_id"]), np.unique(part["unit_id"]), arrays=arrays)
+            fetch_stored(
+                kind, owner_id, np.unique(part["indicator_id"]), np.unique(part["unit_id"]),
+                arrays=arrays, not_batch=not_batch,
+            )
         )
         if done is not None:
             done(0.8 * number / kinds.ngroups)
     stored = [frame for frame in stored if len(frame)]
-    deleted = rows["deleted"].to_numpy()
     if not stored:
-        added = rows[~deleted]
-        counts = {"added": len(added), "changed": 0, "unchanged": int(deleted.sum()), "removed": 0}
-        return Plan(counts, added, pd.DataFrame(columns=["id", "removed", *NUMBERS, "status"]))
+        return plan_all_new(rows)
+    deleted = rows["deleted"].to_numpy()
     stored = pd.concat(stored, ignore_index=True)
     position = match_keys(rows, stored)
     found = position >= 0
@@ -128,6 +130,25 @@ def plan(
         "unchanged": int(len(rows) - added.sum() - touched.sum()),
     }
     return Plan(counts, rows[added], changes)
+
+
+def holds_any(owner_id: int) -> bool:
+    """Whether the region ``owner_id`` holds any observation a file of its own could touch: its clinics', the
+    regions' and the country's. Three lookups the unique indexes answer at once, however large the table."""
+    observations = Observation.objects.filter(owner_id=owner_id)
+    return (
+        observations.filter(unit_kind=UnitKind.NATION).exists()
+        or observations.filter(region_id__isnull=False).exists()
+        or observations.filter(clinic__region_id=owner_id).exists()
+    )
+
+
+def plan_all_new(rows: pd.DataFrame) -> Plan:
+    """The plan when nothing the rows could touch is stored: every row is added, except deletions (unchanged)."""
+    deleted = rows["deleted"].to_numpy()
+    added = rows[~deleted]
+    counts = {"added": len(added), "changed": 0, "unchanged": int(deleted.sum()), "removed": 0}
+    return Plan(counts, added, pd.DataFrame(columns=["id", "removed", *NUMBERS, "status"]))
 
 
 def match_keys(rows: pd.DataFrame, stored: pd.DataFrame) -> np.ndarray:
@@ -158,14 +179,21 @@ FETCH_PART = 100_000
 _STORED_COLUMNS = ["id", "unit_id", "indicator_id", "period_start", "period_end", "sex", *NUMBERS, "status"]
 
 
-def fetch_stored(kind: int, owner_id: int, indicator_ids, unit_ids, *, arrays: bool = False) -> pd.DataFrame:
+def fetch_stored(
+    kind: int, owner_id: int, indicator_ids, unit_ids, *, arrays: bool = False, not_batch: int | None = None
+) -> pd.DataFrame:
     """The observations the region ``owner_id`` holds for one kind of unit, these indicators and units, with
     their ids, as a frame of codes (columns ``id``, :data:`KEY`, the numbers, ``status``). With ``arrays`` (for
-    a part of a file, read in a second thread: ``write``) PostgreSQL sends them as one row of arrays."""
+    a part of a file, read in a second thread: ``write``) PostgreSQL sends them as one row of arrays. Rows of the
+    batch ``not_batch`` are left out: a part of a file need not read what the parts before it wrote (an
+    observation two parts give breaks the unique index instead, and the file is read whole)."""
     unit_column = UNIT_COLUMNS[KINDS[kind]]
     indicator_in, params = _id_list(indicator_ids)
     where = f"owner_id = %s AND unit_kind = %s AND indicator_id {indicator_in}"
     params = [owner_id, KINDS[kind], *params]
+    if not_batch is not None:
+        where += " AND batch_id <> %s"
+        params.append(not_batch)
     if unit_column:
         unit_in, unit_params = _id_list(unit_ids)
         where += f" AND {unit_column} {unit_in}"
@@ -218,29 +246,36 @@ def _fetch_postgresql(unit: str, where: str, params: list) -> pd.DataFrame:
     )
 
 
-# The stored rows as one row of arrays, every element of fixed width (the numbers' NULLs as NaN; sex and status as
-# a small number made of their first letter and length, ``_word_number``), each read by numpy straight from
-# PostgreSQL's binary COPY. One message instead of one per row: the thread that reads them hardly holds Python's
-# lock, so the import's other thread reads the file meanwhile (a row per message cost more Python time than the
-# rows' parsing; looking the words up in PostgreSQL with array_position cost a third of the read).
+# The stored rows as one row of arrays, every element of fixed width, each read by numpy straight from PostgreSQL's
+# binary COPY. One message instead of one per row: the thread that reads them hardly holds Python's lock, so the
+# import's other thread reads the file meanwhile (a row per message cost more Python time than the rows' parsing).
+# PostgreSQL's time goes into building the arrays, so the rest of the key shares one array (``_PACKED``): the start
+# as days since 0001-01-01, the period's length in days, then sex and status as a small number made of their first
+# letter and length (``_word_number``). The numbers' NULLs come as NaN. Seven arrays instead of ten cost PostgreSQL
+# a fifth less (bench/import.py's re-import). A length outside 0-65535 days would be read as another period: that
+# row finds no stored match, its insert breaks the unique index and the import reads the file whole, exactly.
 _ARRAY_FIELDS = [
     ("id", ">i8", np.int64), ("unit_id", ">i8", np.int64), ("indicator_id", ">i8", np.int64),
-    ("period_start", ">i4", np.int32), ("period_end", ">i4", np.int32), ("sex", ">i2", np.int16),
-    *((name, ">f8", np.float64) for name in NUMBERS), ("status", ">i2", np.int16),
+    ("packed", ">i8", np.int64), *((name, ">f8", np.float64) for name in NUMBERS),
 ]
+_WORD_NUMBER = "(ascii({0}) * 16 + length({0}))"
+_PACKED = (
+    "((period_start - DATE '0001-01-01')::int8 << 38) | (((period_end - period_start) & 65535)::int8 << 22)"
+    f" | ({_WORD_NUMBER.format('sex')} << 11) | {_WORD_NUMBER.format('status')}"
+)
+_ORDINAL_EPOCH = EPOCH.toordinal() - 1  # days from 0001-01-01 to EPOCH
 _COPY_HEADER = 19  # bytes: signature, flags, header extension length (PostgreSQL sends none)
 _ARRAY_HEADER = 20  # bytes of a one-dimensional array before its elements: ndim, flags, type, size, lower bound
-_WORD_NUMBER = "(ascii({0}) * 16 + length({0}))::int2"
 
 
 def _word_number(word: str) -> int:
-    """What ``_WORD_NUMBER`` makes of a word in PostgreSQL: its first letter's code and its length."""
+    """What ``_WORD_NUMBER`` makes of a word in PostgreSQL: its first letter's code and its length (11 bits)."""
     return ord(word[0]) * 16 + len(word)
 
 
 def _word_codes(vocabulary: tuple[str, ...]) -> np.ndarray:
     """A lookup from ``_word_number`` to the position in ``vocabulary`` (-1: no word of it)."""
-    lookup = np.full(128 * 16 + 16, -1, dtype=np.int8)
+    lookup = np.full(1 << 11, -1, dtype=np.int8)
     for position, word in enumerate(vocabulary):
         if lookup[_word_number(word)] != -1:  # a new word that would be read as another: choose another number
             raise ValueError(f"{word!r} shares its number with another word")
@@ -252,14 +287,8 @@ _SEX_CODES, _STATUS_CODES = _word_codes(SEXES), _word_codes(STATUSES)
 
 
 def _fetch_postgresql_arrays(unit: str, where: str, params: list) -> pd.DataFrame:
-    select = ", ".join(
-        f"array_agg({expression})"
-        for expression in (
-            "id::int8", f"({unit})::int8", "indicator_id::int8", "(period_start - DATE '2000-01-01')::int4",
-            "(period_end - DATE '2000-01-01')::int4", _WORD_NUMBER.format("sex"),
-            *(f"COALESCE({name}, 'NaN'::float8)" for name in NUMBERS), _WORD_NUMBER.format("status"),
-        )
-    )
+    expressions = ("id", f"({unit})::int8", "indicator_id", _PACKED, *(f"COALESCE({n}, 'NaN'::float8)" for n in NUMBERS))
+    select = ", ".join(f"array_agg({expression})" for expression in expressions)
     statement = f"COPY (SELECT {select} FROM {Observation._meta.db_table} WHERE {where}) TO STDOUT (FORMAT binary)"
     payload = bytearray()
     with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -273,8 +302,8 @@ def _fetch_postgresql_arrays(unit: str, where: str, params: list) -> pd.DataFram
         length = int.from_bytes(view[position : position + 4], "big", signed=True)
         position += 4
         if length < 0:  # NULL: no stored row matched
-            small = {"sex": np.int8, "status": np.int8}
-            return pd.DataFrame({name: np.empty(0, dtype=small.get(name, kind)) for name, _wire, kind in _ARRAY_FIELDS})
+            columns = {name: np.empty(0, dtype=kind) for name, _wire, kind in _ARRAY_FIELDS}
+            break
         ndim, _flags, _type, size, _lower = np.frombuffer(view, ">i4", 5, position)
         element = np.dtype([("length", ">i4"), ("value", wire)])
         found = np.frombuffer(view, element, int(size), position + _ARRAY_HEADER)
@@ -282,10 +311,12 @@ def _fetch_postgresql_arrays(unit: str, where: str, params: list) -> pd.DataFram
             raise ValueError("Unexpected array from PostgreSQL's binary COPY")
         columns[name] = found["value"].astype(kind)
         position += length
-    for name, lookup in (("sex", _SEX_CODES), ("status", _STATUS_CODES)):
-        numbers = columns[name]
-        known = (numbers >= 0) & (numbers < len(lookup))
-        columns[name] = np.where(known, lookup[np.where(known, numbers, 0)], -1).astype(np.int8)
+    packed = columns.pop("packed")
+    start = (packed >> 38) - _ORDINAL_EPOCH
+    columns["period_start"] = start.astype(np.int32)
+    columns["period_end"] = (start + ((packed >> 22) & 0xFFFF)).astype(np.int32)
+    for name, lookup, shift in (("sex", _SEX_CODES, 11), ("status", _STATUS_CODES, 0)):
+        columns[name] = lookup[(packed >> shift) & 0x7FF]
     return pd.DataFrame(columns)
 
 

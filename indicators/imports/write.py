@@ -205,8 +205,10 @@ def _import_in_parts(
         with closing(pieces), progress.writing(), transaction.atomic():
             lock_observation_writes()
             progress.report(MATCH_FROM, ImportStage.WRITE)
+            # A region that holds nothing yet (its first import) has nothing to compare a part with.
+            compare = plan.holds_any(batch.region_id)
             counts = _write_parts(pieces, batch=batch, resolver=resolver, report=report, progress=progress,
-                                  estimate=parts.estimated_rows(content), sizes=sizes)
+                                  estimate=parts.estimated_rows(content), sizes=sizes, compare=compare)
             report.added, report.changed = counts["added"], counts["changed"]
             report.unchanged, report.removed = counts["unchanged"], counts["removed"]
             _analyze_after(report.added + report.removed)
@@ -223,11 +225,12 @@ def _import_in_parts(
 
 def _write_parts(
     pieces: Iterator[ParseResult], *, batch: ImportBatch, resolver: Resolver, report: ImportReport,
-    progress: ImportProgress, estimate: int, sizes: parts.PartSizes,
+    progress: ImportProgress, estimate: int, sizes: parts.PartSizes, compare: bool,
 ) -> dict[str, int]:
-    """Each part checked and placed here, compared and written by a ``parts.PartWriter``; returns the counts."""
+    """Each part checked and placed here, compared (unless not ``compare``) and written by a ``parts.PartWriter``;
+    returns the counts."""
     seen = parts.SeenKeys()
-    writer = parts.PartWriter(partial(_write_part, batch=batch), sizes)
+    writer = parts.PartWriter(partial(_write_part, batch=batch, compare=compare), sizes)
     try:
         for parsed in pieces:
             if parsed.errors:
@@ -252,9 +255,12 @@ def _write_parts(
     return writer.counts
 
 
-def _write_part(rows: pd.DataFrame, *, batch: ImportBatch) -> dict[str, int]:
+def _write_part(rows: pd.DataFrame, *, batch: ImportBatch, compare: bool) -> dict[str, int]:
     """One part compared with what is stored and written (in the ``PartWriter``'s thread); returns its counts."""
-    planned = plan.plan(rows, owner_id=batch.region_id, arrays=True)
+    if compare:
+        planned = plan.plan(rows, owner_id=batch.region_id, arrays=True, not_batch=batch.pk)
+    else:
+        planned = plan.plan_all_new(rows)
     with connection.cursor() as cursor:
         apply_changes(cursor, planned.changes, batch_id=batch.pk)
         insert_observations(cursor, planned.added, batch_id=batch.pk, owner_id=batch.region_id)

@@ -150,3 +150,54 @@ def test_a_row_that_already_exists_is_refused_by_the_database_and_told_as_a_conc
         )
     assert not write._is_unique_violation(caught.value)  # a check constraint, not a clash
     assert Observation.objects.count() == 1
+
+
+@pytest.mark.parametrize("arrays", [False, True], ids=["rows", "arrays"])
+def test_stored_rows_read_back_with_every_status_sex_and_period_shape(place, arrays):
+    """What a re-import compares with: every status and sex, periods before and after 2000, a month and a
+    decade, missing numbers, read back as the codes that were written (on PostgreSQL also as one row of arrays,
+    the parts' way). The rows of the batch being written can be left out."""
+    region, clinic, indicator, batch = place
+    periods = [(dt.date(1999, 7, 1), dt.date(1999, 12, 31)), (dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+               (dt.date(2010, 1, 1), dt.date(2019, 12, 31)), (dt.date(2025, 1, 1), dt.date(2025, 12, 31))]
+    records = []
+    for number, status in enumerate(plan.STATUSES):
+        for sex in plan.SEXES:
+            start, end = periods[(number + len(records)) % len(periods)]
+            value = 12.5 + number if status == "ok" else NAN
+            records.append((start + dt.timedelta(days=number), end, sex, value, NAN if number % 2 else 7.0, 40.0, status))
+    frame = pd.DataFrame(records, columns=["start", "end", "sex", *plan.NUMBERS, "status"])
+    rows = pd.DataFrame({
+        "kind": np.zeros(len(frame), dtype=np.int8), "unit_id": np.full(len(frame), clinic.pk),
+        "indicator_id": np.full(len(frame), indicator.pk), "period_start": plan.days(frame["start"]),
+        "period_end": plan.days(frame["end"]), "sex": plan.codes(frame["sex"], plan.SEXES),
+        "granularity": plan.codes(["year"] * len(frame), plan.GRANULARITIES),
+        **{name: frame[name].to_numpy(dtype=np.float64) for name in plan.NUMBERS},
+        "status": plan.codes(frame["status"], plan.STATUSES),
+    })
+    with transaction.atomic(), connection.cursor() as cursor:
+        write.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
+
+    stored = plan.fetch_stored(0, region.pk, [indicator.pk], [clinic.pk], arrays=arrays)
+    position = plan.match_keys(rows, stored)
+    assert (position >= 0).all() and len(stored) == len(rows)
+    matched = stored.iloc[position].reset_index(drop=True)
+    pd.testing.assert_frame_equal(matched[plan.KEY], rows[plan.KEY], check_dtype=False)
+    for name in (*plan.NUMBERS, "status"):
+        np.testing.assert_array_equal(matched[name].to_numpy(), rows[name].to_numpy())
+    assert sorted(matched["id"]) == sorted(Observation.objects.values_list("id", flat=True))
+    assert len(plan.fetch_stored(0, region.pk, [indicator.pk], [clinic.pk], arrays=arrays, not_batch=batch.pk)) == 0
+
+
+@pytest.mark.parametrize("kind", ["clinic", "region", "nation"])
+def test_a_region_holds_observations_of_each_kind_of_unit_and_not_another_regions(place, kind):
+    """An import in parts compares with what is stored only when the region holds something (plan.holds_any)."""
+    region, clinic, indicator, batch = place
+    other = Region.objects.create(name="Region Annan", code="92")
+    assert not plan.holds_any(region.pk) and not plan.holds_any(other.pk)
+    unit = {"clinic": clinic.pk, "region": other.pk, "nation": 0}[kind]
+    rows = _rows([(kind, unit, indicator.pk, 2021, "T", 41.7, 1251, 3000, "ok")])
+    with transaction.atomic(), connection.cursor() as cursor:
+        write.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=region.pk)
+    assert plan.holds_any(region.pk)
+    assert not plan.holds_any(other.pk)  # the benchmark row of the other region is the importing region's own copy
