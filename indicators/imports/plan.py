@@ -80,21 +80,21 @@ class Plan:
 
 
 def plan(
-    rows: pd.DataFrame, *, owner_id: int, done: Callable[[float], None] | None = None, arrays: bool = False,
+    rows: pd.DataFrame, *, owner_id: int, done: Callable[[float], None] | None = None, binary: bool = False,
     not_batch: int | None = None,
 ) -> Plan:
     """Compare the rows with what is stored: one read per kind of unit, then a join in memory. A row is
     *added* when nothing is stored under its key, *changed* when its numbers or status differ, *removed*
     when the file deletes a stored value; anything else is *unchanged* (so a second run writes nothing).
     Only the importing region's own observations count: its benchmarks are its own copy. ``done(share)`` is
-    told how much of the comparison is done after each read; ``arrays`` and ``not_batch`` go to ``fetch_stored``."""
+    told how much of the comparison is done after each read; ``binary`` and ``not_batch`` go to ``fetch_stored``."""
     kinds = rows.groupby("kind", sort=True)
     stored = []
     for number, (kind, part) in enumerate(kinds, start=1):
         stored.append(
             fetch_stored(
                 kind, owner_id, np.unique(part["indicator_id"]), np.unique(part["unit_id"]),
-                arrays=arrays, not_batch=not_batch,
+                binary=binary, not_batch=not_batch,
             )
         )
         if done is not None:
@@ -152,19 +152,48 @@ def plan_all_new(rows: pd.DataFrame) -> Plan:
 
 
 def match_keys(rows: pd.DataFrame, stored: pd.DataFrame) -> np.ndarray:
-    """For each row, the position in ``stored`` of the observation with the same key, or -1. The key's
-    columns are turned into dense codes and packed into one integer, so the match is one hash lookup."""
+    """For each row, the position in ``stored`` of the observation with the same key, or -1. The key's columns
+    are packed into one integer, so the match is one hash lookup: each column as its offset from the smallest value
+    of the column where the columns' ranges multiplied fit (they do for ids and dates of a real file: no pass to
+    number the values), else as dense codes of its distinct values, else joined on the columns themselves."""
+    packed = _packed_by_range(rows, stored)
+    if packed is None:
+        packed = _packed_by_codes(rows, stored)
+    if packed is None:  # too many distinct keys to pack in one integer: join on the columns instead
+        merged = rows[KEY].merge(stored[KEY].assign(_position=np.arange(len(stored))), how="left")
+        return merged["_position"].fillna(-1).to_numpy(dtype=np.int64)
+    row_keys, stored_keys = packed
+    return pd.Index(stored_keys).get_indexer(row_keys)
+
+
+def _packed_by_range(rows: pd.DataFrame, stored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    if not len(rows) or not len(stored):
+        return None
+    row_keys, stored_keys = np.zeros(len(rows), dtype=np.int64), np.zeros(len(stored), dtype=np.int64)
+    room = 1
+    for name in KEY:
+        new, old = rows[name].to_numpy().astype(np.int64), stored[name].to_numpy().astype(np.int64)
+        low = min(new.min(), old.min())
+        span = int(max(new.max(), old.max())) - int(low) + 1
+        room *= span
+        if room >= PACK_LIMIT:
+            return None
+        row_keys = row_keys * span + (new - low)
+        stored_keys = stored_keys * span + (old - low)
+    return row_keys, stored_keys
+
+
+def _packed_by_codes(rows: pd.DataFrame, stored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
     both = len(rows)
     packed = np.zeros(both + len(stored), dtype=np.int64)
     room = 1
     for name in KEY:
         found, uniques = pd.factorize(np.concatenate([rows[name].to_numpy(), stored[name].to_numpy()]))
         room *= max(len(uniques), 1)
-        if room >= PACK_LIMIT:  # too many distinct keys to pack in one integer: join on the columns instead
-            merged = rows[KEY].merge(stored[KEY].assign(_position=np.arange(len(stored))), how="left")
-            return merged["_position"].fillna(-1).to_numpy(dtype=np.int64)
+        if room >= PACK_LIMIT:
+            return None
         packed = packed * len(uniques) + found
-    return pd.Index(packed[both:]).get_indexer(packed[:both])
+    return packed[:both], packed[both:]
 
 
 def _id_list(ids) -> tuple[str, list]:
@@ -180,11 +209,11 @@ _STORED_COLUMNS = ["id", "unit_id", "indicator_id", "period_start", "period_end"
 
 
 def fetch_stored(
-    kind: int, owner_id: int, indicator_ids, unit_ids, *, arrays: bool = False, not_batch: int | None = None
+    kind: int, owner_id: int, indicator_ids, unit_ids, *, binary: bool = False, not_batch: int | None = None
 ) -> pd.DataFrame:
     """The observations the region ``owner_id`` holds for one kind of unit, these indicators and units, with
-    their ids, as a frame of codes (columns ``id``, :data:`KEY`, the numbers, ``status``). With ``arrays`` (for
-    a part of a file, read in a second thread: ``write``) PostgreSQL sends them as one row of arrays. Rows of the
+    their ids, as a frame of codes (columns ``id``, :data:`KEY`, the numbers, ``status``). With ``binary`` (for
+    a part of a file, read in a second thread: ``write``) PostgreSQL sends them as one binary value. Rows of the
     batch ``not_batch`` are left out: a part of a file need not read what the parts before it wrote (an
     observation two parts give breaks the unique index instead, and the file is read whole)."""
     unit_column = UNIT_COLUMNS[KINDS[kind]]
@@ -198,8 +227,8 @@ def fetch_stored(
         unit_in, unit_params = _id_list(unit_ids)
         where += f" AND {unit_column} {unit_in}"
         params += unit_params
-    if connection.vendor == "postgresql" and arrays:
-        frame = _fetch_postgresql_arrays(unit_column or "0", where, params)
+    if connection.vendor == "postgresql" and binary:
+        frame = _fetch_postgresql_binary(unit_column or "0", where, params)
     elif connection.vendor == "postgresql":
         frame = _as_frame(_fetch_postgresql(unit_column or "0", where, params))
     else:
@@ -246,18 +275,19 @@ def _fetch_postgresql(unit: str, where: str, params: list) -> pd.DataFrame:
     )
 
 
-# The stored rows as one row of arrays, every element of fixed width, each read by numpy straight from PostgreSQL's
-# binary COPY. One message instead of one per row: the thread that reads them hardly holds Python's lock, so the
-# import's other thread reads the file meanwhile (a row per message cost more Python time than the rows' parsing).
-# PostgreSQL's time goes into building the arrays, so the rest of the key shares one array (``_PACKED``): the start
-# as days since 0001-01-01, the period's length in days, then sex and status as a small number made of their first
-# letter and length (``_word_number``). The numbers' NULLs come as NaN. Seven arrays instead of ten cost PostgreSQL
-# a fifth less (bench/import.py's re-import). A length outside 0-65535 days would be read as another period: that
-# row finds no stored match, its insert breaks the unique index and the import reads the file whole, exactly.
-_ARRAY_FIELDS = [
-    ("id", ">i8", np.int64), ("unit_id", ">i8", np.int64), ("indicator_id", ">i8", np.int64),
-    ("packed", ">i8", np.int64), *((name, ">f8", np.float64) for name in NUMBERS),
-]
+# The stored rows as one value: PostgreSQL writes each row as a record of seven big-endian numbers (``_RECORD``) and
+# joins them into one bytea that numpy reads as it is. One message instead of one per row: the thread that reads it
+# hardly holds Python's lock, so the import's other thread reads the file meanwhile (a row per message cost more
+# Python time than the rows' parsing). PostgreSQL's time goes into building the value, so the rest of the key shares
+# one number (``_PACKED``): the start as days since 0001-01-01, the period's length in days, then sex and status as
+# a small number made of their first letter and length (``_word_number``); the numbers' NULLs come as NaN. One
+# aggregate of seven numbers costs PostgreSQL a third less than ten arrays (bench/import.py's re-import). A length
+# outside 0-65535 days would be read as another period: that row finds no stored match, its insert breaks the unique
+# index and the import reads the file whole, exactly. (A bytea holds at most 1 GB: 19 million stored rows for the
+# units and indicators of one part of at most 250,000 records.)
+_RECORD = np.dtype([
+    ("id", ">i8"), ("unit_id", ">i8"), ("indicator_id", ">i8"), ("packed", ">i8"), *((n, ">f8") for n in NUMBERS),
+])
 _WORD_NUMBER = "(ascii({0}) * 16 + length({0}))"
 _PACKED = (
     "((period_start - DATE '0001-01-01')::int8 << 38) | (((period_end - period_start) & 65535)::int8 << 22)"
@@ -265,7 +295,6 @@ _PACKED = (
 )
 _ORDINAL_EPOCH = EPOCH.toordinal() - 1  # days from 0001-01-01 to EPOCH
 _COPY_HEADER = 19  # bytes: signature, flags, header extension length (PostgreSQL sends none)
-_ARRAY_HEADER = 20  # bytes of a one-dimensional array before its elements: ndim, flags, type, size, lower bound
 
 
 def _word_number(word: str) -> int:
@@ -286,38 +315,32 @@ def _word_codes(vocabulary: tuple[str, ...]) -> np.ndarray:
 _SEX_CODES, _STATUS_CODES = _word_codes(SEXES), _word_codes(STATUSES)
 
 
-def _fetch_postgresql_arrays(unit: str, where: str, params: list) -> pd.DataFrame:
-    expressions = ("id", f"({unit})::int8", "indicator_id", _PACKED, *(f"COALESCE({n}, 'NaN'::float8)" for n in NUMBERS))
-    select = ", ".join(f"array_agg({expression})" for expression in expressions)
-    statement = f"COPY (SELECT {select} FROM {Observation._meta.db_table} WHERE {where}) TO STDOUT (FORMAT binary)"
+def _fetch_postgresql_binary(unit: str, where: str, params: list) -> pd.DataFrame:
+    fields = ("id", f"({unit})::int8", "indicator_id", _PACKED, *(f"COALESCE({n}, 'NaN'::float8)" for n in NUMBERS))
+    record = " || ".join(f"{'float8send' if field.startswith('COALESCE') else 'int8send'}({field})" for field in fields)
+    select = f"SELECT string_agg({record}, ''::bytea) FROM {Observation._meta.db_table} WHERE {where}"
     payload = bytearray()
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(statement, params) as copy:
+        with cursor.cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT binary)", params) as copy:
             for block in copy:
                 payload += block
-    view = memoryview(payload)
     position = _COPY_HEADER + 2  # the row's field count
-    columns = {}
-    for name, wire, kind in _ARRAY_FIELDS:
-        length = int.from_bytes(view[position : position + 4], "big", signed=True)
-        position += 4
-        if length < 0:  # NULL: no stored row matched
-            columns = {name: np.empty(0, dtype=kind) for name, _wire, kind in _ARRAY_FIELDS}
-            break
-        ndim, _flags, _type, size, _lower = np.frombuffer(view, ">i4", 5, position)
-        element = np.dtype([("length", ">i4"), ("value", wire)])
-        found = np.frombuffer(view, element, int(size), position + _ARRAY_HEADER)
-        if ndim != 1 or (found["length"] != element["value"].itemsize).any():  # pragma: no cover - protocol change
-            raise ValueError("Unexpected array from PostgreSQL's binary COPY")
-        columns[name] = found["value"].astype(kind)
-        position += length
-    packed = columns.pop("packed")
+    length = int.from_bytes(payload[position : position + 4], "big", signed=True)  # -1: NULL, no stored row matched
+    if length > 0 and length % _RECORD.itemsize:  # pragma: no cover - protocol change
+        raise ValueError("Unexpected value from PostgreSQL's binary COPY")
+    found = np.frombuffer(payload, _RECORD, max(length, 0) // _RECORD.itemsize, position + 4)
+    packed = found["packed"].astype(np.int64)
     start = (packed >> 38) - _ORDINAL_EPOCH
-    columns["period_start"] = start.astype(np.int32)
-    columns["period_end"] = (start + ((packed >> 22) & 0xFFFF)).astype(np.int32)
-    for name, lookup, shift in (("sex", _SEX_CODES, 11), ("status", _STATUS_CODES, 0)):
-        columns[name] = lookup[(packed >> shift) & 0x7FF]
-    return pd.DataFrame(columns)
+    return pd.DataFrame({
+        "id": found["id"].astype(np.int64),
+        "unit_id": found["unit_id"].astype(np.int64),
+        "indicator_id": found["indicator_id"].astype(np.int64),
+        "period_start": start.astype(np.int32),
+        "period_end": (start + ((packed >> 22) & 0xFFFF)).astype(np.int32),
+        "sex": _SEX_CODES[(packed >> 11) & 0x7FF],
+        **{name: found[name].astype(np.float64) for name in NUMBERS},
+        "status": _STATUS_CODES[packed & 0x7FF],
+    })
 
 
 def _fetch_sqlite(unit: str, where: str, params: list) -> pd.DataFrame:

@@ -258,7 +258,7 @@ def _write_parts(
 def _write_part(rows: pd.DataFrame, *, batch: ImportBatch, compare: bool) -> dict[str, int]:
     """One part compared with what is stored and written (in the ``PartWriter``'s thread); returns its counts."""
     if compare:
-        planned = plan.plan(rows, owner_id=batch.region_id, arrays=True, not_batch=batch.pk)
+        planned = plan.plan(rows, owner_id=batch.region_id, binary=True, not_batch=batch.pk)
     else:
         planned = plan.plan_all_new(rows)
     with connection.cursor() as cursor:

@@ -105,14 +105,17 @@ def test_changes_update_and_delete_by_id_and_remember_the_previous_values(place)
     assert remembered == [("changed", 2021, 41.7, batch.pk), ("removed", 2022, 40.0, batch.pk)]
 
 
-def test_the_packed_key_match_agrees_with_a_join_on_the_columns(monkeypatch):
+@pytest.mark.parametrize("unit_step", [1, 2**50], ids=["ids-close", "ids-far-apart"])
+def test_the_packed_key_match_agrees_with_a_join_on_the_columns(monkeypatch, unit_step):
+    """Packed by the columns' ranges, by codes of their distinct values (ids too far apart for ranges), or joined
+    on the columns: the same matches."""
     rng = np.random.default_rng(7)
     n = 5000
 
     def frame(size):
         return pd.DataFrame({
             "kind": rng.integers(0, 3, size).astype(np.int8),
-            "unit_id": rng.integers(1, 40, size),
+            "unit_id": rng.integers(1, 40, size) * unit_step,
             "indicator_id": rng.integers(1, 30, size),
             "period_start": rng.integers(7000, 7010, size).astype(np.int32),
             "period_end": rng.integers(7400, 7402, size).astype(np.int32),
@@ -120,10 +123,14 @@ def test_the_packed_key_match_agrees_with_a_join_on_the_columns(monkeypatch):
         }).drop_duplicates(ignore_index=True)
 
     rows, stored = frame(n), frame(n)
+    assert (plan._packed_by_range(rows, stored) is None) == (unit_step > 1)
     packed = plan.match_keys(rows, stored)
+    monkeypatch.setattr(plan, "_packed_by_range", lambda *_: None)  # force the codes of distinct values
+    by_codes = plan.match_keys(rows, stored)
     monkeypatch.setattr(plan, "PACK_LIMIT", 1)  # force the column join
     joined = plan.match_keys(rows, stored)
     np.testing.assert_array_equal(packed, joined)
+    np.testing.assert_array_equal(by_codes, joined)
     hits = packed >= 0
     assert 0 < hits.sum() < len(rows)  # the data really has both matches and misses
     pd.testing.assert_frame_equal(
@@ -152,10 +159,10 @@ def test_a_row_that_already_exists_is_refused_by_the_database_and_told_as_a_conc
     assert Observation.objects.count() == 1
 
 
-@pytest.mark.parametrize("arrays", [False, True], ids=["rows", "arrays"])
-def test_stored_rows_read_back_with_every_status_sex_and_period_shape(place, arrays):
+@pytest.mark.parametrize("binary", [False, True], ids=["rows", "binary"])
+def test_stored_rows_read_back_with_every_status_sex_and_period_shape(place, binary):
     """What a re-import compares with: every status and sex, periods before and after 2000, a month and a
-    decade, missing numbers, read back as the codes that were written (on PostgreSQL also as one row of arrays,
+    decade, missing numbers, read back as the codes that were written (on PostgreSQL also as one binary value,
     the parts' way). The rows of the batch being written can be left out."""
     region, clinic, indicator, batch = place
     periods = [(dt.date(1999, 7, 1), dt.date(1999, 12, 31)), (dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
@@ -178,7 +185,7 @@ def test_stored_rows_read_back_with_every_status_sex_and_period_shape(place, arr
     with transaction.atomic(), connection.cursor() as cursor:
         write.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
 
-    stored = plan.fetch_stored(0, region.pk, [indicator.pk], [clinic.pk], arrays=arrays)
+    stored = plan.fetch_stored(0, region.pk, [indicator.pk], [clinic.pk], binary=binary)
     position = plan.match_keys(rows, stored)
     assert (position >= 0).all() and len(stored) == len(rows)
     matched = stored.iloc[position].reset_index(drop=True)
@@ -186,7 +193,7 @@ def test_stored_rows_read_back_with_every_status_sex_and_period_shape(place, arr
     for name in (*plan.NUMBERS, "status"):
         np.testing.assert_array_equal(matched[name].to_numpy(), rows[name].to_numpy())
     assert sorted(matched["id"]) == sorted(Observation.objects.values_list("id", flat=True))
-    assert len(plan.fetch_stored(0, region.pk, [indicator.pk], [clinic.pk], arrays=arrays, not_batch=batch.pk)) == 0
+    assert len(plan.fetch_stored(0, region.pk, [indicator.pk], [clinic.pk], binary=binary, not_batch=batch.pk)) == 0
 
 
 @pytest.mark.parametrize("kind", ["clinic", "region", "nation"])
