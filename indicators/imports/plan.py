@@ -275,30 +275,38 @@ def _fetch_postgresql(unit: str, where: str, params: list) -> pd.DataFrame:
     )
 
 
-# The stored rows as one value: PostgreSQL writes each row as a record of seven big-endian numbers (``_RECORD``) and
-# joins them into one bytea that numpy reads as it is. One message instead of one per row: the thread that reads it
-# hardly holds Python's lock, so the import's other thread reads the file meanwhile (a row per message cost more
-# Python time than the rows' parsing). PostgreSQL's time goes into building the value, so the rest of the key shares
-# one number (``_PACKED``): the start as days since 0001-01-01, the period's length in days, then sex and status as
-# a small number made of their first letter and length (``_word_number``); the numbers' NULLs come as NaN. One
-# aggregate of seven numbers costs PostgreSQL a third less than ten arrays (bench/import.py's re-import). A length
-# outside 0-65535 days would be read as another period: that row finds no stored match, its insert breaks the unique
-# index and the import reads the file whole, exactly. (A bytea holds at most 1 GB: 19 million stored rows for the
-# units and indicators of one part of at most 250,000 records.)
+# The stored rows as records of seven numbers (``_RECORD``): the rest of the key shares one number (``_PACKED``): the
+# start as days since 0001-01-01, the period's length in days, then sex and status as a small number made of their
+# first letter and length (``_word_number``). A length outside 0-65535 days would be read as another period: that row
+# finds no stored match, its insert breaks the unique index and the import reads the file whole, exactly.
+#
+# PostgreSQL joins the records, big-endian, into one bytea that numpy reads as it is (``_fetch_postgresql_binary``).
+# One message instead of one per row: the thread that reads it hardly holds Python's lock, so the import's other
+# thread reads the file meanwhile (a row per message cost more Python time than the rows' parsing), and one aggregate
+# of seven numbers costs PostgreSQL a third less than ten arrays (bench/import.py's re-import). The numbers' NULLs come
+# as NaN. (A bytea holds at most 1 GB: 19 million stored rows for the units and indicators of one part of a file.)
+# SQLite hands over Python tuples of the seven numbers (``_fetch_sqlite``): four Python objects fewer a row than the
+# columns as stored, which is most of its time.
 _RECORD = np.dtype([
     ("id", ">i8"), ("unit_id", ">i8"), ("indicator_id", ">i8"), ("packed", ">i8"), *((n, ">f8") for n in NUMBERS),
 ])
-_WORD_NUMBER = "(ascii({0}) * 16 + length({0}))"
-_PACKED = (
-    "((period_start - DATE '0001-01-01')::int8 << 38) | (((period_end - period_start) & 65535)::int8 << 22)"
-    f" | ({_WORD_NUMBER.format('sex')} << 11) | {_WORD_NUMBER.format('status')}"
-)
+_PACKED = {
+    "postgresql": (
+        "((period_start - DATE '0001-01-01')::int8 << 38) | (((period_end - period_start) & 65535)::int8 << 22)"
+        " | ((ascii(sex) * 16 + length(sex)) << 11) | (ascii(status) * 16 + length(status))"
+    ),
+    "sqlite": (
+        "(CAST(julianday(period_start) - 1721425.5 AS INTEGER) << 38)"
+        " | ((CAST(julianday(period_end) - julianday(period_start) AS INTEGER) & 65535) << 22)"
+        " | ((unicode(sex) * 16 + length(sex)) << 11) | (unicode(status) * 16 + length(status))"
+    ),
+}
 _ORDINAL_EPOCH = EPOCH.toordinal() - 1  # days from 0001-01-01 to EPOCH
 _COPY_HEADER = 19  # bytes: signature, flags, header extension length (PostgreSQL sends none)
 
 
 def _word_number(word: str) -> int:
-    """What ``_WORD_NUMBER`` makes of a word in PostgreSQL: its first letter's code and its length (11 bits)."""
+    """What ``_PACKED`` makes of a word: its first letter's code and its length (11 bits)."""
     return ord(word[0]) * 16 + len(word)
 
 
@@ -315,20 +323,8 @@ def _word_codes(vocabulary: tuple[str, ...]) -> np.ndarray:
 _SEX_CODES, _STATUS_CODES = _word_codes(SEXES), _word_codes(STATUSES)
 
 
-def _fetch_postgresql_binary(unit: str, where: str, params: list) -> pd.DataFrame:
-    fields = ("id", f"({unit})::int8", "indicator_id", _PACKED, *(f"COALESCE({n}, 'NaN'::float8)" for n in NUMBERS))
-    record = " || ".join(f"{'float8send' if field.startswith('COALESCE') else 'int8send'}({field})" for field in fields)
-    select = f"SELECT string_agg({record}, ''::bytea) FROM {Observation._meta.db_table} WHERE {where}"
-    payload = bytearray()
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT binary)", params) as copy:
-            for block in copy:
-                payload += block
-    position = _COPY_HEADER + 2  # the row's field count
-    length = int.from_bytes(payload[position : position + 4], "big", signed=True)  # -1: NULL, no stored row matched
-    if length > 0 and length % _RECORD.itemsize:  # pragma: no cover - protocol change
-        raise ValueError("Unexpected value from PostgreSQL's binary COPY")
-    found = np.frombuffer(payload, _RECORD, max(length, 0) // _RECORD.itemsize, position + 4)
+def _from_records(found: np.ndarray) -> pd.DataFrame:
+    """Records of ``_RECORD``'s fields (in any byte order) as a frame of codes."""
     packed = found["packed"].astype(np.int64)
     start = (packed >> 38) - _ORDINAL_EPOCH
     return pd.DataFrame({
@@ -343,16 +339,35 @@ def _fetch_postgresql_binary(unit: str, where: str, params: list) -> pd.DataFram
     })
 
 
+def _fetch_postgresql_binary(unit: str, where: str, params: list) -> pd.DataFrame:
+    fields = ("id", f"({unit})::int8", "indicator_id", _PACKED["postgresql"],
+              *(f"COALESCE({n}, 'NaN'::float8)" for n in NUMBERS))
+    record = " || ".join(f"{'float8send' if field.startswith('COALESCE') else 'int8send'}({field})" for field in fields)
+    select = f"SELECT string_agg({record}, ''::bytea) FROM {Observation._meta.db_table} WHERE {where}"
+    payload = bytearray()
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT binary)", params) as copy:
+            for block in copy:
+                payload += block
+    position = _COPY_HEADER + 2  # the row's field count
+    length = int.from_bytes(payload[position : position + 4], "big", signed=True)  # -1: NULL, no stored row matched
+    if length > 0 and length % _RECORD.itemsize:  # pragma: no cover - protocol change
+        raise ValueError("Unexpected value from PostgreSQL's binary COPY")
+    return _from_records(np.frombuffer(payload, _RECORD, max(length, 0) // _RECORD.itemsize, position + 4))
+
+
+_SQLITE_RECORD = _RECORD.newbyteorder("=")
+
+
 def _fetch_sqlite(unit: str, where: str, params: list) -> pd.DataFrame:
     select = (
-        f"SELECT id, {unit}, indicator_id, CAST(julianday(period_start) - 2451544.5 AS INTEGER), "
-        f"CAST(julianday(period_end) - 2451544.5 AS INTEGER), sex, value, numerator, denominator, status "
+        f"SELECT id, {unit}, indicator_id, {_PACKED['sqlite']}, {', '.join(NUMBERS)} "
         f"FROM {Observation._meta.db_table} WHERE {where}"
     )
-    # In parts: Python tuples for two million stored rows at once would hold most of a gigabyte.
+    # In parts: Python tuples for two million stored rows at once would hold most of a gigabyte. NULL is NaN.
     parts = []
     with connection.cursor() as cursor:
         cursor.execute(select, params)
         while rows := cursor.fetchmany(FETCH_PART):
-            parts.append(_as_frame(pd.DataFrame.from_records(rows, columns=_STORED_COLUMNS, coerce_float=True)))
-    return pd.concat(parts, ignore_index=True) if parts else _as_frame(pd.DataFrame(columns=_STORED_COLUMNS))
+            parts.append(np.array(rows, dtype=_SQLITE_RECORD))
+    return _from_records(np.concatenate(parts) if parts else np.empty(0, dtype=_SQLITE_RECORD))
