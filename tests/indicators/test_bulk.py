@@ -172,7 +172,8 @@ def test_stored_rows_read_back_with_every_status_sex_and_period_shape(place, bin
         for sex in plan.SEXES:
             start, end = periods[(number + len(records)) % len(periods)]
             value = 12.5 + number if status == "ok" else NAN
-            records.append((start + dt.timedelta(days=number), end, sex, value, NAN if number % 2 else 7.0, 40.0, status))
+            numerator = NAN if number % 2 else 7.0
+            records.append((start + dt.timedelta(days=number), end, sex, value, numerator, 40.0, status))
     frame = pd.DataFrame(records, columns=["start", "end", "sex", *plan.NUMBERS, "status"])
     rows = pd.DataFrame({
         "kind": np.zeros(len(frame), dtype=np.int8), "unit_id": np.full(len(frame), clinic.pk),
