@@ -94,6 +94,7 @@ def plan(
         stored.append(
             fetch_stored(
                 kind, owner_id, np.unique(part["indicator_id"]), np.unique(part["unit_id"]),
+                starts=(int(part["period_start"].min()), int(part["period_start"].max())),
                 binary=binary, not_batch=not_batch,
             )
         )
@@ -209,17 +210,23 @@ _STORED_COLUMNS = ["id", "unit_id", "indicator_id", "period_start", "period_end"
 
 
 def fetch_stored(
-    kind: int, owner_id: int, indicator_ids, unit_ids, *, binary: bool = False, not_batch: int | None = None
+    kind: int, owner_id: int, indicator_ids, unit_ids, *, starts: tuple[int, int] | None = None,
+    binary: bool = False, not_batch: int | None = None,
 ) -> pd.DataFrame:
     """The observations the region ``owner_id`` holds for one kind of unit, these indicators and units, with
-    their ids, as a frame of codes (columns ``id``, :data:`KEY`, the numbers, ``status``). With ``binary`` (for
-    a part of a file, read in a second thread: ``write``) PostgreSQL sends them as one binary value. Rows of the
-    batch ``not_batch`` are left out: a part of a file need not read what the parts before it wrote (an
-    observation two parts give breaks the unique index instead, and the file is read whole)."""
+    their ids, as a frame of codes (columns ``id``, :data:`KEY`, the numbers, ``status``); with ``starts`` (first
+    and last day, as days since :data:`EPOCH`) only those whose period starts within them, so that a month's file
+    does not read the years stored before it. With ``binary`` (for a part of a file, read in a second thread:
+    ``write``) PostgreSQL sends them as one binary value. Rows of the batch ``not_batch`` are left out: a part of a
+    file need not read what the parts before it wrote (an observation two parts give breaks the unique index
+    instead, and the file is read whole)."""
     unit_column = UNIT_COLUMNS[KINDS[kind]]
     indicator_in, params = _id_list(indicator_ids)
     where = f"owner_id = %s AND unit_kind = %s AND indicator_id {indicator_in}"
     params = [owner_id, KINDS[kind], *params]
+    if starts is not None:
+        where += " AND period_start BETWEEN %s AND %s"
+        params += [EPOCH + dt.timedelta(days=day) for day in starts]
     if not_batch is not None:
         where += " AND batch_id <> %s"
         params.append(not_batch)
@@ -284,7 +291,7 @@ def _fetch_postgresql(unit: str, where: str, params: list) -> pd.DataFrame:
 # One message instead of one per row: the thread that reads it hardly holds Python's lock, so the import's other
 # thread reads the file meanwhile (a row per message cost more Python time than the rows' parsing), and one aggregate
 # of seven numbers costs PostgreSQL a third less than ten arrays (bench/import.py's re-import). The numbers' NULLs come
-# as NaN. (A bytea holds at most 1 GB: 19 million stored rows for the units and indicators of one part of a file.)
+# as NaN. (A bytea holds at most 1 GB: 19 million stored rows for the units, indicators and periods of one part.)
 # SQLite hands over Python tuples of the seven numbers (``_fetch_sqlite``): four Python objects fewer a row than the
 # columns as stored, which is most of its time.
 _RECORD = np.dtype([

@@ -209,3 +209,18 @@ def test_a_region_holds_observations_of_each_kind_of_unit_and_not_another_region
         write.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=region.pk)
     assert plan.holds_any(region.pk)
     assert not plan.holds_any(other.pk)  # the benchmark row of the other region is the importing region's own copy
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["rows", "binary"])
+def test_only_the_stored_periods_a_file_could_touch_are_read(place, binary):
+    """A file for 2020 compares with 2020 only, not with every year stored before and after it."""
+    region, clinic, indicator, batch = place
+    years = (2019, 2020, 2021)
+    rows = _rows([("clinic", clinic.pk, indicator.pk, year, "T", 40.0 + year % 10, 4, 10, "ok") for year in years])
+    with transaction.atomic(), connection.cursor() as cursor:
+        write.insert_observations(cursor, rows, batch_id=batch.pk, owner_id=batch.region_id)
+    day = int(plan.days([dt.date(2020, 1, 1)])[0])
+    stored = plan.fetch_stored(0, region.pk, [indicator.pk], [clinic.pk], starts=(day, day), binary=binary)
+    assert list(stored["period_start"]) == [day] and list(stored["value"]) == [40.0]
+    both = plan.fetch_stored(0, region.pk, [indicator.pk], [clinic.pk], starts=(day, day + 366), binary=binary)
+    assert sorted(both["value"]) == [40.0, 41.0]
