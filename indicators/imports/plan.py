@@ -217,7 +217,8 @@ def fetch_stored(
     their ids, as a frame of codes (columns ``id``, :data:`KEY`, the numbers, ``status``); with ``starts`` (first
     and last day, as days since :data:`EPOCH`) only those whose period starts within them, so that a month's file
     does not read the years stored before it. With ``binary`` (for a part of a file, read in a second thread:
-    ``write``) PostgreSQL sends them as one binary value. Rows of the batch ``not_batch`` are left out: a part of a
+    ``write``) PostgreSQL sends them as one binary value, which it must hold whole (at most 1 GB); without it, as
+    a stream of rows of any length (a file read whole: a dry run, a workbook, any file the parts gave back). Rows of the batch ``not_batch`` are left out: a part of a
     file need not read what the parts before it wrote (an observation two parts give breaks the unique index
     instead, and the file is read whole)."""
     unit_column = UNIT_COLUMNS[KINDS[kind]]
