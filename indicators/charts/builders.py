@@ -78,71 +78,35 @@ def run_chart_spec(
     """
     indicator, unit = series.indicator, series.indicator.unit
     sexes = list(sexes) or [Sex.TOTAL]
-    starts = sorted({p.period_start for sex in sexes for p in series.points(sex)})
-    if periods:
-        starts = starts[-periods:]
-    labels_by_start = {p.period_start: p for sex in sexes for p in series.points(sex)}
-    shown = [labels_by_start[start] for start in starts]
+    single = len(sexes) == 1
+    starts, shown = _shown_periods(series, sexes, periods)
     categories = tuple(point.period_label for point in shown)
     chart_series: list[Series] = []
     table_columns: list[tuple[str, list[str]]] = []
-    single = len(sexes) == 1
     for sex in sexes:
-        by_start = {p.period_start: p for p in series.points(sex)}
-        points = [by_start.get(start) for start in starts]
-        estimates = [estimate_for(unit, point) for point in points]
         name = clinic_name if single and sex == Sex.TOTAL else f"{clinic_name}, {Sex(sex).label}"
-        chart_series.append(
-            Series(
-                name=name,
-                role=_SEX_ROLES[sex],
-                y=tuple(e.value if e else None for e in estimates),
-                lower=tuple(e.interval.lower if e and e.interval else None for e in estimates),
-                upper=tuple(e.interval.upper if e and e.interval else None for e in estimates),
-                hover=tuple(
-                    _hover(category, format_estimate(e, unit) if e else format_point(p, unit))
-                    for category, e, p in zip(categories, estimates, points)
-                ),
-            )
-        )
-        column = name if not single else _("Värde")
-        table_columns.append((column, [format_point(p, unit) for p in points]))
-        table_columns.append((_("95 % KI"), [format_interval(e.interval, unit) if e else "" for e in estimates]))
-        if single:
-            table_columns.append((_("Täljare"), [_count(p.numerator) if p else "" for p in points]))
-            table_columns.append((_("Nämnare"), [_count(p.denominator) if p else "" for p in points]))
+        line, columns = _sex_line(series, sex, starts, categories, name=name, with_counts=single)
+        chart_series.append(line)
+        table_columns.extend(columns)
     notes: list[str] = []
     run = None
     if single:
         run = stats.run_chart(list(chart_series[0].y))
         if run.median is not None:
-            chart_series.append(
-                Series(_("Median"), "median", tuple(run.median for _c in categories), mode="lines")
-            )
+            chart_series.append(_level_line(_("Median"), "median", run.median, categories))
         notes.extend(run_chart_in_words(run, unit).details)
         if benchmarks and unit not in _SIZE_DEPENDENT_UNITS:
-            for kind, role, name in (
-                (UnitKind.REGION, "region", _("Regionen")),
-                (UnitKind.NATION, "nation", _("Riket")),
-            ):
-                points = [series.benchmark(kind, point) if point else None for point in _at(series, starts, sexes[0])]
-                if any(p is not None and p.has_value for p in points):
-                    values = tuple(p.value if p is not None and p.has_value else None for p in points)
-                    hover = tuple(_hover(c, format_point(p, unit)) for c, p in zip(categories, points))
-                    chart_series.append(Series(name, role, values, mode="lines+markers", hover=hover))
-                    table_columns.append((name, [format_point(p, unit) for p in points]))
+            for line, column in _benchmark_lines(series, starts, sexes[0], categories):
+                chart_series.append(line)
+                table_columns.append(column)
     if indicator.target is not None:
-        chart_series.append(
-            Series(_("Målnivå"), "target", tuple(indicator.target for _c in categories), mode="lines")
-        )
+        chart_series.append(_level_line(_("Målnivå"), "target", indicator.target, categories))
         notes.append(target_in_words(indicator, None))
     headers = (_("Period"), *(header for header, _values in table_columns))
     rows = tuple((category, *(values[i] for _h, values in table_columns)) for i, category in enumerate(categories))
-    title = indicator.name if single else f"{indicator.name}, " + _("kvinnor och män")
     period = _period_text(shown, series.granularity)
-    summary = _summary_over_time(indicator, clinic_name, chart_series[0], categories, period, run)
     return ChartSpec(
-        title=title,
+        title=indicator.name if single else f"{indicator.name}, " + _("kvinnor och män"),
         source=indicator.source.name,
         period=period,
         unit=unit,
@@ -151,11 +115,76 @@ def run_chart_spec(
         series=tuple(chart_series),
         categories=categories,
         table=ChartTable(headers, rows),
-        summary=summary,
+        summary=_summary_over_time(indicator, clinic_name, chart_series[0], categories, period, run),
         notes=tuple(notes),
         y_range=value_range(spec_values(chart_series), unit),
         interval_note=interval_note(unit),
     )
+
+
+def _shown_periods(series: IndicatorSeries, sexes: Sequence[str], periods: int | None) -> tuple[list, list[Point]]:
+    """The period starts the chart shows (the last ``periods`` of those any of ``sexes`` has) and a point of each,
+    for its label."""
+    by_start = {p.period_start: p for sex in sexes for p in series.points(sex)}
+    starts = sorted(by_start)
+    if periods:
+        starts = starts[-periods:]
+    return starts, [by_start[start] for start in starts]
+
+
+def _estimate_series(name: str, role: str, categories: Sequence[str], points: Sequence[Point | None], unit: str,
+                     mode: str = "lines+markers") -> tuple[Series, list]:
+    """The clinic's values at ``points`` with their 95 % intervals, and the estimates they come from."""
+    estimates = [estimate_for(unit, point) for point in points]
+    line = Series(
+        name=name,
+        role=role,
+        y=tuple(e.value if e else None for e in estimates),
+        lower=tuple(e.interval.lower if e and e.interval else None for e in estimates),
+        upper=tuple(e.interval.upper if e and e.interval else None for e in estimates),
+        mode=mode,
+        hover=tuple(
+            _hover(category, format_estimate(e, unit) if e else format_point(p, unit))
+            for category, e, p in zip(categories, estimates, points)
+        ),
+    )
+    return line, estimates
+
+
+def _sex_line(series: IndicatorSeries, sex: str, starts: Sequence, categories: Sequence[str], *, name: str,
+              with_counts: bool) -> tuple[Series, list[tuple[str, list[str]]]]:
+    """One sex's line over the periods and its table columns (value and interval; numerator and denominator
+    when it is the only line)."""
+    unit = series.indicator.unit
+    points = _at(series, starts, sex)
+    line, estimates = _estimate_series(name, _SEX_ROLES[sex], categories, points, unit)
+    columns = [
+        (name if not with_counts else _("Värde"), [format_point(p, unit) for p in points]),
+        (_("95 % KI"), [format_interval(e.interval, unit) if e else "" for e in estimates]),
+    ]
+    if with_counts:
+        columns.append((_("Täljare"), [_count(p.numerator) if p else "" for p in points]))
+        columns.append((_("Nämnare"), [_count(p.denominator) if p else "" for p in points]))
+    return line, columns
+
+
+def _benchmark_lines(series: IndicatorSeries, starts: Sequence, sex: str, categories: Sequence[str]):
+    """The region's and the country's values beside the clinic's, each with its table column, where there are
+    any."""
+    unit = series.indicator.unit
+    for kind, role, name in ((UnitKind.REGION, "region", _("Regionen")), (UnitKind.NATION, "nation", _("Riket"))):
+        points = [series.benchmark(kind, point) if point else None for point in _at(series, starts, sex)]
+        if not any(p is not None and p.has_value for p in points):
+            continue
+        values = tuple(p.value if p is not None and p.has_value else None for p in points)
+        hover = tuple(_hover(c, format_point(p, unit)) for c, p in zip(categories, points))
+        column = (name, [format_point(p, unit) for p in points])
+        yield Series(name, role, values, mode="lines+markers", hover=hover), column
+
+
+def _level_line(name: str, role: str, level: float, categories: Sequence[str]) -> Series:
+    """A horizontal line (the median, the target level) across the chart."""
+    return Series(name, role, tuple(level for _c in categories), mode="lines")
 
 
 def _at(series: IndicatorSeries, starts: Sequence, sex: str) -> list[Point | None]:
@@ -200,21 +229,8 @@ def sex_split_spec(series: IndicatorSeries, *, clinic_name: str) -> ChartSpec:
     sexes = (Sex.WOMEN, Sex.MEN, Sex.TOTAL)
     categories = tuple(_sex_label(sex) for sex in sexes)
     points = [series.at(latest.period_start, sex) if latest else None for sex in sexes]
-    estimates = [estimate_for(unit, point) for point in points]
-    chart_series = [
-        Series(
-            clinic_name,
-            "clinic",
-            tuple(e.value if e else None for e in estimates),
-            lower=tuple(e.interval.lower if e and e.interval else None for e in estimates),
-            upper=tuple(e.interval.upper if e and e.interval else None for e in estimates),
-            mode="bars",
-            hover=tuple(
-                _hover(c, format_estimate(e, unit) if e else format_point(p, unit))
-                for c, e, p in zip(categories, estimates, points)
-            ),
-        )
-    ]
+    bars, estimates = _estimate_series(clinic_name, "clinic", categories, points, unit, mode="bars")
+    chart_series = [bars]
     headers = [_("Grupp"), _("Värde"), _("95 % KI"), _("Täljare"), _("Nämnare")]
     region_points = [series.benchmark(UnitKind.REGION, p) if p else None for p in points]
     show_region = unit not in _SIZE_DEPENDENT_UNITS and any(p is not None and p.has_value for p in region_points)
@@ -228,14 +244,7 @@ def sex_split_spec(series: IndicatorSeries, *, clinic_name: str) -> ChartSpec:
             )
         )
         headers.append(_("Regionen"))
-    rows = []
-    for i, category in enumerate(categories):
-        point, estimate = points[i], estimates[i]
-        row = [category, format_point(point, unit), format_interval(estimate.interval, unit) if estimate else ""]
-        row += [_count(point.numerator) if point else "", _count(point.denominator) if point else ""]
-        if show_region:
-            row.append(format_point(region_points[i], unit))
-        rows.append(tuple(row))
+    rows = _sex_split_rows(categories, points, estimates, region_points if show_region else None, unit)
     period = latest.period_label if latest else "–"
     described = "; ".join(
         f"{category} {format_estimate(e, unit) if e else format_point(p, unit)}"
@@ -259,6 +268,19 @@ def sex_split_spec(series: IndicatorSeries, *, clinic_name: str) -> ChartSpec:
         y_range=value_range([0.0, *spec_values(chart_series)], unit),
         interval_note=interval_note(unit),
     )
+
+
+def _sex_split_rows(categories, points, estimates, region_points, unit: str) -> list[tuple[str, ...]]:
+    """The table under the women/men chart: one row per group, with the region's value when it is shown."""
+    rows = []
+    for i, category in enumerate(categories):
+        point, estimate = points[i], estimates[i]
+        row = [category, format_point(point, unit), format_interval(estimate.interval, unit) if estimate else ""]
+        row += [_count(point.numerator) if point else "", _count(point.denominator) if point else ""]
+        if region_points is not None:
+            row.append(format_point(region_points[i], unit))
+        rows.append(tuple(row))
+    return rows
 
 
 # "95 %-gränsen" is not a format string: the xgettext:no-python-format markers keep xgettext from reading "%-g" as one.
@@ -328,26 +350,8 @@ def funnel_spec(data: RegionIndicator) -> ChartSpec:
         )
         for entry in sorted(funnel, key=lambda entry: entry.clinic.name)
     )
-    outside = [entry for entry in funnel if entry.is_outside]
     period = data.period.period_label if data.period else "–"
-    summary = _(
-        "Trattdiagram för %(indicator)s, %(period)s: %(count)s vårdcentraler i %(region)s. "
-        "Mittlinjen är %(centre_name)s, %(centre)s."
-    ) % {
-        "indicator": indicator.name,
-        "period": period,
-        "count": len(funnel),
-        "region": data.region.name,
-        "centre_name": centre_name.lower(),
-        "centre": format_value(data.centre, unit) if data.centre is not None else "–",
-    }
-    if outside:
-        summary += " " + _("Utanför gränserna: %(clinics)s.") % {
-            "clinics": ", ".join(f"{entry.clinic.name} ({FUNNEL_POSITION_LABELS[entry.position]})" for entry in outside)
-        }
-    else:
-        # xgettext:no-python-format
-        summary += " " + _("Alla ligger inom 95 %-gränserna: skillnaderna kan förklaras av slumpen.")
+    summary = _funnel_summary(data, period, centre_name)
     x_title = _("Antal i nämnaren") if unit == Unit.PERCENT else _("Befolkning (nämnare)")
     return ChartSpec(
         title=indicator.name,
@@ -374,6 +378,30 @@ def funnel_spec(data: RegionIndicator) -> ChartSpec:
         y_range=value_range(spec_values(series), unit),
         interval_note=_("Kontrollgränser 95 % och 99,8 % (Spiegelhalter)"),
     )
+
+
+def _funnel_summary(data: RegionIndicator, period: str, centre_name: str) -> str:
+    """The funnel plot in words: how many clinics, the centre line and which clinics lie outside the limits."""
+    outside = [entry for entry in data.funnel if entry.is_outside]
+    summary = _(
+        "Trattdiagram för %(indicator)s, %(period)s: %(count)s vårdcentraler i %(region)s. "
+        "Mittlinjen är %(centre_name)s, %(centre)s."
+    ) % {
+        "indicator": data.indicator.name,
+        "period": period,
+        "count": len(data.funnel),
+        "region": data.region.name,
+        "centre_name": centre_name.lower(),
+        "centre": format_value(data.centre, data.indicator.unit) if data.centre is not None else "–",
+    }
+    if outside:
+        summary += " " + _("Utanför gränserna: %(clinics)s.") % {
+            "clinics": ", ".join(f"{entry.clinic.name} ({FUNNEL_POSITION_LABELS[entry.position]})" for entry in outside)
+        }
+    else:
+        # xgettext:no-python-format
+        summary += " " + _("Alla ligger inom 95 %-gränserna: skillnaderna kan förklaras av slumpen.")
+    return summary
 
 
 @dataclass(frozen=True)
