@@ -287,19 +287,9 @@ def _longest_increasing_subsequence(values: list[int]) -> set[int]:
 
 def guide_version_diff(old_tree: GuideTree, new_tree: GuideTree) -> GuideDiff:
     diff = GuideDiff(old=old_tree.version, new=new_tree.version)
-    old_sections = {section.key: section for section in old_tree.all_sections()}
-    new_sections = {section.key: section for section in new_tree.all_sections()}
-    diff.sections_added = [section for key, section in new_sections.items() if key not in old_sections]
-    diff.sections_removed = [section for key, section in old_sections.items() if key not in new_sections]
-    diff.sections_renamed = [
-        (old_sections[key], section)
-        for key, section in new_sections.items()
-        if key in old_sections and old_sections[key].heading != section.heading
-    ]
-
+    _section_changes(diff, old_tree, new_tree)
     old_questions = list(old_tree.questions())
     old_by_key = {question.key: question for question in old_questions}
-    old_order = {question.key: index for index, question in enumerate(old_questions)}
     new_questions = list(new_tree.questions())
     new_keys = {question.key for question in new_questions}
     diff.removed = [QuestionChange(old=question, new=None) for question in old_questions if question.key not in new_keys]
@@ -310,12 +300,7 @@ def guide_version_diff(old_tree: GuideTree, new_tree: GuideTree) -> GuideDiff:
         if old is None:
             diff.added.append(QuestionChange(old=None, new=question))
             continue
-        if old.text != question.text:
-            diff.reworded.append(QuestionChange(old=old, new=question))
-        old_facts, new_facts = _question_facts(old), _question_facts(question)
-        details = [str(label) for name, label in CHANGE_LABELS.items() if old_facts[name] != new_facts[name]]
-        if details:
-            diff.changed.append(QuestionChange(old=old, new=question, details=details))
+        _question_changes(diff, old, question)
         if old.section.key != question.section.key:
             diff.moved.append(QuestionChange(old=old, new=question, details=[_("till ett annat avsnitt")]))
         else:
@@ -323,11 +308,35 @@ def guide_version_diff(old_tree: GuideTree, new_tree: GuideTree) -> GuideDiff:
 
     # Within a section, only questions outside the longest run that kept its order count as moved, so adding
     # or removing one question does not make every later question look moved.
+    old_order = {question.key: index for index, question in enumerate(old_questions)}
     for questions in staying_by_section.values():
         kept = _longest_increasing_subsequence([old_order[question.key] for question in questions])
-        for index, question in enumerate(questions):
-            if index not in kept:
-                diff.moved.append(
-                    QuestionChange(old=old_by_key[question.key], new=question, details=[_("ny plats i avsnittet")])
-                )
+        diff.moved.extend(
+            QuestionChange(old=old_by_key[question.key], new=question, details=[_("ny plats i avsnittet")])
+            for index, question in enumerate(questions)
+            if index not in kept
+        )
     return diff
+
+
+def _section_changes(diff: GuideDiff, old_tree: GuideTree, new_tree: GuideTree) -> None:
+    """Sections added, removed and renamed between the versions (matched by key)."""
+    old_sections = {section.key: section for section in old_tree.all_sections()}
+    new_sections = {section.key: section for section in new_tree.all_sections()}
+    diff.sections_added = [section for key, section in new_sections.items() if key not in old_sections]
+    diff.sections_removed = [section for key, section in old_sections.items() if key not in new_sections]
+    diff.sections_renamed = [
+        (old_sections[key], section)
+        for key, section in new_sections.items()
+        if key in old_sections and old_sections[key].heading != section.heading
+    ]
+
+
+def _question_changes(diff: GuideDiff, old: Question, new: Question) -> None:
+    """A question kept between the versions: reworded, and which of its other facts changed."""
+    if old.text != new.text:
+        diff.reworded.append(QuestionChange(old=old, new=new))
+    old_facts, new_facts = _question_facts(old), _question_facts(new)
+    details = [str(label) for name, label in CHANGE_LABELS.items() if old_facts[name] != new_facts[name]]
+    if details:
+        diff.changed.append(QuestionChange(old=old, new=new, details=details))

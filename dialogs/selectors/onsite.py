@@ -8,7 +8,7 @@ the summary and the feedback to the team, which close the day.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.db.models import Value
 from django.urls import reverse
@@ -319,38 +319,14 @@ def onsite_page(
             fragments=structure.fragments,
         )
 
-    ordered = _ordered_sections(structure, dialogue)
     screens, nav = [], []
     last_block_pk = None
-    first_block = structure.agenda_blocks[0] if structure.agenda_blocks else None
-    delta = (
-        datetime.combine(datetime.min, dialogue.start_time) - datetime.combine(datetime.min, first_block.start)
-        if first_block
-        else None
-    )
-    for number, (section, block) in enumerate(ordered, start=1):
-        own_parties = focus_sections.get(section.pk, set())
-        groups = [QuestionGroup(section, [item(q) for q in structure.questions_of[section.pk]], _party_labels(own_parties))]
-        parties = set(own_parties)
-        for subsection in structure.subsections[section.pk]:
-            chosen = focus_sections.get(subsection.pk, set())
-            parties |= chosen
-            groups.append(
-                QuestionGroup(subsection, [item(q) for q in structure.questions_of[subsection.pk]], _party_labels(chosen))
-            )
-        for group in groups:
-            for question_item in group.items:
-                parties |= focus_questions.get(question_item.question.pk, set())
-        screen = Screen(section=section, groups=groups, focus_parties=_party_labels(parties), number=number)
+    delta = _agenda_shift(dialogue, structure)
+    for number, (section, block) in enumerate(_ordered_sections(structure, dialogue), start=1):
+        screen = _screen(number, section, structure, item, focus_sections, focus_questions)
         screens.append(screen)
         if not nav or block is None or block.pk != last_block_pk:
-            nav.append(
-                NavBlock(
-                    start=_shift(block.start, delta) if block and delta is not None else None,
-                    end=_shift(block.end, delta) if block and delta is not None else None,
-                    title=block.title if block else "",
-                )
-            )
+            nav.append(_nav_block(block, delta))
         nav[-1].screens.append(screen)
         last_block_pk = block.pk if block else None
     if not screens:
@@ -368,6 +344,43 @@ def onsite_page(
         current=screens[index],
         previous=screens[index - 1] if index > 0 else None,
         next=screens[index + 1] if index + 1 < len(screens) else None,
+    )
+
+
+def _agenda_shift(dialogue: Dialogue, structure) -> timedelta | None:
+    """How far the dialogue's start moves the guide's agenda times (None when the guide has no agenda)."""
+    if not structure.agenda_blocks:
+        return None
+    first = structure.agenda_blocks[0]
+    return datetime.combine(datetime.min, dialogue.start_time) - datetime.combine(datetime.min, first.start)
+
+
+def _screen(number: int, section, structure, item, focus_sections: dict, focus_questions: dict) -> Screen:
+    """One screen of the on-site form: a section's questions, then each subsection's, with the parties whose
+    chosen areas are on it (the section's, its subsections' or single questions')."""
+    own_parties = focus_sections.get(section.pk, set())
+    groups = [QuestionGroup(section, [item(q) for q in structure.questions_of[section.pk]], _party_labels(own_parties))]
+    parties = set(own_parties)
+    for subsection in structure.subsections[section.pk]:
+        chosen = focus_sections.get(subsection.pk, set())
+        parties |= chosen
+        groups.append(
+            QuestionGroup(subsection, [item(q) for q in structure.questions_of[subsection.pk]], _party_labels(chosen))
+        )
+    for group in groups:
+        for question_item in group.items:
+            parties |= focus_questions.get(question_item.question.pk, set())
+    return Screen(section=section, groups=groups, focus_parties=_party_labels(parties), number=number)
+
+
+def _nav_block(block, delta: timedelta | None) -> NavBlock:
+    """The navigation's heading for an agenda block (its times moved to the dialogue's start), or an untitled one
+    for screens outside the agenda."""
+    shifted = block is not None and delta is not None
+    return NavBlock(
+        start=_shift(block.start, delta) if shifted else None,
+        end=_shift(block.end, delta) if shifted else None,
+        title=block.title if block else "",
     )
 
 
