@@ -6,6 +6,10 @@ started from; when someone else saved in between, ``AgreementConflict`` carries 
 nothing is written, so the page can show both texts (HTTP 409) and offer the merge that keeps every word. A
 status change or a comment adds a dated ``AgreementChange`` and never overwrites anything, so it needs no
 revision; pressing the button twice records it once.
+
+When the clinic's staff update an agreement between dialogues, the team hears of it by e-mail (an optional kind,
+``CLINIC_UPDATE``): the team of the dialogue the agreement came from and of the clinic's next dialogue, once per
+recorded change, after the commit.
 """
 
 import logging
@@ -15,9 +19,11 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.inputs import is_clean_multiline
 from dialogs.access import can_edit_dialogue, can_update_agreement_status
@@ -30,9 +36,11 @@ from dialogs.models.agreements import (
     AgreementStatus,
 )
 from dialogs.models.answers import Answer
-from dialogs.models.dialogue import Dialogue, FollowUpMeeting
+from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, TeamMember
 from dialogs.models.guide import Question, Section, SectionKind
 from dialogs.services.answers import merge_contents
+from notifications import kinds
+from notifications.services import absolute_url, message_queue_many
 from organisations.models import Party
 
 logger = logging.getLogger(__name__)
@@ -42,6 +50,15 @@ REPEAT_WINDOW = timedelta(minutes=10)
 # Due dates further ahead than this are typing mistakes (and keep dates inside every database's range).
 MAX_DUE_YEARS = 10
 _BULLET = re.compile(r"^\s*[-•*–]\s+")
+CLINIC_UPDATE = "dialogs.agreement_clinic_update"
+
+
+def register_kinds() -> None:
+    """Called from DialogsConfig.ready."""
+    kinds.register(
+        CLINIC_UPDATE, gettext_lazy("När vårdcentralen uppdaterar en överenskommelse"), optional=True,
+        help_text=gettext_lazy("Status eller kommentar som vårdcentralens personal skriver mellan dialogerna."),
+    )
 
 
 class AgreementError(Exception):
@@ -275,9 +292,36 @@ def agreement_status_set(
         locked.save(update_fields=["status", "updated_by", "updated_at"])
         agreement.status = status
     by_clinic = not can_edit_dialogue(user, agreement.dialogue)
-    return _change(
+    change = _change(
         locked, kind=kind, user=user, comment=comment, by_clinic=by_clinic, follow_up_meeting=follow_up_meeting,
         reviewed_in=reviewed_in, now=now,
+    )
+    if by_clinic:
+        _notify_team(change, dialogue=agreement.dialogue)
+    return change
+
+
+def _notify_team(change: AgreementChange, *, dialogue: Dialogue) -> None:
+    """Queue the notice of a clinic's update to the team of the agreement's dialogue and of the clinic's coming
+    dialogues (once per change and person; the message leaves after the commit)."""
+    coming = (DialogueStatus.PLANERAD, DialogueStatus.FORBEREDELSE)
+    members = TeamMember.objects.filter(
+        Q(dialogue=dialogue) | Q(dialogue__clinic_id=dialogue.clinic_id, dialogue__status__in=coming)
+    ).select_related("user")
+    recipients = list({member.user_id: member.user for member in members}.values())
+    message_queue_many(
+        recipients=recipients,
+        kind=CLINIC_UPDATE,
+        template="dialogs/email/agreement_clinic_update",
+        context={
+            "change": change,
+            "agreement": change.agreement,
+            "clinic": dialogue.clinic,
+            "dialogue": dialogue,
+            "url": absolute_url(reverse("dialogs:agreement_detail", args=[change.agreement_id])),
+        },
+        topic=f"dialogue:{dialogue.pk}",
+        dedupe_key=f"{CLINIC_UPDATE}:{change.pk}",
     )
 
 
