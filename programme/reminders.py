@@ -8,7 +8,9 @@ What is due, from each region's cycle settings (``CycleSettings``):
 - the team, from the day the feedback is due (``feedback_due_days_after``) while it has not been shared, for
   two weeks;
 - the clinic (its staff and contact address), ``follow_up_reminder_days_before`` days before the follow-up
-  meeting until the meeting.
+  meeting until the meeting;
+- whoever owns an agreement that is not done, ``AGREEMENT_REMINDER_DAYS`` before its due date until the date: the
+  clinic (once the documentation is shared with it, so the link opens) or the team members of the owning party.
 
 Running the job twice sends nothing twice: every message carries a dedupe key that names the dialogue, the
 party and the date it is about (a dialogue moved to another day is reminded of again). A job that did not
@@ -25,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dialogs.models.agreements import OPEN_AGREEMENT_STATUSES, Agreement
 from dialogs.models.dialogue import (
     PLANNING_STATUSES,
     Dialogue,
@@ -48,7 +51,10 @@ from programme.selectors import cycle_settings_by_region
 PREPARATION = "programme.preparation_reminder"
 FEEDBACK_DUE = "programme.feedback_due"
 FOLLOW_UP = "programme.follow_up_reminder"
-REMINDER_KINDS = (PREPARATION, FEEDBACK_DUE, FOLLOW_UP)
+AGREEMENT_DUE = "programme.agreement_due"
+REMINDER_KINDS = (PREPARATION, FEEDBACK_DUE, FOLLOW_UP, AGREEMENT_DUE)
+# An agreement's owner is reminded this many days before its due date (and until the date, if the job was late).
+AGREEMENT_REMINDER_DAYS = 7
 # The team is reminded of feedback for this long after it fell due; after that the start page's to-do remains.
 FEEDBACK_NAG_DAYS = 14
 
@@ -60,6 +66,10 @@ def register_kinds() -> None:
     )
     kinds.register(FEEDBACK_DUE, _("Påminnelse när återkopplingen ska vara klar"), optional=True)
     kinds.register(FOLLOW_UP, _("Påminnelse före uppföljningsmötet"), optional=True)
+    kinds.register(
+        AGREEMENT_DUE, _("Påminnelse när en överenskommelse ska vara klar"), optional=True,
+        help_text=_("En vecka före datumet, när din part eller din vårdcentral äger en överenskommelse som inte är klar."),
+    )
 
 
 def _topic(dialogue: Dialogue) -> str:
@@ -161,6 +171,37 @@ def _follow_up_reminders(today: date, regions: dict) -> None:
         )
 
 
+def _agreement_reminders(today: date, regions: dict) -> None:
+    """The owner of each agreement that is not done and falls due within the week. ``regions`` is unused: the week
+    is the same everywhere (an agreement's date is set by hand, unlike the cycle's deadlines)."""
+    agreements = (
+        Agreement.objects.filter(
+            status__in=OPEN_AGREEMENT_STATUSES, due_date__gte=today,
+            due_date__lte=today + timedelta(days=AGREEMENT_REMINDER_DAYS), dialogue__clinic__active=True,
+        )
+        .exclude(dialogue__status=DialogueStatus.INSTALLD)
+        .select_related("dialogue__clinic")
+        .prefetch_related(
+            Prefetch("dialogue__team_members", queryset=TeamMember.objects.select_related("user")),
+            _clinic_staff_prefetch("dialogue__"),
+        )
+    )
+    for agreement in agreements:
+        dialogue = agreement.dialogue
+        common = {
+            "kind": AGREEMENT_DUE, "template": "programme/email/agreement_due",
+            "context": {"agreement": agreement, "dialogue": dialogue, "clinic": dialogue.clinic,
+                        "url": absolute_url(reverse("dialogs:agreement_detail", args=[agreement.pk]))},
+            "topic": _topic(dialogue), "dedupe_key": f"{AGREEMENT_DUE}:{agreement.pk}:{agreement.due_date:%Y%m%d}",
+        }
+        if agreement.owner == Party.VARDCENTRAL:
+            if dialogue.is_documentation_shared:
+                _to_clinic(dialogue, **common)
+        else:
+            team = [member.user for member in dialogue.team_members.all() if member.party == agreement.owner]
+            message_queue_many(recipients=team, **common)
+
+
 def reminders_send(*, now=None) -> dict[str, int]:
     """Queue every reminder that is due now and has not been queued before; returns how many messages of each
     kind this run queued (none on a second run). Each kind of reminder commits as one transaction (a commit per
@@ -169,7 +210,7 @@ def reminders_send(*, now=None) -> dict[str, int]:
     today = timezone.localdate(now) if now is not None else timezone.localdate()
     regions = cycle_settings_by_region(list(Region.objects.values_list("pk", flat=True)))
     before = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
-    for step in (_preparation_reminders, _feedback_reminders, _follow_up_reminders):
+    for step in (_preparation_reminders, _feedback_reminders, _follow_up_reminders, _agreement_reminders):
         with transaction.atomic():  # one commit per kind, not per message; the tasks are enqueued after it
             step(today, regions)
     queued = dict(

@@ -13,7 +13,11 @@ from dialogs.services import dialogue as services
 from notifications.models import NotificationSettings, OutboxMessage
 from organisations.models import Clinic
 from programme.models import CycleSettings
-from programme.reminders import FEEDBACK_DUE, FOLLOW_UP, PREPARATION, reminders_send
+from dialogs.models.agreements import AgreementStatus
+from dialogs.services import agreements as agreement_services
+from organisations.models import Party
+from programme.reminders import AGREEMENT_DUE, FEEDBACK_DUE, FOLLOW_UP, PREPARATION, reminders_send
+from tests.continuity.factories import agreement, last_year
 from tests.dialogs.dialogue_factories import plan
 from tests.programme.factories import dialogue_on
 
@@ -161,8 +165,43 @@ def test_each_person_chooses_the_programmes_reminders_on_their_settings_page(wor
     person = client_for("utveckling")
     page = person.get("/konto/e-post/").content.decode()
     for label in ("Påminnelse om förberedelser inför en dialog", "Påminnelse när återkopplingen ska vara klar",
-                  "Påminnelse före uppföljningsmötet"):
+                  "Påminnelse före uppföljningsmötet", "Påminnelse när en överenskommelse ska vara klar"):
         assert label in page
     person.post("/konto/e-post/", {"language": "sv", "wanted": [FEEDBACK_DUE, FOLLOW_UP]})
     muted = NotificationSettings.objects.get(user=world.user("utveckling")).muted_kinds
     assert PREPARATION in muted and FEEDBACK_DUE not in muted and FOLLOW_UP not in muted
+
+
+def test_the_owner_of_an_agreement_that_is_not_done_is_reminded_a_week_before_its_date(
+    region, clock, smtp_sink, django_capture_on_commit_callbacks
+):
+    due = timezone.localdate() + 10 * DAY
+    dialogue = last_year(region)  # its documentation is shared with the clinic
+    clinics = agreement(region, dialogue, "Fast läkarkontakt för multisjuka äldre", due_date=due)
+    agreement(region, dialogue, "Ny rapportmall för listningsdata", owner=Party.BESTALLARE, due_date=due)
+    done = agreement(region, dialogue, "Telefontider på förmiddagen", due_date=due)
+    agreement_services.agreement_status_set(agreement=done, user=region.user("bestallare"), status=AgreementStatus.KLAR)
+    smtp_sink.received.clear()
+
+    assert _run(clock.set(due - 8 * DAY), django_capture_on_commit_callbacks)[AGREEMENT_DUE] == 0
+    assert _run(clock.set(due - 7 * DAY), django_capture_on_commit_callbacks)[AGREEMENT_DUE] == 3
+    assert _run(clock.set(due - 6 * DAY), django_capture_on_commit_callbacks)[AGREEMENT_DUE] == 0
+    assert sorted(item.rcpt_tos[0] for item in smtp_sink.received) == [
+        "bestallare@example.org", "kontakt@vc-a1.example.org", "staff_a1@example.org"
+    ]
+    [to_clinic] = smtp_sink.to("staff_a1@example.org")
+    assert clinics.text in to_clinic.text() and "Telefontider" not in to_clinic.text()
+    assert f"/overenskommelser/{clinics.pk}/" in to_clinic.text()
+    # A new date is news again; a date that has passed is not reminded of (the to-do list shows it as late).
+    agreement_services.agreement_update(
+        agreement=clinics, user=region.user("bestallare"), base_revision=clinics.revision,
+        text=clinics.text, area=clinics.area, owner=clinics.owner, due_date=due + 14 * DAY,
+    )
+    assert _run(clock.set(due + 7 * DAY), django_capture_on_commit_callbacks)[AGREEMENT_DUE] == 2
+    assert _run(clock.set(due + 15 * DAY), django_capture_on_commit_callbacks)[AGREEMENT_DUE] == 0
+
+
+def test_the_clinic_is_not_reminded_of_an_agreement_it_cannot_open_yet(region, clock, django_capture_on_commit_callbacks):
+    due = timezone.localdate() + 10 * DAY
+    agreement(region, last_year(region, shared=False), due_date=due)
+    assert _run(clock.set(due - 3 * DAY), django_capture_on_commit_callbacks)[AGREEMENT_DUE] == 0

@@ -7,7 +7,7 @@ from programme.reminders import reminders_send
 
 
 class Command(BaseCommand):
-    help = "Köar påminnelser som ska skickas nu (förberedelser, återkoppling, uppföljningsmöten). Säker att köra ofta."
+    help = "Köar påminnelser som ska skickas nu (förberedelser, återkoppling, uppföljningsmöten, överenskommelser). Säker att köra ofta."
 
     def handle(self, *args, **options):
         queued = reminders_send()
