@@ -4,6 +4,10 @@ follow-up team, dated notes and uploaded documents, and every step is kept in it
 
 Only the region's follow-up team and administrators may do any of this (``dialogs.access.can_see_cases``); each
 service checks it again, so no other caller can write a case for someone who may not see it.
+
+Whoever is made a case's owner by someone else (when it is opened or handed over) is told by e-mail
+(``CASE_OWNER``, optional), once per change and after the commit. The message names the clinic and the category
+and links to the case; the reason and the notes stay behind the sign-in, since e-mail leaves the region's control.
 """
 
 import hashlib
@@ -12,8 +16,10 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.inputs import is_clean_multiline
 from dialogs.access import can_see_cases
@@ -28,7 +34,9 @@ from dialogs.models.cases import (
     CaseEntryKind,
     CaseStatus,
 )
-from dialogs.models.dialogue import Dialogue
+from dialogs.models.dialogue import Dialogue, person_name
+from notifications import kinds
+from notifications.services import absolute_url, message_queue_many
 from organisations.models import Membership, Role
 
 logger = logging.getLogger(__name__)
@@ -36,6 +44,35 @@ logger = logging.getLogger(__name__)
 MAX_DOCUMENTS = 100
 # A note may be about something that happened before it was written down, within reason.
 NOTE_DAYS_BACK = 366
+CASE_OWNER = "dialogs.case_owner"
+
+
+def register_kinds() -> None:
+    """Called from DialogsConfig.ready."""
+    kinds.register(
+        CASE_OWNER, gettext_lazy("När jag blir ansvarig för en fördjupad uppföljning"), optional=True,
+        help_text=gettext_lazy("När någon annan öppnar ett ärende i ditt namn eller lämnar över ett ärende till dig."),
+    )
+
+
+def _notify_owner(entry: CaseEntry, *, by) -> None:
+    """Queue the notice to a case's new owner, unless they made themselves owner."""
+    case = entry.case
+    if case.owner is None or case.owner.pk == by.pk:
+        return
+    message_queue_many(
+        recipients=[case.owner],
+        kind=CASE_OWNER,
+        template="dialogs/email/case_owner",
+        context={
+            "case": case,
+            "clinic": case.clinic,
+            "by": person_name(by),
+            "url": absolute_url(reverse("dialogs:case_detail", args=[case.pk])),
+        },
+        topic=f"case:{case.pk}",
+        dedupe_key=f"{CASE_OWNER}:{entry.pk}",
+    )
 
 
 class CaseError(Exception):
@@ -98,10 +135,11 @@ def case_open(*, dialogue: Dialogue, user, category: str, reason: str, owner=Non
         clinic=dialogue.clinic, dialogue=dialogue, category=category, reason=reason, owner=owner, opened_by=user,
         opened_at=now, updated_at=now,
     )
-    CaseEntry.objects.create(
+    opened = CaseEntry.objects.create(
         case=case, kind=CaseEntryKind.OPENED, text=reason, to_status=CaseStatus.INDIKATION, owner=owner, user=user,
         created_at=now, noted_on=timezone.localdate(now),
     )
+    _notify_owner(opened, by=user)
     logger.info("Fördjupad uppföljning %s opened for dialogue %s by user %s", case.pk, dialogue.pk, user.pk)
     return case
 
@@ -145,7 +183,10 @@ def case_owner_set(*, case: Case, user, owner) -> Case:
     now = timezone.now()
     locked.owner, locked.updated_at = owner, now
     locked.save(update_fields=["owner", "updated_at"])
-    CaseEntry.objects.create(case=locked, kind=CaseEntryKind.OWNER, owner=owner, user=user, created_at=now, noted_on=timezone.localdate(now))
+    handed = CaseEntry.objects.create(
+        case=locked, kind=CaseEntryKind.OWNER, owner=owner, user=user, created_at=now, noted_on=timezone.localdate(now)
+    )
+    _notify_owner(handed, by=user)
     return locked
 
 
