@@ -12,7 +12,7 @@ from radon.complexity import cc_rank, cc_visit
 BASE = Path(__file__).resolve().parent.parent
 # Left to right: an app may import from those to its left, never from those to its right.
 LAYERS = ["common", "notifications", "organisations", "indicators", "dialogs", "feedback", "programme", "learning",
-          "archive", "privacy"]
+          "archive", "privacy", "continuity", "accessibility"]
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -94,7 +94,11 @@ def test_no_function_in_the_import_pipeline_is_over_60_lines():
     assert long == []
 
 
-@pytest.mark.parametrize("app", [app for app in LAYERS if (BASE / app).is_dir()] + ["config"])
+# The settings too; not bench/ or tests/.
+OTHER_CODE = ["config"]
+
+
+@pytest.mark.parametrize("app", [app for app in LAYERS + OTHER_CODE if (BASE / app).is_dir()])
 def test_no_function_is_as_tangled_as_grade_d(app):
     """Issue 11 asked this of the import pipeline; the whole code keeps to it, so a function that grows past it is
     split into named steps while it is still easy to read."""
