@@ -9,5 +9,10 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from notifications import kinds
 
-        kinds.register("feedback.shared", _("När teamet delar återkopplingen med min vårdcentral"), optional=True)
-        kinds.register("feedback.comment", _("När vårdcentralen kommenterar återkopplingen"), optional=True)
+        kinds.register(
+            "feedback.shared", _("När teamet delar återkopplingen med min vårdcentral"), optional=True,
+            audience=[kinds.CLINIC],
+        )
+        kinds.register(
+            "feedback.comment", _("När vårdcentralen kommenterar återkopplingen"), optional=True, audience=[kinds.TEAM]
+        )

@@ -14,10 +14,16 @@ class NotificationSettingsForm(forms.Form):
         help_text=_("Inbjudningar, ändrade tider och inställda möten skickas alltid."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, muted: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["wanted"].choices = [(kind.key, kind.label) for kind in kinds.optional_kinds()]
+        self.shown = kinds.optional_kinds(user)
+        self.muted = muted
+        self.fields["wanted"].choices = [(kind.key, kind.label) for kind in self.shown]
+        self.initial.setdefault("wanted", [kind.key for kind in self.shown if kind.key not in muted])
 
     def muted_kinds(self) -> list[str]:
+        """The kinds turned off here, and those this person is not offered kept as they were (a role that
+        changes later finds its old choices)."""
         wanted = set(self.cleaned_data["wanted"])
-        return [kind.key for kind in kinds.optional_kinds() if kind.key not in wanted]
+        shown = {kind.key for kind in self.shown}
+        return [key for key in self.muted if key not in shown] + [key for key in shown if key not in wanted]

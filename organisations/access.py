@@ -8,6 +8,7 @@ answer 404 (their existence is not revealed); visible objects the user may not c
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from notifications.kinds import CLINIC, TEAM
 from organisations.models import Clinic, Membership, NationalReader, Region, Role
 
 ACTIVE_REGION_SESSION_KEY = "active_region_id"
@@ -29,6 +30,13 @@ def memberships_of(user) -> list[Membership]:
         memberships = Membership.objects.filter(user=user).select_related("region", "clinic")
         user.__dict__["_memberships"] = list(memberships.order_by("region__name", "region_id", "pk"))
     return user.__dict__["_memberships"]
+
+
+def notification_audiences(user) -> set[str]:
+    """Which e-mail notices are meant for the person (``notifications.kinds``): the team's, as follow-up staff or
+    administrator anywhere, and the clinics', as a clinic's staff."""
+    roles = {membership.role for membership in memberships_of(user)}
+    return ({TEAM} if roles & {Role.ADMIN, Role.UPPFOLJARE} else set()) | ({CLINIC} if Role.VARDCENTRAL in roles else set())
 
 
 def roles_in_region(user, region: Region) -> set[str]:

@@ -8,5 +8,7 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         from notifications import kinds
+        from organisations.access import notification_audiences
 
         kinds.register("organisations.invitation", _("Inbjudan till tjänsten"))
+        kinds.set_audience_resolver(notification_audiences)

@@ -58,6 +58,7 @@ def register_kinds() -> None:
     kinds.register(
         CLINIC_UPDATE, gettext_lazy("När vårdcentralen uppdaterar en överenskommelse"), optional=True,
         help_text=gettext_lazy("Status eller kommentar som vårdcentralens personal skriver mellan dialogerna."),
+        audience=[kinds.TEAM],
     )
 
 

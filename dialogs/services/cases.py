@@ -52,6 +52,7 @@ def register_kinds() -> None:
     kinds.register(
         CASE_OWNER, gettext_lazy("När jag blir ansvarig för en fördjupad uppföljning"), optional=True,
         help_text=gettext_lazy("När någon annan öppnar ett ärende i ditt namn eller lämnar över ett ärende till dig."),
+        audience=[kinds.TEAM],
     )
 
 

@@ -165,11 +165,13 @@ def test_each_person_chooses_the_programmes_reminders_on_their_settings_page(wor
     person = client_for("utveckling")
     page = person.get("/konto/e-post/").content.decode()
     for label in ("Påminnelse om förberedelser inför en dialog", "Påminnelse när återkopplingen ska vara klar",
-                  "Påminnelse före uppföljningsmötet", "Påminnelse när en överenskommelse ska vara klar"):
+                  "Påminnelse när en överenskommelse ska vara klar"):
         assert label in page
-    person.post("/konto/e-post/", {"language": "sv", "wanted": [FEEDBACK_DUE, FOLLOW_UP]})
+    assert "Påminnelse före uppföljningsmötet" not in page  # the clinic's reminder
+    assert "Påminnelse före uppföljningsmötet" in client_for("staff_a1").get("/konto/e-post/").content.decode()
+    person.post("/konto/e-post/", {"language": "sv", "wanted": [FEEDBACK_DUE, AGREEMENT_DUE]})
     muted = NotificationSettings.objects.get(user=world.user("utveckling")).muted_kinds
-    assert PREPARATION in muted and FEEDBACK_DUE not in muted and FOLLOW_UP not in muted
+    assert PREPARATION in muted and FEEDBACK_DUE not in muted and AGREEMENT_DUE not in muted
 
 
 def test_the_owner_of_an_agreement_that_is_not_done_is_reminded_a_week_before_its_date(
