@@ -71,7 +71,7 @@ def _notify_owner(entry: CaseEntry, *, by) -> None:
             "by": person_name(by),
             "url": absolute_url(reverse("dialogs:case_detail", args=[case.pk])),
         },
-        topic=f"case:{case.pk}",
+        topic=f"dialogue:{case.dialogue_id}",  # listed with the dialogue's mail for the team, thinned with it
         dedupe_key=f"{CASE_OWNER}:{entry.pk}",
     )
 

@@ -47,3 +47,9 @@ def test_an_owner_who_turned_the_notice_off_gets_none(world):
     NotificationSettings.objects.create(user=world.user("utveckling"), muted_kinds=[services.CASE_OWNER])
     _open(world, owner="utveckling")
     assert not OutboxMessage.objects.filter(kind=services.CASE_OWNER).exists()
+
+
+def test_the_notice_is_listed_and_thinned_with_the_dialogue_it_came_from(world):
+    opened = _open(world, owner="utveckling")
+    [notice] = OutboxMessage.objects.filter(kind=services.CASE_OWNER)
+    assert notice.topic == f"dialogue:{opened.dialogue_id}"  # the privacy rules remove a dialogue's mail by topic
