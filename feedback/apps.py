@@ -11,8 +11,10 @@ class FeedbackConfig(AppConfig):
 
         kinds.register(
             "feedback.shared", _("När teamet delar återkopplingen med min vårdcentral"), optional=True,
+            help_text=_("Med en länk till återkopplingen, där ni kan läsa, kommentera och bekräfta den."),
             audience=[kinds.CLINIC],
         )
         kinds.register(
-            "feedback.comment", _("När vårdcentralen kommenterar återkopplingen"), optional=True, audience=[kinds.TEAM]
+            "feedback.comment", _("När vårdcentralen kommenterar återkopplingen"), optional=True,
+            help_text=_("För de dialoger där du är med i teamet."), audience=[kinds.TEAM],
         )

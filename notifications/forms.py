@@ -21,6 +21,11 @@ class NotificationSettingsForm(forms.Form):
         self.fields["wanted"].choices = [(kind.key, kind.label) for kind in self.shown]
         self.initial.setdefault("wanted", [kind.key for kind in self.shown if kind.key not in muted])
 
+    def wanted_options(self) -> list[tuple[object, str]]:
+        """Each offered kind's checkbox beside the words that say when it comes (empty when the label says it all)."""
+        help_texts = {kind.key: kind.help_text for kind in self.shown}
+        return [(option, help_texts.get(option.data["value"], "")) for option in self["wanted"]]
+
     def muted_kinds(self) -> list[str]:
         """The kinds turned off here, and those this person is not offered kept as they were (a role that
         changes later finds its old choices)."""

@@ -64,8 +64,15 @@ def register_kinds() -> None:
         PREPARATION, _("Påminnelse om förberedelser inför en dialog"), optional=True,
         help_text=_("När din part inte har gjort sin förberedelse några dagar före dialogen."),
     )
-    kinds.register(FEEDBACK_DUE, _("Påminnelse när återkopplingen ska vara klar"), optional=True, audience=[kinds.TEAM])
-    kinds.register(FOLLOW_UP, _("Påminnelse före uppföljningsmötet"), optional=True, audience=[kinds.CLINIC])
+    kinds.register(
+        FEEDBACK_DUE, _("Påminnelse när återkopplingen ska vara klar"), optional=True,
+        help_text=_("När dagen då återkopplingen ska vara klar har kommit och den ännu inte är delad med vårdcentralen."),
+        audience=[kinds.TEAM],
+    )
+    kinds.register(
+        FOLLOW_UP, _("Påminnelse före uppföljningsmötet"), optional=True,
+        help_text=_("Några dagar före det bokade uppföljningsmötet, med tid och länk."), audience=[kinds.CLINIC],
+    )
     kinds.register(
         AGREEMENT_DUE, _("Påminnelse när en överenskommelse ska vara klar"), optional=True,
         help_text=_("En vecka före datumet, när din part eller din vårdcentral äger en överenskommelse som inte är klar."),

@@ -232,3 +232,22 @@ def test_a_person_creates_and_revokes_their_calendar_feed(page, world, live_serv
     page.wait_for_load_state("load")
     assert_accessible(page, context="calendar feed revoked")
     assert page.request.get(live_server.url + feed_path).status == 404
+
+
+def test_a_person_turns_off_a_reminder_by_keyboard_and_hears_when_each_comes(page, world):
+    login(page, world.user("staff_a1"))
+    page.get_by_role("button", name=re.compile("Stina A1")).click()
+    page.get_by_role("link", name="E-postinställningar").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="e-mail settings")
+    reminder = page.get_by_role("checkbox", name="Påminnelse före uppföljningsmötet")
+    expect(reminder).to_be_checked()
+    expect(reminder).to_have_accessible_description(re.compile("Några dagar före det bokade uppföljningsmötet"))
+    reminder.focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Spara").press("Enter")
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("Dina e-postinställningar är sparade.")).to_be_visible()
+    assert_accessible(page, context="e-mail settings saved")
+    expect(page.get_by_role("checkbox", name="Påminnelse före uppföljningsmötet")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="När teamet delar återkopplingen med min vårdcentral")).to_be_checked()

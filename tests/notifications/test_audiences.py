@@ -2,9 +2,12 @@
 and administrators, the clinics' to clinic staff, both to someone who is both (or neither: nothing is hidden from
 a person whose role nobody can tell). A notice a person is not offered keeps whatever they chose before."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
+from notifications import kinds
 from notifications.models import NotificationSettings
 from organisations.models import Membership, Party, Role
 
@@ -49,3 +52,40 @@ def test_saving_keeps_the_choices_a_person_is_not_offered(world, client_for):
     assert {"feedback.shared", "programme.follow_up_reminder"} <= muted  # offered and left unticked
     assert "programme.preparation_reminder" not in muted
     assert "dialogs.case_owner" not in muted  # never offered, never chosen
+
+
+class _Options(HTMLParser):
+    """Each checkbox's label and the text of the element its aria-describedby names."""
+
+    def __init__(self):
+        super().__init__()
+        self.described_by: dict[str, str] = {}  # checkbox value -> id of its description
+        self.texts: dict[str, str] = {}
+        self._open: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name") == "wanted" and attrs.get("aria-describedby"):
+            self.described_by[attrs["value"]] = attrs["aria-describedby"]
+        if attrs.get("id"):
+            self._open = attrs["id"]
+            self.texts[self._open] = ""
+
+    def handle_data(self, data):
+        if self._open:
+            self.texts[self._open] += data
+
+    def handle_endtag(self, tag):
+        self._open = None
+
+
+@pytest.mark.parametrize("persona", ["bestallare", "staff_a1"])
+def test_each_offered_notice_says_when_it_comes(world, client_for, persona):
+    parser = _Options()
+    parser.feed(_offered(client_for(persona)))
+    offered = kinds.optional_kinds(world.user(persona))
+    assert offered
+    for kind in offered:
+        assert kind.help_text, kind.key
+        described = parser.texts.get(parser.described_by.get(kind.key, ""), "").strip()
+        assert described == str(kind.help_text), kind.key  # read out with the checkbox, not only seen near it
