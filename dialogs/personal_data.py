@@ -6,6 +6,7 @@ goes: the dialogue (clinic, date, status), who took part from the region, the ye
 evaluations' scores, and the shared feedback decks (feedback/personal_data.py)."""
 
 from common.personal_data import Declared, Kind, Removal, Retention
+from dialogs.models.evaluations import CRITERIA_KEYS
 
 FREE, PERSON, LINK = Kind.FREE_TEXT, Kind.PERSON, Kind.PERSON_LINK
 
@@ -102,6 +103,10 @@ def _learning() -> list[Declared]:
         Declared("dialogs.TeamLesson", ["created_by", "updated_by"], LINK, dialogue="dialogue"),
         Declared("dialogs.Evaluation", ["went_well", "improve"], FREE, dialogue="dialogue", person="user",
                  authored=True, purpose="utvärdering av dialogen (visas bara sammanslaget, minst tre svar)"),
+        # The scores are the person's own answers too: they go into the register extract beside the free text, and
+        # stay (as numbers about no one) when the free text is emptied.
+        Declared("dialogs.Evaluation", ["group", *CRITERIA_KEYS], Kind.STRUCTURED, dialogue="dialogue", person="user",
+                 authored=True),
         Declared("dialogs.Evaluation", ["user"], LINK, dialogue="dialogue"),
         # A participant's personal link: only its digest is kept; the invitation goes with the free text.
         Declared("dialogs.EvaluationInvitation", ["sent_to"], PERSON, dialogue="dialogue",

@@ -42,6 +42,8 @@ def test_an_administrator_downloads_the_extract_of_a_person_of_their_region(worl
     extract = _extract(client_for("admin").get(reverse("privacy:person_extract", args=[person.pk])))
     kinds = {record["modell"]: record for record in extract["uppgifter"]}
     assert kinds["dialogs.AnswerRevision"]["antal"] == 1 and extract["konto"]["förnamn"] == "Bo"
+    evaluation = kinds["dialogs.Evaluation"]["rader"][0]  # the person's own answers, scores and words alike
+    assert evaluation["trust"] == 5 and evaluation["went_well"] == SECRET and evaluation["group"] == "team"
     # The work done in the region's records is listed, not copied.
     assert SECRET not in json.dumps(kinds["dialogs.AnswerRevision"])
 
