@@ -98,7 +98,7 @@ def main() -> None:
 
         from django.core.cache import cache
 
-        from dialogs.models.dialogue import Dialogue, DialogueStatus
+        from dialogs.models.dialogue import Dialogue, DialogueStatus, Preparation
 
         call_command("migrate", verbosity=0)
         call_command("load_content", verbosity=0, stdout=open(os.devnull, "w"))
@@ -121,15 +121,26 @@ def main() -> None:
             "data_sources_other": "",
             "responsibility": "Vi visar våra data på storbildsskärmen i konferensrummet.",
         }
+        notes = data["overview_notes"]
+
+        def next_edit(run: int) -> None:
+            """Each run saves a changed text from the revision the form would show (an unchanged one writes nothing)."""
+            saved = Preparation.objects.filter(dialogue=dialogue, party="vardcentral").values_list("revision", flat=True)
+            data.update(overview_notes=f"{notes} (ändring {run})", base_revision=saved.first() or 0)
+
         results = {
-            "preparation_save": _timed(lambda: clinic_client.post(form_url, data), repeat=args.repeat, status=302),
+            "preparation_save": _timed(
+                lambda: clinic_client.post(form_url, data), repeat=args.repeat, status=302, before=next_edit
+            ),
             "preparation_form_page": _timed(lambda: clinic_client.get(form_url), repeat=args.repeat, status=200),
             "preparation_list_page": _timed(
                 lambda: clinic_client.get(reverse("dialogs:preparation_list", args=[dialogue.pk])),
                 repeat=args.repeat, status=200,
             ),
             "preparation_first_save": _timed(
-                lambda: clinic_client.post(reverse("dialogs:preparation_update", args=[fresh[-1].pk, "vardcentral"]), data),
+                lambda: clinic_client.post(
+                    reverse("dialogs:preparation_update", args=[fresh[-1].pk, "vardcentral"]), {**data, "base_revision": 0}
+                ),
                 repeat=args.repeat, status=302, before=lambda run: fresh.append(_planned_copy(dialogue, run)),
             ),
             "letter_pdf_first": _timed(

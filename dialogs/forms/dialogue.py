@@ -252,6 +252,14 @@ class PreparationForm(forms.Form):
     responsibility = forms.CharField(
         label=_("Ert ansvar under dagen"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
+    # The revision the form was opened at: a save over someone else's later one is refused (409, both texts).
+    base_revision = forms.IntegerField(
+        min_value=0, max_value=2**31 - 1, required=False, widget=forms.HiddenInput,
+        error_messages={
+            key: _("Formuläret kom inte fram som det skickades. Ladda om sidan och försök igen; din text finns kvar nedan.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
 
     def __init__(self, *args, focus_groups=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -284,8 +292,9 @@ class PreparationForm(forms.Form):
     @staticmethod
     def initial_for(preparation, default_responsibility: str) -> dict:
         if preparation is None:
-            return {"responsibility": default_responsibility}
+            return {"responsibility": default_responsibility, "base_revision": 0}
         return {
+            "base_revision": preparation.revision,
             "focus": [focus_value("section", s.pk) for s in preparation.focus_sections.all()]
             + [focus_value("question", q.pk) for q in preparation.focus_questions.all()],
             "overview_notes": preparation.overview_notes,

@@ -384,6 +384,8 @@ class Preparation(models.Model):
     data_sources = models.JSONField(_("datakällor ni har tittat på"), default=list, blank=True)
     data_sources_other = models.CharField(_("annan datakälla"), max_length=300, blank=True)
     responsibility = models.TextField(_("ansvar under dagen"), blank=True)
+    # Counts the saves: a form opened at one revision cannot overwrite a later one unnoticed.
+    revision = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -402,6 +404,17 @@ class Preparation(models.Model):
     @property
     def updated_by_name(self) -> str:
         return person_name(self.updated_by)
+
+    def snapshot(self) -> dict:
+        """What the party wrote and chose, comparable with what a form posts."""
+        return {
+            "focus_section_ids": {section.pk for section in self.focus_sections.all()},
+            "focus_question_ids": {question.pk for question in self.focus_questions.all()},
+            "overview_notes": self.overview_notes,
+            "data_sources": list(self.data_sources),
+            "data_sources_other": self.data_sources_other,
+            "responsibility": self.responsibility,
+        }
 
     @property
     def data_source_labels(self) -> list[str]:

@@ -38,7 +38,7 @@ from dialogs.models.agreements import (
 from dialogs.models.answers import Answer
 from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, TeamMember
 from dialogs.models.guide import Question, Section, SectionKind
-from dialogs.services.answers import merge_contents
+from dialogs.services.answers import merged_text  # noqa: F401 (views offer it after a conflict)
 from notifications import kinds
 from notifications.services import absolute_url, message_queue_many
 from organisations.models import Party

@@ -262,6 +262,12 @@ def merge_contents(saved: dict, mine: dict) -> dict:
     }
 
 
+def merged_text(saved: str, mine: str) -> str:
+    """Both texts of a conflict in one, the saved one first, each left out only where empty or the same: what a
+    form offers to save after a 409 (agreements, medskick, lessons, preparations)."""
+    return merge_contents({"text": saved}, {"text": mine})["text"]
+
+
 @dataclass
 class SectionSaveResult:
     """What a plain post of a section did: how many answers changed, and the drafts the server keeps for the

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -49,6 +49,15 @@ class DialogueError(Exception):
 
 class TransitionError(DialogueError):
     pass
+
+
+class PreparationConflict(DialogueError):
+    """Someone saved the party's preparation after this form was opened; nothing was written. ``current`` is
+    what is saved now."""
+
+    def __init__(self, current: Preparation):
+        super().__init__(_("Någon annan har sparat förberedelsen medan du skrev."))
+        self.current = current
 
 
 @dataclass(frozen=True)
@@ -431,14 +440,53 @@ def preparation_save(
     data_sources: list[str],
     data_sources_other: str,
     responsibility: str,
+    base_revision: int | None = None,
 ) -> Preparation:
     """Save one party's preparation: 2–3 focus areas (sections or questions of the pinned version), the data
     looked at, and the party's responsibility on the day. The first preparation moves a planned dialogue to
-    "förberedelse". Raises ValidationError (keyed by field) and saves nothing when a rule is broken."""
+    "förberedelse". Raises ValidationError (keyed by field) and saves nothing when a rule is broken.
+
+    ``base_revision`` is the revision the form was opened at (0 before the first save). When someone has saved
+    since, PreparationConflict is raised and nothing is written, unless this save says what is saved already.
+    Without it (the demo, the tests' set-up) the save stands as it is."""
     if party not in Party.values:
         raise ValidationError({"party": _("Okänd part.")})
     if not dialogue.is_planning:
         raise DialogueError(_("Dialogen är genomförd; förberedelserna kan inte längre ändras."))
+    sections, questions, texts = _preparation_content(
+        dialogue, focus_section_ids, focus_question_ids, overview_notes=overview_notes, data_sources=data_sources,
+        data_sources_other=data_sources_other, responsibility=responsibility,
+    )
+    preparation = Preparation.objects.select_for_update().filter(dialogue=dialogue, party=party).first()
+    if preparation is None:
+        preparation = Preparation(dialogue=dialogue, party=party)
+    else:
+        posted = {"focus_section_ids": {s.pk for s in sections}, "focus_question_ids": {q.pk for q in questions}, **texts}
+        if preparation.snapshot() == posted:
+            return preparation  # nothing changed, whatever revision the form started from
+        if base_revision is not None and base_revision != preparation.revision:
+            raise PreparationConflict(preparation)
+    for name, value in texts.items():
+        setattr(preparation, name, value)
+    preparation.revision += 1
+    preparation.updated_by = user
+    try:
+        with transaction.atomic():
+            preparation.save()
+    except IntegrityError:  # another first save of the same party's preparation came in at the same moment
+        raise PreparationConflict(Preparation.objects.get(dialogue=dialogue, party=party)) from None
+    preparation.focus_sections.set(sections)
+    preparation.focus_questions.set(questions)
+    if dialogue.status == DialogueStatus.PLANERAD:
+        dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.FORBEREDELSE, user=user)
+    return preparation
+
+
+def _preparation_content(
+    dialogue: Dialogue, focus_section_ids: list[int], focus_question_ids: list[int], **texts
+) -> tuple[list[Section], list[Question], dict]:
+    """The checked content of a preparation save: its sections, its questions and the rest as model fields;
+    ValidationError (keyed by field) when a rule is broken."""
     section_ids, question_ids = set(focus_section_ids), set(focus_question_ids)
     sections = list(Section.objects.filter(version_id=dialogue.guide_version_id, pk__in=section_ids))
     questions = list(Question.objects.filter(version_id=dialogue.guide_version_id, pk__in=question_ids))
@@ -447,26 +495,16 @@ def preparation_save(
     count = len(sections) + len(questions)
     if not MIN_FOCUS_AREAS <= count <= MAX_FOCUS_AREAS:
         raise ValidationError({"focus": _("Välj två eller tre områden (nu %(count)s).") % {"count": count}})
-    unknown = set(data_sources) - set(DataSourceChoice.values)
+    unknown = set(texts["data_sources"]) - set(DataSourceChoice.values)
     if unknown:
         raise ValidationError({"data_sources": _("Okänd datakälla.")})
-    sources = [value for value in DataSourceChoice.values if value in data_sources]
-    preparation, _created = Preparation.objects.update_or_create(
-        dialogue=dialogue,
-        party=party,
-        defaults={
-            "overview_notes": overview_notes.strip(),
-            "data_sources": sources,
-            "data_sources_other": data_sources_other.strip() if DataSourceChoice.ANNAN in sources else "",
-            "responsibility": responsibility.strip(),
-            "updated_by": user,
-        },
-    )
-    preparation.focus_sections.set(sections)
-    preparation.focus_questions.set(questions)
-    if dialogue.status == DialogueStatus.PLANERAD:
-        dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.FORBEREDELSE, user=user)
-    return preparation
+    sources = [value for value in DataSourceChoice.values if value in texts["data_sources"]]
+    return sections, questions, {
+        "overview_notes": texts["overview_notes"].strip(),
+        "data_sources": sources,
+        "data_sources_other": texts["data_sources_other"].strip() if DataSourceChoice.ANNAN in sources else "",
+        "responsibility": texts["responsibility"].strip(),
+    }
 
 
 # --- The follow-up meeting -------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from dialogs.models.learning import (
     TeamLesson,
 )
 from dialogs.services.agreements import area_sections
-from dialogs.services.answers import merge_contents
+from dialogs.services.answers import merged_text  # noqa: F401 (views offer it after a conflict)
 
 logger = logging.getLogger(__name__)
 
@@ -236,8 +236,3 @@ def team_lesson_update(*, lesson: TeamLesson, user, base_revision: int, text: st
 def team_lesson_delete(*, lesson: TeamLesson, user) -> None:
     _writable(user, lesson.dialogue)
     TeamLesson.objects.filter(pk=lesson.pk).delete()
-
-
-def merged_text(saved: str, mine: str) -> str:
-    """Both texts of a conflict in one, the saved one first (the on-site form's merge)."""
-    return merge_contents({"text": saved}, {"text": mine})["text"]
