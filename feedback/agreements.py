@@ -57,15 +57,27 @@ class PointGone(Exception):
     """The improvement point is no longer in the deck (edited away since the page was loaded)."""
 
 
-def feedback_point_to_agreement(*, report, user, index: int):
-    """One click on the summary page: improvement point ``index`` of the report's draft becomes an agreement of its
-    dialogue, its text whole (the clinic owns it until the team says otherwise). A second click finds the same
-    agreement. Raises PointGone when the point is no longer there."""
+def feedback_point_to_agreement(*, report, user, index: int, text: str | None = None):
+    """One click on the summary page: an improvement point of the report's draft becomes an agreement of its
+    dialogue, its text whole (the clinic owns it until the team says otherwise). ``text`` is the point as the page
+    showed it, ``index`` its position then: when the deck has been edited since, the point is found where it is
+    now, so the button never takes another point's words. A second click finds the same agreement. Raises
+    PointGone when the point is no longer there."""
     from dialogs.services.agreements import agreement_create
     from feedback import sections as bilaga3
 
     section = report.sections.filter(key=bilaga3.IMPROVEMENTS).first()
     items = list(section.items) if section else []
+    if text is not None:
+        shown = [_lines(item) for item in items]
+        if not (0 <= index < len(items) and shown[index] == _lines(text)):
+            index = shown.index(_lines(text)) if _lines(text) in shown else -1
     if not 0 <= index < len(items):
-        raise PointGone(_("Punkten finns inte längre i återkopplingen. Ladda om sidan och försök igen."))
+        raise PointGone(_("Återkopplingen har ändrats sedan sidan öppnades och punkten finns inte längre där. "
+                          "Läs punkterna som de är nu och försök igen."))
     return agreement_create(dialogue=report.dialogue, user=user, text=items[index])
+
+
+def _lines(text: str) -> str:
+    """A text as a form sends it back and as it is stored compare equal (a browser sends line breaks as CRLF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -144,3 +144,6 @@ class PointForm(forms.Form):
     """Which improvement point of the deck becomes an agreement (issue 13)."""
 
     index = forms.IntegerField(min_value=0, max_value=10_000)
+    # The point's words as the page showed them (sent from a hidden input; a point may hold line breaks, hence the
+    # multi-line widget for the control-character rule): found by them if the deck has been edited since.
+    text = forms.CharField(required=False, strip=False, max_length=50_000, widget=forms.Textarea)

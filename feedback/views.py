@@ -252,7 +252,9 @@ def improvement_agreement(request, pk: int):
     try:
         if not form.is_valid():
             raise PointGone(_("Punkten finns inte längre i återkopplingen. Ladda om sidan och försök igen."))
-        feedback_point_to_agreement(report=report, user=request.user, index=form.cleaned_data["index"])
+        feedback_point_to_agreement(
+            report=report, user=request.user, index=form.cleaned_data["index"], text=form.cleaned_data["text"] or None
+        )
     except (PointGone, AgreementError) as error:
         messages.error(request, str(error))
     except ValidationError as error:

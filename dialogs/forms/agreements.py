@@ -52,6 +52,8 @@ class AgreementStatusForm(forms.Form):
 
 class AnswerLineForm(forms.Form):
     line = forms.IntegerField(min_value=0, max_value=10_000)
+    # The line's words as the page showed them: the line is found by them if the answer has changed since.
+    text = forms.CharField(required=False, strip=False, max_length=AGREEMENT_TEXT_MAX_LENGTH)
 
 
 class FollowUpStatusesForm(forms.Form):

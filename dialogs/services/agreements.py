@@ -180,19 +180,29 @@ def agreement_create(
     return agreement
 
 
-def agreement_from_answer(*, dialogue: Dialogue, user, question: Question, line: int) -> Agreement:
-    """One click: line ``line`` (counted from 0) of the dialogue's answer to ``question`` becomes an agreement,
-    its text kept whole. The area is the question's 5P area when it has one; the clinic owns it until the team
-    says otherwise."""
+def agreement_from_answer(
+    *, dialogue: Dialogue, user, question: Question, line: int, text: str | None = None
+) -> tuple[Agreement, bool]:
+    """One click: a line of the dialogue's answer to ``question`` becomes an agreement, its text kept whole, and
+    whether it was made now (False: that line already is one, e.g. a double click). ``text`` is the line as the
+    page showed it, ``line`` its position then (counted from 0): when someone has changed the answer since, the
+    line is found where it is now, and refused when it is no longer there, so the button never takes another
+    line's words. The area is the question's 5P area when it has one; the clinic owns it until the team says
+    otherwise."""
     if question.version_id != dialogue.guide_version_id:
         raise AgreementError(_("Frågan hör inte till dialogens dialogstöd."))
     answer = Answer.objects.filter(dialogue=dialogue, question=question).first()
     lines = answer_lines(answer.text) if answer else []
+    if text is not None and not (0 <= line < len(lines) and lines[line] == text):
+        line = lines.index(text) if text in lines else -1
     if not 0 <= line < len(lines):
-        raise AgreementError(_("Raden finns inte längre i svaret. Ladda om sidan och försök igen."))
+        raise AgreementError(_("Svaret har ändrats sedan sidan öppnades och raden finns inte längre där. "
+                               "Läs svaret som det är nu och försök igen."))
+    made_before = Agreement.objects.filter(dialogue=dialogue, text=lines[line], source_question=question).exists()
     section = question.section.parent or question.section
     area = section.key if section.kind == SectionKind.FIVE_P and section.parent_id is None else ""
-    return agreement_create(dialogue=dialogue, user=user, text=lines[line], area=area, source_question=question)
+    agreement = agreement_create(dialogue=dialogue, user=user, text=lines[line], area=area, source_question=question)
+    return agreement, not made_before
 
 
 @transaction.atomic
@@ -250,12 +260,6 @@ def _content_at(agreement: Agreement, revision: int) -> dict | None:
         .values_list("after", flat=True)
         .first()
     )
-
-
-def merged_text(saved: str, mine: str) -> str:
-    """Both texts of a conflict in one, the saved one first, each left out only where empty or the same: what the
-    form offers to save after a 409 (the on-site form's merge)."""
-    return merge_contents({"text": saved}, {"text": mine})["text"]
 
 
 @transaction.atomic

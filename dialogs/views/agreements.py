@@ -54,11 +54,17 @@ def agreement_from_answer(request, pk: int, question_pk: int):
     try:
         if not form.is_valid():
             raise services.AgreementError(_("Raden finns inte längre i svaret. Ladda om sidan och försök igen."))
-        services.agreement_from_answer(dialogue=dialogue, user=request.user, question=question, line=form.cleaned_data["line"])
+        _agreement, made = services.agreement_from_answer(
+            dialogue=dialogue, user=request.user, question=question, line=form.cleaned_data["line"],
+            text=form.cleaned_data["text"] or None,
+        )
     except (services.AgreementError, ValidationError) as error:
         messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
     else:
-        messages.success(request, _("Raden är nu en överenskommelse. Ändra ansvarig, område och datum vid behov."))
+        if made:
+            messages.success(request, _("Raden är nu en överenskommelse. Ändra ansvarig, område och datum vid behov."))
+        else:
+            messages.info(request, _("Raden är redan en överenskommelse."))
     return redirect(_summary_anchor(dialogue))
 
 

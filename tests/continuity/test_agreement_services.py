@@ -20,17 +20,17 @@ def _question(dialogue, key):
 
 def test_an_answer_line_becomes_an_agreement_with_its_text_whole(world):
     dialogue = last_year(world)
-    made = services.agreement_from_answer(
+    made, new = services.agreement_from_answer(
         dialogue=dialogue, user=world.user("bestallare"), question=_question(dialogue, "sammanfattning-q02"), line=1
     )
-    assert made.text == "Telefontider på förmiddagen, även för barnfamiljer"  # the bullet gone, every word kept
+    assert new and made.text == "Telefontider på förmiddagen, även för barnfamiljer"  # the bullet gone, every word kept
     assert made.owner == Party.VARDCENTRAL and made.status == AgreementStatus.PLANERAD
     assert made.changes.get().kind == AgreementChangeKind.CREATED
 
 
 def test_a_line_from_a_5p_question_takes_its_area(world):
     dialogue = last_year(world)
-    made = services.agreement_from_answer(
+    made, _new = services.agreement_from_answer(
         dialogue=dialogue, user=world.user("bestallare"), question=_question(dialogue, "p1-q01"), line=0
     )
     assert (made.area, made.area_label) == ("p1", "P1: Personal (Persons)")
@@ -39,9 +39,9 @@ def test_a_line_from_a_5p_question_takes_its_area(world):
 def test_pressing_the_button_twice_makes_one_agreement(world):
     dialogue = last_year(world)
     question = _question(dialogue, "sammanfattning-q02")
-    first = services.agreement_from_answer(dialogue=dialogue, user=world.user("bestallare"), question=question, line=0)
-    second = services.agreement_from_answer(dialogue=dialogue, user=world.user("utveckling"), question=question, line=0)
-    assert first.pk == second.pk
+    first, made = services.agreement_from_answer(dialogue=dialogue, user=world.user("bestallare"), question=question, line=0)
+    second, made_again = services.agreement_from_answer(dialogue=dialogue, user=world.user("utveckling"), question=question, line=0)
+    assert first.pk == second.pk and made and not made_again
     assert dialogue.agreements.count() == 1
 
 
@@ -51,6 +51,32 @@ def test_a_line_no_longer_in_the_answer_is_refused(world):
         services.agreement_from_answer(
             dialogue=dialogue, user=world.user("bestallare"), question=_question(dialogue, "sammanfattning-q02"), line=5
         )
+
+
+def test_a_line_that_moved_since_the_page_was_read_is_found_by_its_words(world):
+    dialogue = last_year(world)
+    question = _question(dialogue, "sammanfattning-q02")
+    answer = dialogue.answers.get(question=question)
+    shown = services.answer_lines(answer.text)
+    answer.text = "Korta telefonköerna före sommaren\n" + answer.text  # a colleague adds a first line meanwhile
+    answer.save(update_fields=["text"])
+    made, _new = services.agreement_from_answer(
+        dialogue=dialogue, user=world.user("bestallare"), question=question, line=0, text=shown[0]
+    )
+    assert made.text == shown[0]
+
+
+def test_a_line_changed_since_the_page_was_read_is_refused_not_swapped(world):
+    dialogue = last_year(world)
+    question = _question(dialogue, "sammanfattning-q02")
+    answer = dialogue.answers.get(question=question)
+    shown = services.answer_lines(answer.text)
+    answer.text = answer.text.replace(shown[0], "Något helt annat")
+    answer.save(update_fields=["text"])
+    with pytest.raises(services.AgreementError, match="Svaret har ändrats"):
+        services.agreement_from_answer(dialogue=dialogue, user=world.user("bestallare"), question=question, line=0,
+                                       text=shown[0])
+    assert not dialogue.agreements.exists()
 
 
 def test_clinic_staff_cannot_make_agreements(world):

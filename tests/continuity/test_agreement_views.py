@@ -36,8 +36,23 @@ def test_a_line_that_is_gone_is_a_message_not_an_error(world, client_for):
     client = client_for("bestallare")
     for line in ("7", "-1", "abc", "99999999999999999999"):
         response = client.post(reverse("dialogs:agreement_from_answer", args=[dialogue.pk, question.pk]), {"line": line}, follow=True)
-        assert response.status_code == 200 and "Raden finns inte längre" in response.content.decode()
+        assert response.status_code == 200 and "aden finns inte längre" in response.content.decode()
     assert not dialogue.agreements.exists()
+
+
+def test_the_button_takes_the_line_the_page_showed_even_after_the_answer_changed(world, client_for):
+    dialogue = last_year(world)
+    question = dialogue.guide_version.questions.get(key="sammanfattning-q02")
+    answer = dialogue.answers.get(question=question)
+    shown = services.answer_lines(answer.text)
+    answer.text = "Korta telefonköerna\n" + answer.text  # a colleague inserts a first line after the page was read
+    answer.save(update_fields=["text"])
+    client, url = client_for("bestallare"), reverse("dialogs:agreement_from_answer", args=[dialogue.pk, question.pk])
+    page = client.post(url, {"line": "0", "text": shown[0]}, follow=True).content.decode()
+    assert "Raden är nu en överenskommelse" in page
+    assert list(dialogue.agreements.values_list("text", flat=True)) == [shown[0]]
+    page = client.post(url, {"line": "0", "text": shown[0]}, follow=True).content.decode()
+    assert "Raden är redan en överenskommelse" in page and dialogue.agreements.count() == 1
 
 
 def test_a_new_agreement_with_owner_area_and_due_date(world, client_for):

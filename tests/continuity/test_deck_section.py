@@ -82,5 +82,21 @@ def test_an_improvement_point_of_the_deck_becomes_an_agreement_from_the_summary(
     for _press in range(2):
         assert client.post(url, {"index": "0"}).status_code == 302
     assert list(dialogue.agreements.values_list("text", flat=True)) == ["Kortare väntetid till psykolog – mät varje månad"]
-    assert client.post(url, {"index": "9"}, follow=True).content.decode().count("Punkten finns inte längre") == 1
+    assert client.post(url, {"index": "9"}, follow=True).content.decode().count("unkten finns inte längre") == 1
     assert client_for("staff_a1").post(url, {"index": "1"}).status_code == 403
+
+
+def test_a_point_moved_or_changed_since_the_page_was_read_is_found_by_its_words_or_refused(world, client_for):
+    dialogue = held_today(world, next_dialogue(world))
+    report = feedback_services.feedback_create(dialogue=dialogue, user=world.user("bestallare"))
+    points = FeedbackSection.objects.filter(report=report, key="improvements")
+    points.update(items=["Se över jourlistan", "Kortare väntetid till psykolog"])
+    client, url = client_for("bestallare"), reverse("feedback:improvement_agreement", args=[report.pk])
+    points.update(items=["En ny första punkt", "Se över jourlistan\nmed alla yrken", "Kortare väntetid till psykolog"])
+    # The page showed "Kortare väntetid…" second; a colleague has added a point above it since.
+    assert client.post(url, {"index": "1", "text": "Kortare väntetid till psykolog"}).status_code == 302
+    assert client.post(url, {"index": "0", "text": "Se över jourlistan\r\nmed alla yrken"}).status_code == 302
+    page = client.post(url, {"index": "0", "text": "Se över jourlistan"}, follow=True).content.decode()
+    assert "Återkopplingen har ändrats sedan sidan öppnades" in page  # edited since: refused, never another point
+    assert sorted(dialogue.agreements.values_list("text", flat=True)) == [
+        "Kortare väntetid till psykolog", "Se över jourlistan\nmed alla yrken"]
