@@ -1,5 +1,6 @@
-"""To-dos of continuity for the start page (programme/todos.py collects ``<app>/todos.py``): clinic staff see their
-clinic's open agreements that are due within a month or overdue; the region's follow-up team and administrators
+"""To-dos of continuity for the start page (programme/todos.py collects ``<app>/todos.py``): clinic staff see the open
+agreements their clinic owns that are due within a month or overdue (those the region's parties own are theirs to
+update); the region's follow-up team and administrators
 see the open fördjupad uppföljning they own, and administrators every open one. Three queries at most."""
 
 from datetime import timedelta
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from dialogs.models.agreements import OPEN_AGREEMENT_STATUSES, Agreement
 from dialogs.models.cases import OPEN_CASE_STATUSES, Case
+from organisations.models import Party
 
 AGREEMENTS = gettext_lazy("Överenskommelser")
 CASES = gettext_lazy("Fördjupad uppföljning")
@@ -32,7 +34,7 @@ def _agreements(context) -> list:
         Agreement.objects.filter(
             dialogue__clinic_id__in=context.clinic_ids, dialogue__clinic__region=context.region,
             dialogue__documentation_shared_at__isnull=False, status__in=OPEN_AGREEMENT_STATUSES,
-            due_date__lte=context.today + timedelta(days=DUE_WITHIN_DAYS),
+            owner=Party.VARDCENTRAL, due_date__lte=context.today + timedelta(days=DUE_WITHIN_DAYS),
         )
         .select_related("dialogue")
         .order_by("due_date", "pk")[:MAX_ITEMS]

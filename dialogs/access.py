@@ -319,6 +319,14 @@ def can_update_agreement_status(user, agreement: Agreement) -> bool:
     return dialogue.is_documentation_shared and Party.VARDCENTRAL in parties_for_user(user, dialogue)
 
 
+def can_set_agreement_status(user, agreement: Agreement) -> bool:
+    """Who moves an agreement's status: the follow-up team, and the clinic's staff for the agreements their clinic
+    owns. The clinic comments on the others (those the beställarorganisation or utvecklingsavdelning owns)."""
+    if can_edit_dialogue(user, agreement.dialogue):
+        return True
+    return agreement.owner == Party.VARDCENTRAL and can_update_agreement_status(user, agreement)
+
+
 def get_agreement_for_status_rw(user, pk: int) -> Agreement:
     agreement = get_agreement_for_user(user, pk)
     if not can_update_agreement_status(user, agreement):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.inputs import is_clean_multiline
-from dialogs.access import can_edit_dialogue, can_update_agreement_status
+from dialogs.access import can_edit_dialogue, can_set_agreement_status, can_update_agreement_status
 from dialogs.models.agreements import (
     AGREEMENT_COMMENT_MAX_LENGTH,
     AGREEMENT_TEXT_MAX_LENGTH,
@@ -281,6 +281,11 @@ def agreement_status_set(
         raise ValidationError({"status": _("Välj en av statusarna.")})
     comment = _clean_text(comment, field="comment", max_length=AGREEMENT_COMMENT_MAX_LENGTH, required=False)
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    locked.dialogue = agreement.dialogue
+    if status != locked.status and not can_set_agreement_status(user, locked):
+        raise ValidationError({"status": _(
+            "Det är den ansvariga parten (%(owner)s) som ändrar överenskommelsens status. Ni kan skriva en kommentar."
+        ) % {"owner": Party(locked.owner).label}})
     if status == locked.status and not comment:
         return None
     now = timezone.now()

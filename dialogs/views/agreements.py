@@ -81,6 +81,7 @@ def _detail(request, agreement, form, status: int = 200):
         "dialogue": agreement.dialogue,
         "changes": changes,
         "status_form": form if access.can_update_agreement_status(request.user, agreement) else None,
+        "can_set_status": access.can_set_agreement_status(request.user, agreement),
         "can_edit": access.can_edit_dialogue(request.user, agreement.dialogue),
         "deletion_blocker": services.agreement_deletion_blocker(agreement),
     }

@@ -108,6 +108,23 @@ def test_clinic_staff_update_status_on_the_agreements_page_but_cannot_edit_it(wo
     assert client.post(reverse("dialogs:agreement_delete", args=[made.pk])).status_code == 403
 
 
+def test_clinic_staff_comment_on_an_agreement_the_region_owns_but_its_owner_moves_its_status(world, client_for):
+    made = agreement(world, last_year(world), text="Se över ersättningen för digitala besök", owner=Party.BESTALLARE)
+    client, url = client_for("staff_a1"), reverse("dialogs:agreement_status", args=[made.pk])
+    page = client.get(reverse("dialogs:agreement_detail", args=[made.pk])).content.decode()
+    assert 'data-testid="status-by-owner"' in page and 'name="status" value="planerad"' in page
+    assert '<select name="status"' not in page  # no control that could only be refused
+    response = client.post(url, {"status": "utgar", "comment": "Inte vår sak"})
+    assert response.status_code == 400 and "ansvariga parten (Beställarorganisation)" in response.content.decode()
+    made.refresh_from_db()
+    assert made.status == AgreementStatus.PLANERAD and made.changes.count() == 1
+    assert client.post(url, {"status": "planerad", "comment": "Vi märker redan skillnad."}).status_code == 302
+    assert made.changes.latest("created_at").comment == "Vi märker redan skillnad."
+    assert client_for("bestallare").post(url, {"status": "pagar"}).status_code == 302  # the team moves it
+    made.refresh_from_db()
+    assert made.status == AgreementStatus.PAGAR
+
+
 def test_an_unknown_status_is_refused_and_nothing_recorded(world, client_for):
     made = agreement(world, last_year(world))
     response = client_for("staff_a1").post(reverse("dialogs:agreement_status", args=[made.pk]), {"status": "borttagen"})

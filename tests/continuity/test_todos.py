@@ -1,5 +1,5 @@
 """To-dos on the start page (issue 13, through programme's to-do providers): clinic staff are reminded of their
-clinic's open agreements due within a month or overdue; the team of the open fördjupad uppföljning it owns, and
+clinic's open agreements due within a month or overdue (those it owns); the team of the open fördjupad uppföljning it owns, and
 administrators of every open one. Clinic staff never see a case here either."""
 
 import datetime
@@ -23,6 +23,7 @@ def test_clinic_staff_are_reminded_of_agreements_due_soon(world):
     today = timezone.localdate()
     agreement(world, previous, "Rekrytera en distriktsläkare", due_date=today + datetime.timedelta(days=10))
     agreement(world, previous, "Långsiktig plan", due_date=today + datetime.timedelta(days=200))
+    agreement(world, previous, "Se över ersättningen", due_date=today, owner="bestallare")  # the region's to update
     done = agreement(world, previous, "Redan klart", due_date=today)
     agreement_status_set(agreement=done, user=world.user("staff_a1"), status="klar")
     titles = _titles(world, "staff_a1")["Överenskommelser"]
