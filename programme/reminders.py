@@ -3,7 +3,7 @@
 What is due, from each region's cycle settings (``CycleSettings``):
 
 - a party that has not prepared, from ``preparation_reminder_days_before`` days before the day until the day:
-  the clinic's staff and its contact address for the vårdcentral, the team members of that party for the
+  the clinic's staff and its contact address for the vårdcentral (once the letter has gone to it), the team members of that party for the
   beställarorganisation and the utvecklingsavdelning;
 - the team, from the day the feedback is due (``feedback_due_days_after``) while it has not been shared, for
   two weeks;
@@ -36,6 +36,7 @@ from dialogs.models.dialogue import (
     Preparation,
     TeamMember,
 )
+from dialogs.services.mail import LETTER
 from notifications import kinds
 from notifications.headers import is_valid_address
 from notifications.models import OutboxMessage
@@ -114,6 +115,8 @@ def _preparation_reminders(today: date, regions: dict) -> None:
             _clinic_staff_prefetch(),
         )
     )
+    dialogues = list(dialogues)
+    invited = _letter_sent_topics([_topic(dialogue) for dialogue in dialogues])
     for dialogue in dialogues:
         cycle = regions[dialogue.clinic.region_id]
         deadline = dialogue.date - timedelta(days=cycle.preparation_days_before)
@@ -121,8 +124,8 @@ def _preparation_reminders(today: date, regions: dict) -> None:
             continue
         prepared = {preparation.party for preparation in dialogue.preparations.all()}
         for party in Party:
-            if party in prepared:
-                continue
+            if party in prepared or (party == Party.VARDCENTRAL and _topic(dialogue) not in invited):
+                continue  # the clinic hears of its preparation first in the letter, never in a reminder
             context = {
                 "dialogue": dialogue, "clinic": dialogue.clinic, "party_label": party.label, "deadline": deadline,
                 "url": absolute_url(reverse("dialogs:preparation_update", args=[dialogue.pk, party.value])),
@@ -136,6 +139,13 @@ def _preparation_reminders(today: date, regions: dict) -> None:
             else:
                 team = [member.user for member in dialogue.team_members.all() if member.party == party]
                 message_queue_many(recipients=team, **common)
+
+
+def _letter_sent_topics(topics: list[str]) -> set[str]:
+    """The dialogues (by topic) whose letter has gone, or is on its way, to the clinic: one query."""
+    return set(
+        OutboxMessage.objects.filter(kind=LETTER, topic__in=topics).values_list("topic", flat=True).distinct()
+    )
 
 
 def _feedback_reminders(today: date, regions: dict) -> None:

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from dialogs.models.dialogue import DialogueStatus
 from dialogs.services import dialogue as services
-from notifications.models import NotificationSettings, OutboxMessage
+from dialogs.services.mail import LETTER
+from notifications.models import MessageStatus, NotificationSettings, OutboxMessage
 from organisations.models import Clinic
 from programme.models import CycleSettings
 from dialogs.models.agreements import AgreementStatus
@@ -57,6 +58,13 @@ def _prepare(dialogue, world, persona: str, party: str) -> None:
     )
 
 
+def _invited(dialogue):
+    """The letter has gone to the clinic (as ``dialogue_letter_send`` records it), so it may be reminded."""
+    OutboxMessage.objects.create(kind=LETTER, topic=f"dialogue:{dialogue.pk}", to="kontakt@vc-a1.example.org",
+                                 language="sv", subject="Förord", body_text="…", status=MessageStatus.SENT)
+    return dialogue
+
+
 def _run(now, capture) -> dict[str, int]:
     with capture(execute=True):
         return reminders_send(now=now)
@@ -64,7 +72,7 @@ def _run(now, capture) -> dict[str, int]:
 
 def test_each_party_that_has_not_prepared_is_reminded_once_from_ten_days_before(region, clock, smtp_sink, django_capture_on_commit_callbacks):
     day = timezone.localdate() + 20 * DAY
-    dialogue = plan(region, day=day)
+    dialogue = _invited(plan(region, day=day))
     _prepare(dialogue, region, "bestallare", "bestallare")
 
     assert _run(clock.set(day - 11 * DAY), django_capture_on_commit_callbacks)[PREPARATION] == 0
@@ -90,16 +98,16 @@ def test_each_party_that_has_not_prepared_is_reminded_once_from_ten_days_before(
 
 def test_a_person_who_turned_the_reminder_off_gets_none_but_the_clinics_address_does(region, clock, django_capture_on_commit_callbacks):
     day = timezone.localdate() + 20 * DAY
-    plan(region, day=day)
+    _invited(plan(region, day=day))
     for persona in ("staff_a1", "bestallare", "utveckling"):
         NotificationSettings.objects.create(user=region.user(persona), muted_kinds=[PREPARATION])
     _run(clock.set(day - 10 * DAY), django_capture_on_commit_callbacks)
-    assert list(OutboxMessage.objects.values_list("to", flat=True)) == ["kontakt@vc-a1.example.org"]
+    assert list(OutboxMessage.objects.filter(kind=PREPARATION).values_list("to", flat=True)) == ["kontakt@vc-a1.example.org"]
 
 
 def test_a_moved_dialogue_is_reminded_of_again_before_its_new_day(region, clock, django_capture_on_commit_callbacks):
     day = timezone.localdate() + 20 * DAY
-    dialogue = plan(region, day=day)
+    dialogue = _invited(plan(region, day=day))
     _run(clock.set(day - 10 * DAY), django_capture_on_commit_callbacks)
     first = OutboxMessage.objects.filter(kind=PREPARATION).count()
     services.dialogue_update(
@@ -144,7 +152,7 @@ def test_the_clinic_is_reminded_of_the_follow_up_meeting(region, clock, smtp_sin
 
 def test_the_command_run_twice_under_a_frozen_clock_sends_each_reminder_once(region, clock, smtp_sink, django_capture_on_commit_callbacks):
     day = timezone.localdate() + 20 * DAY
-    plan(region, day=day)
+    _invited(plan(region, day=day))
     clock.set(day - 8 * DAY)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders")
@@ -153,6 +161,18 @@ def test_the_command_run_twice_under_a_frozen_clock_sends_each_reminder_once(reg
     assert sorted(item.rcpt_tos[0] for item in smtp_sink.received) == [
         "bestallare@example.org", "kontakt@vc-a1.example.org", "staff_a1@example.org", "utveckling@example.org"
     ]
+
+
+def test_a_clinic_not_yet_invited_hears_of_its_preparation_in_the_letter_not_in_a_reminder(
+    region, clock, django_capture_on_commit_callbacks
+):
+    day = timezone.localdate() + 20 * DAY
+    dialogue = plan(region, day=day)
+    assert _run(clock.set(day - 10 * DAY), django_capture_on_commit_callbacks)[PREPARATION] == 2
+    assert set(OutboxMessage.objects.filter(kind=PREPARATION).values_list("to", flat=True)) == {
+        "bestallare@example.org", "utveckling@example.org"}  # the team's parties are reminded all the same
+    _invited(dialogue)
+    assert _run(clock.set(day - 9 * DAY), django_capture_on_commit_callbacks)[PREPARATION] == 2  # staff and address
 
 
 def test_cancelled_and_held_dialogues_get_no_preparation_reminder(region, clock, django_capture_on_commit_callbacks):
