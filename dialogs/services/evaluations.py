@@ -185,8 +185,9 @@ def _invite_participant(dialogue: Dialogue, participant: ClinicParticipant, acco
 
 
 def evaluation_invitations_send(*, dialogue: Dialogue) -> int:
-    """Invite the dialogue's participants who have not been invited (a personal link each) and its team (a link to
-    the page behind their sign-in, once). Returns how many participants were invited now."""
+    """Invite the dialogue's participants who have not been invited (a personal link each) and its team members who
+    have not answered yet (a link to the page behind their sign-in, once). Returns how many participants were
+    invited now."""
     invited = 0
     accounts = None
     for participant in dialogue.clinic_participants.all():
@@ -196,9 +197,10 @@ def evaluation_invitations_send(*, dialogue: Dialogue) -> int:
         if accounts is None:
             accounts = _accounts_by_address(dialogue)
         invited += _invite_participant(dialogue, participant, accounts.get(address.lower()))
+    answered = {evaluation.user_id for evaluation in dialogue.evaluations.all() if evaluation.user_id}
     with transaction.atomic():
         message_queue_many(
-            recipients=[member.user for member in dialogue.team_members.all()],
+            recipients=[member.user for member in dialogue.team_members.all() if member.user_id not in answered],
             kind=INVITATION, template="dialogs/email/evaluation_team",
             context={"dialogue": dialogue, "clinic": dialogue.clinic,
                      "url": absolute_url(reverse("dialogs:evaluation", args=[dialogue.pk]))},
@@ -216,6 +218,7 @@ def evaluation_invitations_due(*, today: date) -> int:
         .prefetch_related(
             Prefetch("clinic_participants", queryset=ClinicParticipant.objects.select_related("evaluation_invitation")),
             Prefetch("team_members", queryset=TeamMember.objects.select_related("user")),
+            Prefetch("evaluations", queryset=Evaluation.objects.only("pk", "dialogue_id", "user_id")),
         )
         .order_by("date", "pk")
     )

@@ -120,6 +120,14 @@ def test_the_invitation_is_optional_for_people_with_an_account(world):
     assert "bestallare@example.org" not in addresses and "utveckling@example.org" in addresses
 
 
+def test_a_team_member_who_has_already_answered_is_not_asked_to(world):
+    dialogue = held_with_participants(world)
+    Evaluation.objects.create(dialogue=dialogue, group=RespondentGroup.TEAM, user=world.user("bestallare"), trust=4)
+    services.evaluation_invitations_due(today=timezone.localdate())
+    addresses = set(OutboxMessage.objects.filter(kind=services.INVITATION).values_list("to", flat=True))
+    assert "bestallare@example.org" not in addresses and "utveckling@example.org" in addresses
+
+
 def test_dialogues_held_long_ago_are_not_invited_by_e_mail(world):
     held_with_participants(world, days_ago=45)
     assert services.evaluation_invitations_due(today=timezone.localdate()) == 0
