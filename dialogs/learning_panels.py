@@ -4,7 +4,7 @@ written; on the dialogue's own page, the evaluation's results (each group once a
 for someone who took part, the way to answer."""
 
 from dialogs.access import can_edit_dialogue, can_read_documentation, evaluation_respondent
-from dialogs.models.evaluations import Evaluation
+from dialogs.models.evaluations import Evaluation, round_closed, round_closes_on
 from dialogs.panels import MAIN, SIDE, Panel
 from dialogs.selectors.evaluations import dialogue_results
 from dialogs.selectors.learning import dialogue_lessons, dialogue_medskick
@@ -30,6 +30,7 @@ def detail_panels(dialogue, *, user, can_edit: bool) -> list[Panel]:
         group, participant = respondent
         own = Evaluation.objects.filter(dialogue=dialogue)
         answered = (own.filter(participant=participant) if participant else own.filter(user=user)).exists()
-    context = {"results": dialogue_results(dialogue), "can_answer": respondent is not None, "answered": answered,
-               "team": can_edit_dialogue(user, dialogue)}
+    context = {"results": dialogue_results(dialogue), "can_answer": respondent is not None and not round_closed(dialogue.date),
+               "answered": answered, "team": can_edit_dialogue(user, dialogue), "closes_on": round_closes_on(dialogue.date),
+               "released": round_closed(dialogue.date)}
     return [Panel(key="evaluation", template="dialogs/evaluations/_results_panel.html", column=SIDE, order=20, context=context)]

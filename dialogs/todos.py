@@ -1,7 +1,7 @@
 """To-dos of the dialogs app for the start page (programme/todos.py collects ``<app>/todos.py``): evaluate the
 dialogues one took part in (issue 14) – a team member their team's held dialogues, clinic staff the dialogues of
-their clinic where their e-mail address is a participant's – from the day until ``EVALUATE_WITHIN_DAYS`` after,
-while they have not answered. Three queries at most."""
+their clinic where their e-mail address is a participant's – while the evaluation round is open (the day and
+``ROUND_DAYS`` after) and they have not answered. Three queries at most."""
 
 from datetime import timedelta
 
@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dialogs.models.dialogue import HELD_STATUSES, ClinicParticipant, Dialogue
-from dialogs.models.evaluations import Evaluation
+from dialogs.models.evaluations import ROUND_DAYS, Evaluation, round_closes_on
 
 EVALUATIONS = gettext_lazy("Utvärdering")
-EVALUATE_WITHIN_DAYS = 60
 
 
 def todos(context) -> list:
@@ -32,7 +31,7 @@ def todos(context) -> list:
     )
     dialogues = (
         Dialogue.objects.filter(took_part, clinic__region=context.region, status__in=HELD_STATUSES,
-                                date__lte=context.today, date__gte=context.today - timedelta(days=EVALUATE_WITHIN_DAYS))
+                                date__lte=context.today, date__gte=context.today - timedelta(days=ROUND_DAYS))
         .exclude(Exists(answered))
         .select_related("clinic")
         .distinct()
@@ -40,7 +39,7 @@ def todos(context) -> list:
     )
     return [
         context.todo(
-            group=EVALUATIONS, due=dialogue.date + timedelta(days=EVALUATE_WITHIN_DAYS),
+            group=EVALUATIONS, due=round_closes_on(dialogue.date),
             url=reverse("dialogs:evaluation", args=[dialogue.pk]),
             title=_("Utvärdera dialogen med %(clinic)s %(date)s") % {
                 "clinic": dialogue.clinic.name, "date": date_format(dialogue.date, "j F Y")},

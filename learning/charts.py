@@ -5,6 +5,7 @@ renderer per output: SVG on the page and in the PDF, native charts in PowerPoint
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.charts import ChartSpec, ChartTable, Series, Style
 from indicators.charts.words import format_number
@@ -20,7 +21,7 @@ LOOKS = [
     Style("#4f5b66", dash="dashdot", marker="circle"),
     Style("#7a5a00", marker="square"),
 ]
-SOURCE = _("Uppföljningsdialogernas medskick, lärdomar och utvärderingar")
+SOURCE = gettext_lazy("Uppföljningsdialogernas medskick, lärdomar och utvärderingar")  # read in the reader's language
 
 
 def nice_top(value: float) -> int:

@@ -58,11 +58,14 @@ def group_lines(groups: list[GroupSummary], *, compact: bool = False) -> list[st
     lines = []
     for group in groups:
         name = str(group.label).capitalize()
-        if not group.shown:
-            reason = (_("färre än %(min)s regioner") % {"min": MIN_REGIONS}) if group.regions_short else _("för få svar")
+        if group.regions_short:  # no count either: it would be pooled from too few regions
+            lines.append(_("%(group)s: visas inte (färre än %(min)s regioner).") % {"group": name, "min": MIN_REGIONS})
+        elif not group.respondents:
+            lines.append(_("%(group)s: inga svar att räkna med under perioden.") % {"group": name})
+        elif not group.shown:
             lines.append(ngettext("%(group)s: %(count)s svar – visas inte (%(reason)s).",
                                   "%(group)s: %(count)s svar – visas inte (%(reason)s).", group.respondents) % {
-                "group": name, "count": group.respondents, "reason": reason})
+                "group": name, "count": group.respondents, "reason": _("för få svar")})
         elif compact:
             lines.append(ngettext("%(group)s (%(count)s svar): %(results)s.",
                                   "%(group)s (%(count)s svar): %(results)s.", group.respondents) % {

@@ -72,7 +72,8 @@ IMPROVE = ["Mer tid för medarbetarsamtalet.", "Programmet kom sent.", "Färre i
 # Region Demo's clinics that get the year of dialogues: planned (Hamnstaden, Linnéan) or just followed up (Åsen), so
 # the programme's story of overdue and due clinics stays as dialogs/demo_dialogues.py tells it.
 DEMO_CLINICS = ("D002", "D003", "D005")
-PARTICIPANT_ROLES = ["verksamhetschef", "medicinskt_ansvarig_lakare", "enhetschef", "medarbetarrepresentant"]
+PARTICIPANT_ROLES = ["verksamhetschef", "medicinskt_ansvarig_lakare", "enhetschef", "medarbetarrepresentant",
+                     "medarbetarrepresentant"]
 
 
 def seed(*, stdout=None) -> list[tuple[str, str]]:
@@ -177,7 +178,8 @@ def _learning(dialogue: Dialogue, users: list, progress: float, rng: random.Rand
         )
     learning_services.team_lesson_create(dialogue=dialogue, user=author, text=rng.choice(LESSONS))
     centre = 2.7 + 1.5 * progress
-    for participant in ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position")[: rng.choice([3, 4])]:
+    # Four or five answers: a group the report may count (three, every criterion scored by none or three or more).
+    for participant in ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position")[: rng.choice([4, 5])]:
         _answer(dialogue, evaluation_services.Respondent(RespondentGroup.VARDCENTRAL, participant=participant), centre, rng)
     for user in users:
         _answer(dialogue, evaluation_services.Respondent(RespondentGroup.TEAM, user=user), centre + 0.2, rng)
@@ -190,5 +192,5 @@ def _answer(dialogue: Dialogue, respondent, centre: float, rng: random.Random) -
     evaluation_services.evaluation_submit(
         dialogue=dialogue, respondent=respondent, scores=scores,
         went_well=rng.choice(WENT_WELL) if rng.random() < 0.5 else "",
-        improve=rng.choice(IMPROVE) if rng.random() < 0.4 else "",
+        improve=rng.choice(IMPROVE) if rng.random() < 0.4 else "", today=dialogue.date,
     )

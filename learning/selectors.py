@@ -10,25 +10,32 @@ year, year) here, so one query serves every division:
   team (``evaluation_summary``), through ``dialogs.selectors.evaluations.criterion_result``: the share who answered
   4–5 with its Wilson interval, and the small-group rule (no group or criterion under three answers is shown).
 
-The national view (``national=True``) pools every region and shows a figure only when it is pooled from at least
-``MIN_REGIONS`` regions' dialogues: a period, category or group with fewer is shown as too few, never as a number.
-It reads no clinic-level text.
+No figure can be taken apart by comparing two reports (a longer period less a shorter one, a year less its
+quarters). Every figure is a sum of parts that could each be shown on their own:
+
+- an evaluation counts only a dialogue's group (its team, its clinic) whose round has closed and that has at least
+  ``MIN_GROUP`` answers, every criterion scored by none or at least ``MIN_GROUP`` of them (``_releasable``), so
+  the difference of two reports is always such groups, never one person's answer;
+- the national view (``region=None``) pools every region, by whole months, and counts a month (of a category, of a
+  respondent group) only when it holds dialogues from at least ``MIN_REGIONS`` regions; the others are left out of
+  every total, so a figure is never pooled from fewer. It reads no clinic-level text.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from django.core.paginator import Paginator
 from django.db import connection, connections
 from django.db.models import CharField, Count, DateField, Exists, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogs.models.dialogue import Dialogue, DialogueStatus, TeamMember
-from dialogs.models.evaluations import CRITERIA, Evaluation, RespondentGroup
+from dialogs.models.evaluations import CRITERIA, MIN_GROUP, ROUND_DAYS, Evaluation, RespondentGroup
 from dialogs.models.guide import Section, SectionKind
 from dialogs.models.learning import Medskick, MedskickCategory, MedskickComment, MedskickTag, TeamLesson
 from dialogs.selectors.evaluations import CriterionResult, results_from_row, score_aggregates
@@ -76,6 +83,21 @@ def periods(filters: ReportFilters) -> list[Period]:
             keys.append(key)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return [Period(key, period_label(key, filters.granularity)) for key in keys]
+
+
+def whole_months(filters: ReportFilters) -> ReportFilters:
+    """The national view's period, widened to whole months: its figures are sums of whole months' cells, so two
+    reports' periods never differ by part of a month."""
+    last = date(filters.end.year + filters.end.month // 12, filters.end.month % 12 + 1, 1) - timedelta(days=1)
+    return replace(filters, start=filters.start.replace(day=1), end=last)
+
+
+def _publishable(cells: dict, national: bool) -> dict:
+    """The national view's month cells pooled from at least ``MIN_REGIONS`` regions (each cell: [value, regions]);
+    the region's report keeps them all."""
+    if not national:
+        return cells
+    return {key: cell for key, cell in cells.items() if len(cell[1]) >= MIN_REGIONS}
 
 
 class _MonthStart(Func):
@@ -170,14 +192,12 @@ class CategoryCounts:
         return [(period, [self.counts.get((period.key, value), 0) for value, _label in self.categories]) for period in self.periods]
 
 
-def _shown(count: int, regions: set, national: bool) -> int | None:
-    return None if national and count and len(regions) < MIN_REGIONS else count
-
-
 def category_counts(*, region: Region | None, filters: ReportFilters) -> CategoryCounts:
-    """Medskick by category and period (two queries). With ``region=None`` (national) a figure pooled from
-    fewer than three regions is None."""
+    """Medskick by category and period (two queries). With ``region=None`` (national) the period is whole months and
+    a month of a category counts only when pooled from at least three regions."""
     national = region is None
+    if national:
+        filters = whole_months(filters)
     tags = MedskickTag.objects.filter(dialogue_q("medskick__dialogue__", region=region, filters=filters))
     if filters.area:
         tags = tags.filter(medskick__area=filters.area)
@@ -189,34 +209,61 @@ def category_counts(*, region: Region | None, filters: ReportFilters) -> Categor
         .values_list("category", "medskick__dialogue__clinic__region_id", "month", "n")
         .order_by()
     )
-    cells: dict[tuple, list] = defaultdict(lambda: [0, set()])
-    totals: dict[str, list] = defaultdict(lambda: [0, set()])
+    months: dict[tuple, list] = defaultdict(lambda: [0, set()])
     for category, region_id, month, count in _raw_rows(rows):
-        for cell in (cells[(_month_key(month, filters.granularity), category)], totals[category]):
-            cell[0] += count
-            cell[1].add(region_id)
+        months[(month, category)][0] += count
+        months[(month, category)][1].add(region_id)
+    # A cell whose months were all left out (national: too few regions) is None, shown as too few, never as 0.
+    cells: dict[tuple, int | None] = {}
+    totals: dict[str, int | None] = {}
+    publishable = _publishable(months, national)
+    for (month, category), (count, _regions) in months.items():
+        for target, key in ((cells, (_month_key(month, filters.granularity), category)), (totals, category)):
+            if (month, category) in publishable:
+                target[key] = (target.get(key) or 0) + count
+            else:
+                target.setdefault(key, None)
     chosen = [(value, label) for value, label in MedskickCategory.choices if not filters.category or value == filters.category]
-    # Dialogues, their regions and their medskick in one pass over the dialogues (no second pass over the medskick):
-    # with a category chosen, a medskick meets its one tag of that category, so it is still counted once.
+    dialogues, medskick, regions = _dialogue_totals(region, filters)
+    return CategoryCounts(
+        periods=periods(filters),
+        categories=chosen,
+        counts=cells,
+        totals={value: totals.get(value, 0) for value, _label in chosen},
+        medskick=medskick,
+        dialogues=dialogues,
+        regions=regions,
+    )
+
+
+def _dialogue_totals(region: Region | None, filters: ReportFilters) -> tuple[int | None, int | None, int]:
+    """The report's dialogues, their medskick (of the chosen category and area) and how many regions they come from,
+    in one pass over the dialogues (no second pass over the medskick): with a category chosen, a medskick meets its
+    one tag of that category, so it is still counted once. National: the publishable months' only, and None for
+    both counts when no month is."""
+    national = region is None
     chosen_medskick = Q()
     if filters.area:
         chosen_medskick &= Q(medskick__area=filters.area)
     if filters.category:
         chosen_medskick &= Q(medskick__tags__category=filters.category)
-    dialogues = Dialogue.objects.filter(dialogue_q("", region=region, filters=filters)).aggregate(
-        n=Count("pk", distinct=True), regions=Count("clinic__region", distinct=True),
-        medskick=Count("medskick", filter=chosen_medskick or None),
-    )
-    enough = not national or dialogues["regions"] >= MIN_REGIONS
-    return CategoryCounts(
-        periods=periods(filters),
-        categories=chosen,
-        counts={key: _shown(count, regions, national) for key, (count, regions) in cells.items()},
-        totals={value: _shown(*totals[value], national) if value in totals else 0 for value, _label in chosen},
-        medskick=dialogues["medskick"] if enough else None,
-        dialogues=dialogues["n"] if enough else None,
-        regions=dialogues["regions"],
-    )
+    dialogues = Dialogue.objects.filter(dialogue_q("", region=region, filters=filters))
+    aggregates = {"n": Count("pk", distinct=True), "medskick": Count("medskick", filter=chosen_medskick or None)}
+    if not national:
+        totals = dialogues.aggregate(**aggregates, regions=Count("clinic__region", distinct=True))
+        return totals["n"], totals["medskick"], totals["regions"]
+    rows = dialogues.values("clinic__region_id", month=month_of("date")).annotate(**aggregates).values_list(
+        "clinic__region_id", "month", "n", "medskick").order_by()
+    months: dict[str, list] = defaultdict(lambda: [[0, 0], set()])
+    for region_id, month, count, medskick in _raw_rows(rows):
+        months[month][0][0] += count
+        months[month][0][1] += medskick
+        months[month][1].add(region_id)
+    shown = _publishable(months, national)
+    regions = len(set().union(*(cell[1] for cell in months.values()))) if months else 0
+    if not shown:
+        return None, None, regions
+    return sum(cell[0][0] for cell in shown.values()), sum(cell[0][1] for cell in shown.values()), regions
 
 
 def medskick_page(*, region: Region, filters: ReportFilters):
@@ -320,29 +367,56 @@ class EvaluationSummary:
 
 
 def _summary(group: str, total: list[int], regions: set, national: bool) -> GroupSummary:
+    """``total``: the publishable sums; ``regions``: every region seen. National answers that were all left out
+    (too few regions) are "too few regions", with no count."""
     respondents = total[0]
-    if national and respondents and len(regions) < MIN_REGIONS:
-        return GroupSummary(group, respondents, results_from_row({}), regions_short=True)
+    if national and not respondents and regions:
+        return GroupSummary(group, 0, results_from_row({}), regions_short=True)
     return GroupSummary(group, respondents, results_from_row(dict(zip(SUMMED, total))))
 
 
-def evaluation_summary(*, region: Region | None, filters: ReportFilters) -> EvaluationSummary:
+_SCORES_GIVEN = [index for index, name in enumerate(SUMMED) if name.endswith("_n")]
+
+
+def _releasable(values) -> bool:
+    """A dialogue's group may count: at least ``MIN_GROUP`` answered, and every criterion was scored by none of them
+    or at least ``MIN_GROUP`` (so no sum in any report is one or two people's scores)."""
+    return values[0] >= MIN_GROUP and all(not values[index] or values[index] >= MIN_GROUP for index in _SCORES_GIVEN)
+
+
+def evaluation_summary(*, region: Region | None, filters: ReportFilters, today: date | None = None) -> EvaluationSummary:
     """The evaluation per respondent group: over the whole period, per period, and (the region's report) per
-    follow-up team. One query for the first two, two more for the teams."""
+    follow-up team, from the dialogues' groups that may count (``_releasable``) of rounds that have closed. One query
+    (two more for the teams' members)."""
     national = region is None
-    evaluations = Evaluation.objects.filter(dialogue_q("dialogue__", region=region, filters=filters))
-    monthly = (
-        evaluations.values("group", "dialogue__clinic__region_id", month=month_of("dialogue__date"))
+    if national:
+        filters = whole_months(filters)
+    closed_before = (today or timezone.localdate()) - timedelta(days=ROUND_DAYS)
+    evaluations = Evaluation.objects.filter(
+        dialogue_q("dialogue__", region=region, filters=filters), dialogue__date__lt=closed_before
+    )
+    units = (
+        evaluations.values("dialogue_id", "group", "dialogue__clinic__region_id", month=month_of("dialogue__date"))
         .annotate(**score_aggregates())
-        .values_list("group", "dialogue__clinic__region_id", "month", *SUMMED)
+        .values_list("dialogue_id", "group", "dialogue__clinic__region_id", "month", *SUMMED)
         .order_by()
     )
+    months: dict[tuple, list] = defaultdict(lambda: [_empty(), set()])
+    released: list[tuple] = []
+    for dialogue_id, group, region_id, month, *values in _raw_rows(units):
+        if _releasable(values):
+            _add(months[(month, group)][0], values)
+            months[(month, group)][1].add(region_id)
+            released.append((dialogue_id, group, values))
+    # Each total: the publishable months' sums, and every region seen (to tell "too few regions" from "none").
     overall = {group: [_empty(), set()] for group in GROUPS}
     by_period: dict[tuple, list] = defaultdict(lambda: [_empty(), set()])
-    for group, region_id, month, *values in _raw_rows(monthly):
+    publishable = _publishable(months, national)
+    for (month, group), (values, regions) in months.items():
         for target in (overall[group], by_period[(_month_key(month, filters.granularity), group)]):
-            _add(target[0], values)
-            target[1].add(region_id)
+            if (month, group) in publishable:
+                _add(target[0], values)
+            target[1].update(regions)
     chosen = periods(filters)
     summary = EvaluationSummary(
         periods=chosen,
@@ -350,11 +424,11 @@ def evaluation_summary(*, region: Region | None, filters: ReportFilters) -> Eval
         trend={group: [_summary(group, *by_period[(period.key, group)], national) for period in chosen] for group in GROUPS},
     )
     if not national:
-        summary.teams, summary.teams_not_shown = _teams(evaluations, region=region, filters=filters)
+        summary.teams, summary.teams_not_shown = _teams(released, region=region, filters=filters)
     return summary
 
 
-def _teams(evaluations: QuerySet, *, region: Region, filters: ReportFilters) -> tuple[list[TeamSummary], int]:
+def _teams(released: list[tuple], *, region: Region, filters: ReportFilters) -> tuple[list[TeamSummary], int]:
     """Evaluations by follow-up team: the dialogues whose team had the same members, largest first."""
     members: dict[int, list[tuple[int, str]]] = defaultdict(list)
     team_rows = TeamMember.objects.filter(dialogue_q("dialogue__", region=region, filters=filters)).values_list(
@@ -363,8 +437,7 @@ def _teams(evaluations: QuerySet, *, region: Region, filters: ReportFilters) -> 
     for dialogue_id, user_id, first, last, username in team_rows:  # rows, not objects: 5,000 of them at scale
         members[dialogue_id].append((user_id, f"{first} {last}".strip() or username))
     totals: dict[frozenset, dict] = {}
-    rows = evaluations.values("dialogue_id", "group").annotate(**score_aggregates()).values_list("dialogue_id", "group", *SUMMED)
-    for dialogue_id, group, *values in _raw_rows(rows.order_by()):
+    for dialogue_id, group, values in released:
         team = members.get(dialogue_id)
         if not team:
             continue

@@ -8,9 +8,14 @@ of SKR's method, each on a scale of 1–5 or "vet ej", and two questions in free
 
 Clinic answers are shown to the team only pooled in groups of at least ``MIN_GROUP`` answers, never one by one and
 never with names (``dialogs.selectors.evaluations``); the same rule holds for every page, export and chart.
+
+A dialogue's evaluation is a round: answers are taken (and edited) from the day until ``ROUND_DAYS`` after it, and
+its results are shown only once the round has closed. A result that moved with every answer would tell each new
+answer to whoever looked before and after it.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +27,18 @@ from dialogs.models.dialogue import ClinicParticipant, Dialogue
 
 # Groups of answers smaller than this are never shown, in any page, export or chart.
 MIN_GROUP = 3
+# How long after the day a dialogue's evaluation takes answers; its results are shown from the day after.
+ROUND_DAYS = 42
+
+
+def round_closes_on(dialogue_date: date) -> date:
+    """The last day a dialogue held on ``dialogue_date`` takes evaluation answers."""
+    return dialogue_date + timedelta(days=ROUND_DAYS)
+
+
+def round_closed(dialogue_date: date, today: date | None = None) -> bool:
+    """Whether the dialogue's evaluation round is over, so its results may be shown."""
+    return (today or timezone.localdate()) > round_closes_on(dialogue_date)
 SCORE_MIN, SCORE_MAX = 1, 5
 FREE_TEXT_MAX_LENGTH = 2_000
 

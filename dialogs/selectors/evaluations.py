@@ -7,6 +7,9 @@ The small-group rule: a group is shown only when at least ``MIN_GROUP`` people a
 at least ``MIN_GROUP`` of them gave it a score (not "vet ej"); below that nothing but the count is returned – no
 mean, no share, no interval, no free text – so no page, export or chart can show one person's answer.
 ``criterion_result`` is the one place that applies it, to a dialogue here and to the region's report in learning/.
+
+Results are shown once the dialogue's evaluation round has closed (``round_closed``): until then only the number of
+answers, so nobody learns an answer from how the result moved when it came in.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 
 from dialogs.models.dialogue import Dialogue
-from dialogs.models.evaluations import CRITERIA, MIN_GROUP, Criterion, Evaluation, RespondentGroup
+from dialogs.models.evaluations import CRITERIA, MIN_GROUP, Criterion, Evaluation, RespondentGroup, round_closed
 from indicators.stats import Interval, wilson_interval
 
 POSITIVE_FROM = 4  # 4 and 5 count as agreeing
@@ -100,10 +103,11 @@ class GroupResult:
     criteria: list[CriterionResult]
     went_well: list[str] = field(default_factory=list)
     improve: list[str] = field(default_factory=list)
+    released: bool = True  # the round has closed
 
     @property
     def shown(self) -> bool:
-        return self.respondents >= MIN_GROUP
+        return self.released and self.respondents >= MIN_GROUP
 
     @property
     def label(self) -> str:
@@ -117,13 +121,18 @@ class GroupResult:
 
 def dialogue_results(dialogue: Dialogue) -> list[GroupResult]:
     """The dialogue's evaluation by respondent group (the team first), two queries at most: the aggregates, and
-    the free texts of the groups large enough to show, in alphabetical order (not the order they came in)."""
+    the free texts of the groups large enough to show, in alphabetical order (not the order they came in). While
+    the round is open, only the number of answers."""
     rows = {
         row["group"]: row
         for row in Evaluation.objects.filter(dialogue=dialogue).values("group").annotate(**score_aggregates()).order_by()
     }
+    released = round_closed(dialogue.date)
     results = [
-        GroupResult(group, int(rows.get(group, {}).get("respondents") or 0), results_from_row(rows.get(group, {})))
+        GroupResult(
+            group, int(rows.get(group, {}).get("respondents") or 0),
+            results_from_row(rows.get(group, {}) if released else {}), released=released,
+        )
         for group in (RespondentGroup.TEAM, RespondentGroup.VARDCENTRAL)
     ]
     shown = {result.group: result for result in results if result.shown}

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,6 +30,8 @@ from dialogs.models.evaluations import (
     SCORE_MIN,
     Evaluation,
     EvaluationInvitation,
+    round_closed,
+    round_closes_on,
 )
 from dialogs.services.learning import clean_text
 from notifications import kinds
@@ -70,11 +73,14 @@ class Respondent:
     participant: ClinicParticipant | None = None
 
 
-def _check_open(dialogue: Dialogue) -> None:
+def _check_open(dialogue: Dialogue, today: date | None) -> None:
     if dialogue.is_cancelled:
         raise EvaluationError(_("Dialogen ställdes in, så det finns inget att utvärdera."))
     if not dialogue.is_held:
         raise EvaluationError(_("Utvärderingen öppnar när dialogen är genomförd."))
+    if round_closed(dialogue.date, today):
+        raise EvaluationError(_("Utvärderingen stängde %(date)s och svaren är sammanräknade; den tar inte emot fler svar.")
+                              % {"date": date_format(round_closes_on(dialogue.date), "j F Y")})
 
 
 def _check_scores(scores: dict) -> dict[str, int | None]:
@@ -96,11 +102,13 @@ def _existing(dialogue: Dialogue, respondent: Respondent) -> Evaluation | None:
 
 @transaction.atomic
 def evaluation_submit(
-    *, dialogue: Dialogue, respondent: Respondent, scores: dict, went_well: str = "", improve: str = ""
+    *, dialogue: Dialogue, respondent: Respondent, scores: dict, went_well: str = "", improve: str = "",
+    today: date | None = None,
 ) -> tuple[Evaluation, bool]:
     """Save the respondent's evaluation of the dialogue: a new one (True) or their earlier one, edited (False).
-    Raises EvaluationError when the dialogue is not held (or cancelled), EvaluationInvalid for a bad answer."""
-    _check_open(dialogue)
+    Raises EvaluationError when the dialogue is not held (or cancelled) or its round has closed (``today``, by
+    default the real one, is the day of answering), EvaluationInvalid for a bad answer."""
+    _check_open(dialogue, today)
     scores = _check_scores(scores)
     texts = {
         "went_well": clean_text(went_well, field="went_well", max_length=FREE_TEXT_MAX_LENGTH, required=False),

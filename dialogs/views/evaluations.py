@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from dialogs import access
 from dialogs.forms.learning import EvaluationForm
-from dialogs.models.evaluations import CRITERIA_SOURCE, RespondentGroup
+from dialogs.models.evaluations import CRITERIA_SOURCE, RespondentGroup, round_closed, round_closes_on
 from dialogs.services import evaluations as services
 
 
@@ -38,7 +38,8 @@ def _page(request, dialogue, respondent: services.Respondent, action: str):
     form = EvaluationForm(request.POST or None, initial=EvaluationForm.initial_for(earlier))
     context = {"dialogue": dialogue, "form": form, "earlier": earlier, "action": action, "source": CRITERIA_SOURCE,
                "as_team": respondent.group == RespondentGroup.TEAM}
-    if dialogue.is_cancelled or not dialogue.is_held:
+    if dialogue.is_cancelled or not dialogue.is_held or round_closed(dialogue.date):
+        context["closes_on"] = round_closes_on(dialogue.date)
         return render(request, "dialogs/evaluations/closed.html", context, status=409)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -11,11 +11,19 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 from pptx import Presentation
 
-from dialogs.models.dialogue import DialogueStatus
+from dialogs.models.dialogue import Dialogue, DialogueStatus
 from dialogs.services.dialogue import dialogue_transition
 from notifications.models import OutboxMessage
 from tests.browser.conftest import _new_context, assert_accessible, login, new_page, visit
-from tests.learning.factories import PARTICIPANTS, clinic_answers, held_in, other_region, plan, team_answer
+from tests.learning.factories import (
+    PARTICIPANTS,
+    clinic_answers,
+    closed_days_ago,
+    held_in,
+    other_region,
+    plan,
+    team_answer,
+)
 from tests.pdftext import pdf_flat_text
 
 MEDSKICK = "Förfrågningsunderlaget säger inget om hembesök till multisjuka äldre."
@@ -40,7 +48,7 @@ def other_regions(world):
     three regions a national figure needs."""
     for name, code in (("Region C", "03"), ("Region D", "04")):
         region, clinic, user = other_region(name, code)
-        clinic_answers(held_in(region, clinic, user), [4, 5, 3])
+        clinic_answers(held_in(region, clinic, user, days_ago=closed_days_ago()), [4, 5, 3])
 
 
 def test_medskick_lessons_and_evaluations_reach_the_region_and_the_nation(
@@ -110,12 +118,20 @@ def test_medskick_lessons_and_evaluations_reach_the_region_and_the_nation(
     _evaluate(page, score="4")
     team_answer(world, dialogue, "utveckling", value=5)
 
-    # The dialogue's page shows the clinic's result (three answers), not the team's (two), and no names.
+    # While the round is open the dialogue's page shows how many have answered, no result that an answer could move.
     visit(page, f"/dialoger/{dialogue.pk}/")
+    results = page.get_by_test_id("evaluation-results")
+    expect(results).to_contain_text("Svar hittills: 3.")
+    expect(results).not_to_contain_text("%)")
+
+    # Six weeks on, the round has closed: the clinic's result (three answers), not the team's (two), and no names.
+    Dialogue.objects.filter(pk=dialogue.pk).update(date=timezone.localdate() - timezone.timedelta(days=closed_days_ago()))
+    visit(page, f"/dialoger/{dialogue.pk}/")
+    assert_accessible(page, context="evaluation results after the round")
     results = page.get_by_test_id("evaluation-results")
     expect(results).to_contain_text("Svar från vårdcentralen")
     expect(results).to_contain_text("67 %")  # two of three answered 4 or 5
-    expect(results).to_contain_text("Svar hittills: 2.")
+    expect(results).to_contain_text("2 svar: för få för att visas")
     expect(results).not_to_contain_text("Maja")
 
     # The region's learning report, and its PowerPoint opened by LibreOffice.

@@ -15,7 +15,15 @@ from dialogs.models.evaluations import CRITERIA_KEYS, Evaluation, EvaluationInvi
 from dialogs.services import evaluations as services
 from dialogs.services.dialogue import dialogue_cancel
 from notifications.models import NotificationSettings, OutboxMessage
-from tests.learning.factories import PARTICIPANTS, clinic_answers, held_with_participants, plan, scores, team_answer
+from tests.learning.factories import (
+    PARTICIPANTS,
+    clinic_answers,
+    close_round,
+    held_with_participants,
+    plan,
+    scores,
+    team_answer,
+)
 
 ANSWER = {**{key: "4" for key in CRITERIA_KEYS}, "went_well": "Bra samtal.", "improve": ""}
 
@@ -146,13 +154,14 @@ def _results(client, dialogue) -> str:
 def test_clinic_answers_are_shown_only_from_three(world, client_for, size, shown):
     dialogue = held_with_participants(world)
     clinic_answers(dialogue, [5, 4, 2][:size], went_well="Vi kände oss lyssnade på.")
+    close_round(dialogue)
     for persona in ("bestallare", "staff_a1"):
         results = _results(client_for(persona), dialogue)
         assert ("Andel 4–5" in results) is shown
         assert ("Vi kände oss lyssnade på." in results) is shown
         assert ("%" in results.split("Svar från vårdcentralen")[1]) is shown  # the team's group comes first
         if not shown:
-            assert f"Svar hittills: {size}." in results and "Resultatet visas när minst tre har svarat." in results
+            assert f"{size} svar: för få för att visas (minst tre behövs)." in results
         for participant in PARTICIPANTS:
             assert participant.name not in results  # never a name
     if shown:
@@ -163,6 +172,7 @@ def test_a_criterion_with_fewer_than_three_scores_is_not_shown(world, client_for
     dialogue = held_with_participants(world)
     clinic_answers(dialogue, [4, 4, 4])
     Evaluation.objects.filter(pk__in=Evaluation.objects.values_list("pk", flat=True)[:1]).update(trust=None)
+    close_round(dialogue)
     results = _results(client_for("bestallare"), dialogue)
     row = re.search(r"Främja tillit</th>(.*?)</tr>", results, re.S).group(1)
     assert "för få svar" in row and "%" not in row
@@ -172,8 +182,25 @@ def test_the_team_group_follows_the_same_rule(world, client_for):
     dialogue = held_with_participants(world)
     team_answer(world, dialogue, "bestallare")
     team_answer(world, dialogue, "utveckling")
+    results = _results(client_for("bestallare"), close_round(dialogue))
+    assert "2 svar: för få för att visas" in results and "Andel 4–5" not in results
+
+
+def test_results_wait_for_the_round_to_close_so_no_answer_shows_in_how_they_move(world, client_for):
+    dialogue = held_with_participants(world)
+    clinic_answers(dialogue, [5, 5, 5])
     results = _results(client_for("bestallare"), dialogue)
-    assert "Svar hittills: 2." in results and "Andel 4–5" not in results
+    assert "Svar hittills: 3." in results and "Andel 4–5" not in results and "tar emot svar till och med" in results
+    clinic_answers(dialogue, [1])  # a fourth answer while it is open: nothing to compare with
+    results = _results(client_for("bestallare"), dialogue)
+    assert "Svar hittills: 4." in results and "%" not in results.split("Svar från vårdcentralen")[1]
+    close_round(dialogue)
+    results = _results(client_for("bestallare"), dialogue)
+    assert "75 %" in results and "4,0" in results  # 3 of 4 answered 4–5; mean (5 + 5 + 5 + 1) / 4
+    response = client_for("bestallare").post(_url(dialogue), ANSWER)  # closed: no answer changes it any more
+    assert response.status_code == 409 and "Utvärderingen stängde" in response.content.decode()
+    assert Evaluation.objects.filter(dialogue=dialogue).count() == 4
+    assert 'data-testid="evaluate-link"' not in results
 
 
 def test_the_evaluate_to_do_is_on_the_start_page_until_answered(world, client_for):

@@ -47,6 +47,28 @@ def lesson(world, dialogue, text="Skicka programmet tre veckor före."):
     return learning_services.team_lesson_create(dialogue=dialogue, user=world.user("bestallare"), text=text)
 
 
+def closed_days_ago() -> int:
+    """Days back to a weekday whose evaluation round has closed, mid-month (the national view counts whole months,
+    so dialogues made this many days ago in several regions share their month whatever today is)."""
+    from dialogs.models.evaluations import ROUND_DAYS
+
+    today = timezone.localdate()
+    day = today - datetime.timedelta(days=ROUND_DAYS + 8)
+    day = day.replace(day=15) if day.day >= 15 else (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=15)
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return (today - day).days
+
+
+def close_round(dialogue) -> Dialogue:
+    """Move the dialogue back in time so that its evaluation round has closed and its results are shown."""
+    from dialogs.models.evaluations import ROUND_DAYS
+
+    Dialogue.objects.filter(pk=dialogue.pk).update(date=timezone.localdate() - datetime.timedelta(days=ROUND_DAYS + 1))
+    dialogue.refresh_from_db()
+    return dialogue
+
+
 def scores(value=None, **overrides) -> dict:
     """Every criterion ``value`` (None: "vet ej"), some overridden by name."""
     return {**{key: value for key in CRITERIA_KEYS}, **overrides}
@@ -62,7 +84,7 @@ def clinic_answers(dialogue, values, *, went_well="", improve=""):
                                                        position=100 + number)
         answers.append(evaluation_services.evaluation_submit(
             dialogue=dialogue, respondent=evaluation_services.Respondent(RespondentGroup.VARDCENTRAL, participant=participant),
-            scores=scores(value), went_well=went_well, improve=improve,
+            scores=scores(value), went_well=went_well, improve=improve, today=dialogue.date,
         )[0])
     return answers
 
@@ -70,7 +92,7 @@ def clinic_answers(dialogue, values, *, went_well="", improve=""):
 def team_answer(world, dialogue, persona: str, value=4, **texts):
     return evaluation_services.evaluation_submit(
         dialogue=dialogue, respondent=evaluation_services.Respondent(RespondentGroup.TEAM, user=world.user(persona)),
-        scores=scores(value), **texts,
+        scores=scores(value), today=dialogue.date, **texts,
     )[0]
 
 

@@ -9,7 +9,15 @@ from django.urls import reverse
 from pptx import Presentation
 
 from learning.selectors import category_counts, evaluation_summary
-from tests.learning.factories import clinic_answers, held_in, held_with_participants, lesson, medskick, other_region
+from tests.learning.factories import (
+    clinic_answers,
+    closed_days_ago,
+    held_in,
+    held_with_participants,
+    lesson,
+    medskick,
+    other_region,
+)
 from tests.pdftext import pdf_flat_text
 from tests.learning.test_report import _filters
 
@@ -18,13 +26,13 @@ SECRET = "Hemlig text från en vårdcentral"
 
 def _regions(world, count: int) -> None:
     """Held dialogues with a medskick on villkor and three clinic answers in ``count`` regions (A first)."""
-    dialogue = held_with_participants(world)
+    dialogue = held_with_participants(world, days_ago=closed_days_ago())
     medskick(world, dialogue, text=SECRET, categories=("villkor",))
     lesson(world, dialogue, text=SECRET + " (lärdom)")
     clinic_answers(dialogue, [5, 4, 4])
     for number in range(count - 1):
         region, clinic, user = other_region(f"Region {'CD'[number]}", f"0{number + 3}")
-        other = held_in(region, clinic, user)
+        other = held_in(region, clinic, user, days_ago=closed_days_ago())
         from dialogs.services.learning import medskick_create
 
         medskick_create(dialogue=other, user=user, text=SECRET, categories=["villkor"])
@@ -106,3 +114,25 @@ def test_the_national_view_reads_the_same_number_of_queries_however_much_there_i
             clinic_answers(held_in(region, clinic, user, days_ago=days), [2, 3, 4])
     with django_assert_max_num_queries(len(before)):
         client.get(reverse("learning:national"))
+
+
+def test_a_month_from_too_few_regions_is_left_out_of_every_total(world):
+    """A longer period less a shorter one must not give a month that only one region had dialogues in."""
+    import datetime
+
+    from django.utils import timezone
+
+    _regions(world, 3)
+    lone = Dialogue_of_a(world)
+    earlier = held_with_participants(world, days_ago=(timezone.localdate() - lone.date).days + 62)
+    medskick(world, earlier, text="Bara region A, en annan månad", categories=("villkor",))
+    clinic_answers(earlier, [1, 1, 1])
+    whole = category_counts(region=None, filters=_filters())
+    assert whole.totals["villkor"] == 3  # the lone region's month adds nothing, so no difference can show it
+    first_day = lone.date.replace(day=1)
+    since = category_counts(region=None, filters=_filters(start=first_day))
+    assert since.totals["villkor"] == whole.totals["villkor"] and since.dialogues == whole.dialogues
+    before = category_counts(region=None, filters=_filters(end=first_day - datetime.timedelta(days=1)))
+    assert before.totals["villkor"] is None and before.dialogues is None  # too few regions, and no number
+    clinic = next(g for g in evaluation_summary(region=None, filters=_filters()).overall if g.group == "vardcentral")
+    assert clinic.respondents == 9  # three regions' three answers in the shared month; region A's lone month: none
