@@ -95,6 +95,8 @@ class ChartSpec:
 
 
 def nice_step(span: float, target_ticks: int = 5) -> float:
+    if not (math.isfinite(span) and span > 0):  # no range to divide: one unit a step
+        return 1.0
     raw = span / max(1, target_ticks)
     magnitude = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
@@ -105,8 +107,11 @@ def nice_step(span: float, target_ticks: int = 5) -> float:
 
 def value_range(values: Sequence[float], unit: str) -> tuple[float, float]:
     """A range covering every value, padded and rounded to whole steps; percentages stay within 0–100,
-    and nothing goes below zero (none of the units can)."""
+    and nothing goes below zero (none of the units can). A value that is not finite is left out."""
+    values = [value for value in values if math.isfinite(value)]
     low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if not math.isfinite((high - low) * 2):  # too far apart for any axis (only data stored before the limits)
+        return max(0.0, low), high
     if high - low < 1e-9:
         low, high = low - max(1.0, abs(low) * 0.1), high + max(1.0, abs(high) * 0.1)
     pad = (high - low) * 0.08
@@ -122,5 +127,5 @@ def spec_values(series: Sequence[Series]) -> list[float]:
     values = []
     for one in series:
         for column in (one.y, one.lower or (), one.upper or ()):
-            values.extend(v for v in column if v is not None)
+            values.extend(v for v in column if v is not None and math.isfinite(v))
     return values

@@ -123,8 +123,33 @@ def parse_number(text: str) -> float | None:
     return float(t)
 
 
+# The largest number a cell may hold (numerator, denominator or value): far above any figure for a clinic, a
+# region or the country (Sweden's yearly health-care cost is below 10^12 kronor), so anything larger is a mistake
+# (a misplaced decimal separator, a number pasted twice, an overflow such as 1e309), and it keeps every stored
+# number finite.
+MAX_MAGNITUDE = 1e12
+
 VALUE_CODES = {"unk": STATUS_UNKNOWN, "msk": STATUS_MASKED, "inv": STATUS_INVALID}
 COUNT_BLANKS = frozenset({"", "-", "–", "—", "..", ".", "unk", "msk", "inv"})
+# The markers Swedish statistics put where a figure is not shown: ".." (not available or too uncertain), "*" and
+# "<5" (too few to show) are masked values; a dash or a lone point says there is no figure. Neither is ever 0.
+SUPPRESSED_MARKERS = frozenset({"..", "*"})
+NO_FIGURE_MARKERS = frozenset({"-", "–", "—", "."})
+_BELOW_RE = re.compile(r"<\s*\d+(?:[.,]\d+)?")
+
+
+def marker_status(text: str) -> str | None:
+    """The status a suppression marker in a value cell stands for, or None when the text is no such marker."""
+    if text in SUPPRESSED_MARKERS or _BELOW_RE.fullmatch(text):
+        return STATUS_MASKED
+    if text in NO_FIGURE_MARKERS:
+        return STATUS_MISSING
+    return None
+
+
+def within_magnitude(number: float) -> bool:
+    """A finite number no larger than ``MAX_MAGNITUDE`` either way (False for inf and NaN)."""
+    return abs(number) <= MAX_MAGNITUDE
 
 STATUS_WORDS = {
     "": None,
@@ -348,6 +373,11 @@ def _period_rest(rest: str) -> tuple[str, int] | None:
     return None
 
 
+# The years a period may fall in: before 1900 there are no indicator data; ``normalize`` also refuses any period
+# after next year.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def parse_period(label: str) -> tuple[dt.date, dt.date, str] | None:
     """Parse a period label; returns ``(first_day, last_day, granularity)`` or ``None``.
 
@@ -355,7 +385,23 @@ def parse_period(label: str) -> tuple[dt.date, dt.date, str] | None:
     ``2023``; ``2023-05``, ``2023/5``, ``202305``, ``2023M05``, ``2023-05-01`` (a date means its
     month); ``2023 maj``, ``maj 2023``; ``2023 jan-jun``/``2023 jul-dec``, ``2023 H1``,
     ``2023 halvår 1``; ``2023 kv 2``, ``2023 kvartal 2``, ``2023 Q2``, ``2023 jan-mar``.
+    The year must lie within ``FIRST_YEAR``–``LAST_YEAR`` (``period_year`` tells a year outside them).
     """
+    parsed = _period_parts(label)
+    if parsed is None or not FIRST_YEAR <= parsed[0] <= LAST_YEAR:
+        return None
+    year, (granularity, number) = parsed
+    return _period_span(year, granularity, number)
+
+
+def period_year(label: str) -> int | None:
+    """The year of a period written in an accepted way, whether or not the year is within range."""
+    parsed = _period_parts(label)
+    return None if parsed is None else parsed[0]
+
+
+def _period_parts(label: str) -> tuple[int, tuple[str, int]] | None:
+    """(year, (granularity, number)) of a period label, the year not yet checked against the range."""
     text = re.sub(r"\s+", " ", label.replace("–", "-").replace("—", "-").casefold().strip())
     text = re.sub(rf"({_MONTH_RE})\.", r"\1", text)  # "jan.-jun." -> "jan-jun"
     if not text:
@@ -369,7 +415,7 @@ def parse_period(label: str) -> tuple[dt.date, dt.date, str] | None:
     elif m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", text):
         year, result = int(m.group(1)), ("month", int(m.group(2)))
         try:
-            dt.date(year, result[1], int(m.group(3)))
+            dt.date(max(year, 1), result[1], int(m.group(3)))
         except ValueError:
             return None
     elif m := re.fullmatch(r"(\d{1,2})\s*[-/.]\s*(\d{4})", text):
@@ -378,9 +424,6 @@ def parse_period(label: str) -> tuple[dt.date, dt.date, str] | None:
         year, result = int(m.group(1)), _period_rest(m.group(2))
     elif m := _YEAR_LAST_RE.fullmatch(text):
         year, result = int(m.group(2)), _period_rest(m.group(1))
-    if result is None or year is None or not 1900 <= year <= 2100:
+    if result is None or year is None or (result[0] == "month" and not 1 <= result[1] <= 12):
         return None
-    granularity, number = result
-    if granularity == "month" and not 1 <= number <= 12:
-        return None
-    return _period_span(year, granularity, number)
+    return year, result

@@ -19,7 +19,8 @@ import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.imports import cells
+from config.inputs import is_one_line
+from indicators.imports import cells, rules
 from indicators.imports.cells import Col
 from indicators.imports.frame import STATUS_MISSING, STATUS_OK, STR_COLUMNS, Errors, packed_keys, quote
 
@@ -30,6 +31,11 @@ TEXT_FIELDS = (
 )
 # How many other rows a duplicate's message names.
 DUPLICATES_SHOWN = 10
+# The longest text a column may hold: that of the field it is matched against (``Indicator.code`` and ``.name``,
+# ``DataSource.name``, ``Clinic.hsa_id`` and ``.name``), else ``MAX_TEXT_LENGTH``.
+MAX_TEXT_LENGTH = 255
+MAX_LENGTHS = {"indicator_code": 60, "indicator_name": 255, "chart_title": 255, "source": 120, "unit_code": 64,
+               "unit_name": 200}
 
 
 @dataclass
@@ -83,14 +89,14 @@ class _Period:
 def normalize(cols: dict[str, Col], lines: np.ndarray, *, errors: Errors, deleted: np.ndarray | None = None) -> pd.DataFrame:
     """Validate and convert the string columns; returns the frame of valid rows."""
     table = _Table(cols, lines, errors)
-    _refuse_formulas(table)
+    _refuse_bad_text(table)
     indicator, indicator_name = _indicator(table)
     unit = _unit(table)
     period = _period(table)
     sex_ok, sex, sex_key = _sex(table)
     value, status = _value_and_status(table)
     numerator, denominator = _counts(table, "numerator"), _counts(table, "denominator")
-    unit_label = _proportion_rule(table, value, numerator, denominator)
+    unit_label = _unit_rules(table, value, numerator, denominator)
     deleted = np.zeros(table.n, dtype=bool) if deleted is None else deleted
     # Rows that already have an error are left out, so one broken row does not also knock out the valid row it
     # would collide with.
@@ -125,22 +131,50 @@ def normalize(cols: dict[str, Col], lines: np.ndarray, *, errors: Errors, delete
     return pd.DataFrame(series, copy=False)
 
 
-def _refuse_formulas(table: _Table) -> None:
+def _refuse_bad_text(table: _Table) -> None:
+    """Text columns refuse what a spreadsheet would run as a formula, control characters (one-line text, as every
+    text field of the project) and texts longer than the field they are matched against."""
     for name in TEXT_FIELDS:
         column = table.col(name)
-        if column is None:
-            continue
-        bad = column.umap(cells.looks_like_formula, bool)
-        if bad.any():
-            table.errors.add_by_unique(
-                column,
-                bad[column.codes],
-                lambda u: _(
-                    "Texten %(value)s börjar med %(char)s och ser ut som en kalkylbladsformel. "
-                    "Sådana celler tas inte emot; ta bort tecknet i början."
-                )
-                % {"value": quote(u), "char": quote(u[0])},
+        if column is not None:
+            _refuse_formulas(table, column)
+            _refuse_control_and_length(table, column, MAX_LENGTHS.get(name, MAX_TEXT_LENGTH))
+
+
+def _refuse_formulas(table: _Table, column: Col) -> None:
+    bad = column.umap(cells.looks_like_formula, bool)
+    if bad.any():
+        table.errors.add_by_unique(
+            column,
+            bad[column.codes],
+            lambda u: _(
+                "Texten %(value)s börjar med %(char)s och ser ut som en kalkylbladsformel. "
+                "Sådana celler tas inte emot; ta bort tecknet i början."
             )
+            % {"value": quote(u), "char": quote(u[0])},
+        )
+
+
+def _refuse_control_and_length(table: _Table, column: Col, max_length: int) -> None:
+    control = ~column.umap(is_one_line, bool)
+    if control.any():
+        table.errors.add_by_unique(
+            column,
+            control[column.codes],
+            lambda _u: _(
+                "Texten i kolumnen %(column)s innehåller styrtecken (till exempel radbrytning, tabb eller "
+                "escape-tecken). Sådana tecken tas inte emot; ta bort dem och försök igen."
+            )
+            % {"column": quote(column.name)},
+        )
+    too_long = column.umap(lambda u: len(u) > max_length, bool)
+    if too_long.any():
+        table.errors.add_by_unique(
+            column,
+            too_long[column.codes],
+            lambda u: _("Texten i kolumnen %(column)s är %(length)s tecken lång; högst %(max)s tecken tas emot.")
+            % {"column": quote(column.name), "length": len(u), "max": max_length},
+        )
 
 
 def _indicator(table: _Table) -> tuple[np.ndarray, np.ndarray]:
@@ -257,6 +291,14 @@ def _period(table: _Table) -> _Period:
 def _period_message(value: str, column: str, latest_year: int) -> str:
     if value == "":
         return _("Period saknas i kolumnen %(column)s.") % {"column": quote(column)}
+    year = cells.period_year(value)
+    if cells.parse_period(value) is None and year is not None:
+        return _(
+            "Årtalet %(year)s i perioden %(value)s (kolumnen %(column)s) ligger utanför det tillåtna intervallet "
+            "%(first)s–%(last)s. Kontrollera årtalet."
+        ) % {
+            "year": year, "value": quote(value), "column": quote(column), "first": cells.FIRST_YEAR, "last": latest_year
+        }
     if cells.parse_period(value) is not None:
         return _(
             "Perioden %(value)s i kolumnen %(column)s ligger efter %(year)s. Värden för framtida perioder tas inte "
@@ -286,15 +328,29 @@ def _sex(table: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ok, np.asarray(["" if word is None else word for word in words], dtype=object)[column.codes], keys
 
 
+# The status ``_value_info`` gives a number beyond ``cells.MAX_MAGNITUDE`` (an error, like no number at all).
+_TOO_LARGE = "too large"
+
+
 def _value_info(text: str) -> tuple[float, str | None]:
-    """(number, status) of a value cell; status None when it is not a number."""
+    """(number, status) of a value cell; status None when it is not a number, ``_TOO_LARGE`` when it is too large
+    (or no finite number: 1e309). A suppression marker (".." "*" "<5" "-") is a status without a number."""
     if text == "":
         return (np.nan, STATUS_MISSING)
-    code = cells.VALUE_CODES.get(text.casefold())
+    code = cells.VALUE_CODES.get(text.casefold()) or cells.marker_status(text)
     if code is not None:
         return (np.nan, code)
     number = cells.parse_number(text)
-    return (np.nan, None) if number is None else (number, STATUS_OK)
+    if number is None:
+        return (np.nan, None)
+    return (number, STATUS_OK) if cells.within_magnitude(number) else (np.nan, _TOO_LARGE)
+
+
+def _too_large_message(value: str, column: str) -> str:
+    return _(
+        "Talet %(value)s i kolumnen %(column)s är orimligt stort: tal över 1 000 000 000 000 (tusen miljarder) tas "
+        "inte emot. Kontrollera talet och decimaltecknet."
+    ) % {"value": quote(value), "column": quote(column)}
 
 
 def _value_and_status(table: _Table) -> tuple[np.ndarray, np.ndarray]:
@@ -304,13 +360,14 @@ def _value_and_status(table: _Table) -> tuple[np.ndarray, np.ndarray]:
     info = column.umap(_value_info)
     value = np.asarray([number for number, _status in info], dtype=np.float64)[column.codes]
     status = np.asarray([s if s is not None else "" for _number, s in info], dtype=object)[column.codes]
-    bad_value = status == ""
     table.errors.add_by_unique(
         column,
-        bad_value,
+        status == "",
         lambda u: _("Talet %(value)s i kolumnen %(column)s kan inte läsas som ett tal.")
         % {"value": quote(u), "column": quote(column.name)},
     )
+    table.errors.add_by_unique(column, status == _TOO_LARGE, lambda u: _too_large_message(u, column.name))
+    bad_value = (status == "") | (status == _TOO_LARGE)
     status_col = table.col("status")
     if status_col is not None:
         words = status_col.umap(lambda u: cells.STATUS_WORDS.get(cells.norm_key(u), "?"))
@@ -329,7 +386,9 @@ def _value_and_status(table: _Table) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _count_value(text: str) -> float | None:
-    return np.nan if text.casefold() in cells.COUNT_BLANKS else cells.parse_number(text)
+    if text.casefold() in cells.COUNT_BLANKS or cells.marker_status(text) is not None:
+        return np.nan
+    return cells.parse_number(text)
 
 
 def _counts(table: _Table, name: str) -> np.ndarray:
@@ -352,20 +411,33 @@ def _counts(table: _Table, name: str) -> np.ndarray:
         lambda u: _("Värdet %(value)s i kolumnen %(column)s är negativt; täljare och nämnare kan inte vara negativa.")
         % {"value": quote(u), "column": quote(column.name)},
     )
-    return numbers[column.codes]
+    too_large = np.abs(numbers) > cells.MAX_MAGNITUDE  # inf too; NaN (blank) is not
+    table.errors.add_by_unique(column, too_large[column.codes], lambda u: _too_large_message(u, column.name))
+    return np.where(too_large, np.nan, numbers)[column.codes]
 
 
-def _proportion_rule(table: _Table, value: np.ndarray, numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """Where the file's unit says "andel", "procent" or "%", the value lies within 0–100 and the numerator is no
-    larger than the denominator. Returns the unit label per row."""
+def _unit_rules(table: _Table, value: np.ndarray, numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """The rules for what the file's unit label says the row measures: a proportion ("andel", "procent", "%"),
+    a count ("antal"); ``rules.unit_rules`` and the proportion's range. Returns the unit label per row."""
     label_col = table.col("unit_label")
     if label_col is None:
         return np.full(table.n, "", dtype=object)
     labels = label_col.strings()
-    proportion = label_col.umap(_is_proportion, bool)
-    if not proportion.any():
-        return labels
-    proportion = proportion[label_col.codes]
+    proportion = label_col.umap(_is_proportion, bool)[label_col.codes]
+    count = label_col.umap(_is_count, bool)[label_col.codes]
+    if proportion.any():
+        _proportion_rule(table, labels, proportion, value, numerator, denominator)
+    for breach in rules.unit_rules(value, numerator, denominator, percent=proportion, count=count):
+        table.errors.add(breach.rows, table.cols[breach.column].name, breach.messages)
+    return labels
+
+
+def _proportion_rule(
+    table: _Table, labels: np.ndarray, proportion: np.ndarray, value: np.ndarray, numerator: np.ndarray,
+    denominator: np.ndarray,
+) -> None:
+    """Where the file's unit says "andel", "procent" or "%", the value lies within 0–100 and the numerator is no
+    larger than the denominator."""
     with np.errstate(invalid="ignore"):
         too_big = proportion & (numerator > denominator) & (denominator >= 0)
         out_of_range = proportion & ((value < 0) | (value > 100))
@@ -393,12 +465,19 @@ def _proportion_rule(table: _Table, value: np.ndarray, numerator: np.ndarray, de
                        "unit": quote(labels[r])}
             for r in rows.tolist()
         ])
-    return labels
 
 
 def _is_proportion(label: str) -> bool:
     low = label.casefold()
     return "andel" in low or "%" in low or "procent" in low
+
+
+def _is_count(label: str) -> bool:
+    """"Antal", "Antal (st)", "Antal besök": a count; not "Antal per 1 000 invånare" or "Antal besök/listad"."""
+    low = label.casefold()
+    return low.startswith(("antal", "count")) and not any(
+        word in low for word in ("per ", "/", "%", "andel", "procent", "medel", "median")
+    )
 
 
 def _duplicates(table: _Table, rows: np.ndarray, unit: _Unit, period: _Period, sex_key: np.ndarray) -> None:

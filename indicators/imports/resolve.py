@@ -18,18 +18,20 @@ from django.utils.translation import gettext as _
 
 from indicators.imports.frame import FORMAT_KOLADA_JSON, FORMAT_VIS_CSV, RowError, packed_keys
 from indicators.imports.plan import EPOCH, GRANULARITIES, KINDS, SEXES, STATUSES
+from indicators.imports.rules import unit_rules
 from indicators.models import Indicator, ObservationStatus, Unit, UnitKind
 from organisations.models import Clinic, Region
 
 # The column names the user sees in each format, for error messages about rows we cannot place.
 _COLUMNS = {
     FORMAT_VIS_CSV: {"indicator": "Indikator-Id / Diagramrubrik", "clinic": "Enhetskod / Enhetsnamn",
-                     "region": "Regionskod / Enhetsnamn", "value": "Värde", "numerator": "Täljare"},
+                     "region": "Regionskod / Enhetsnamn", "value": "Värde", "numerator": "Täljare",
+                     "denominator": "Nämnare/antal fall"},
     FORMAT_KOLADA_JSON: {"indicator": "kpi", "clinic": "ou", "region": "municipality",
-                         "value": "value", "numerator": "value"},
+                         "value": "value", "numerator": "value", "denominator": "value"},
 }
 _GENERIC_COLUMNS = {"indicator": "indikator", "clinic": "enhet", "region": "enhet", "value": "värde",
-                    "numerator": "täljare"}
+                    "numerator": "täljare", "denominator": "nämnare"}
 _NATION_LABELS = ("riket", "sverige", "hela riket", "hela landet")
 
 
@@ -261,9 +263,12 @@ def _units(factors: _Factors, resolver: Resolver, fmt: str, lines) -> tuple[np.n
 
 def _check_against_library(frame: pd.DataFrame, *, resolver: Resolver, fmt: str):
     """Proportions must lie within 0–100 and have a numerator no larger than the denominator, also when the
-    file does not say the unit (the library knows it)."""
+    file does not say the unit (the library knows it); and the rules of ``rules.unit_rules`` for the library's
+    proportions and counts."""
     percent_ids = [pk for pk, unit in resolver.indicator_unit.items() if unit == Unit.PERCENT]
+    count_ids = [pk for pk, unit in resolver.indicator_unit.items() if unit == Unit.COUNT]
     is_percent = frame["indicator_id"].isin(percent_ids).to_numpy()
+    is_count = frame["indicator_id"].isin(count_ids).to_numpy()
     value = frame["value"].to_numpy()
     numerator = frame["numerator"].to_numpy()
     denominator = frame["denominator"].to_numpy()
@@ -280,7 +285,15 @@ def _check_against_library(frame: pd.DataFrame, *, resolver: Resolver, fmt: str)
         errors.append(RowError(int(lines[row]), _column(fmt, "numerator"), _(
             "Täljaren %(numerator)s är större än nämnaren %(denominator)s, vilket inte går för en andel."
         ) % {"numerator": _number(numerator[row]), "denominator": _number(denominator[row])}))
-    return frame[~(out_of_range | too_big)], errors
+    bad = out_of_range | too_big
+    for breach in unit_rules(value, numerator, denominator, percent=is_percent & ~bad, count=is_count):
+        bad[breach.rows] = True
+        column = _column(fmt, breach.column)
+        errors.extend(
+            RowError(int(lines[row]), column, message)
+            for row, message in zip(breach.rows, breach.messages, strict=True)
+        )
+    return frame[~bad], errors
 
 
 def _number(value: float) -> str:

@@ -176,8 +176,17 @@ _POINT_COLUMNS = (
 
 
 def point_rows(queryset) -> Iterable[tuple[int, str, int | None, Point]]:
+    """The observations as points. A number that is not finite (NaN or infinite, which no import stores now but an
+    older one may have) is read as missing, so no page, chart or statistic has to reckon with it."""
     for indicator_id, unit_kind, clinic_id, *fields in queryset.values_list(*_POINT_COLUMNS):
-        yield indicator_id, unit_kind, clinic_id, Point(*fields)
+        start, end, granularity, sex, value, numerator, denominator, status = fields
+        yield indicator_id, unit_kind, clinic_id, Point(
+            start, end, granularity, sex, _finite(value), _finite(numerator), _finite(denominator), status
+        )
+
+
+def _finite(number: float | None) -> float | None:
+    return number if number is None or math.isfinite(number) else None
 
 
 def benchmark_filter(region: Region) -> Q:

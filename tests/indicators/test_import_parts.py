@@ -31,7 +31,8 @@ def in_parts(monkeypatch):
 
 
 def _rows(count: int, *, start: int = 2000) -> list[str]:
-    return [f"PVK-01;SE-A1;{start + n};T;{40 + n},5;{400 + n};1000" for n in range(count)]
+    # The value is 100 × täljare / nämnare, as the import checks.
+    return [f"PVK-01;SE-A1;{start + n};T;{40 + n},5;{405 + 10 * n};1000" for n in range(count)]
 
 
 def test_a_clean_file_is_written_part_by_part_in_one_batch(world, run_import, in_parts):
@@ -62,7 +63,7 @@ def test_an_error_in_the_last_part_writes_nothing_and_is_reported_as_when_read_w
 
 def test_the_same_observation_in_two_parts_is_reported_as_a_duplicate(world, run_import, in_parts):
     rows = _rows(6)
-    batch, report = run_import(generic_file(*rows, rows[0].replace("40,5", "41,5")))
+    batch, report = run_import(generic_file(*rows, rows[0].replace("40,5;405", "41,5;415")))
     assert in_parts == [False]
     assert batch.status == BatchStatus.FAILED and sorted(error.line for error in report.errors) == [2, 8]
     assert not Observation.objects.exists()

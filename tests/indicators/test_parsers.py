@@ -558,7 +558,7 @@ def test_duplicate_rows_report_both_lines():
     content = vis_file(
         vis_row(period="2023 kv 2"),
         vis_row(kon="Kvinnor"),
-        vis_row(period="2023 kvartal 2", varde="40"),  # the same quarter, spelt differently
+        vis_row(period="2023 kvartal 2", varde="40", taljare="1200"),  # the same quarter, spelt differently
         vis_row(kon="Kvinnor", kod="SE0000000000-OTHER"),  # another unit: not a duplicate
     )
     result = parse_file(filename="x.csv", content=content)
@@ -659,7 +659,7 @@ def test_parse_period_rejects(label):
 
 
 def test_many_duplicates_name_ten_lines_and_count_the_rest():
-    rows = [vis_row(varde=str(i)) for i in range(13)]
+    rows = [vis_row(varde=str(i), taljare="-", namnare="-") for i in range(13)]
     result = parse_file(filename="x.csv", content=vis_file(*rows))
     assert len(result.errors) == 13 and result.frame.empty
     assert result.errors[0].message == (

@@ -5,7 +5,9 @@ format and differ only in their header's vocabulary, which ``header.map_header``
 serves both and names the format the header showed.
 
 The file is read with ``pandas.read_csv(dtype="category")``, so each column arrives as codes into its distinct
-values; rows with more fields than the header are reported, blank lines dropped.
+values; rows with more fields than the header are reported, blank lines dropped. pandas 3 reads a category column
+whose every distinct text is a number as numbers ("03" became 3, "Infinity" inf); such a column is read again as
+text unless its numbers say the same as the texts (``_inferred``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from common import textfiles
-from indicators.imports.cells import Col
+from indicators.imports.cells import MAX_MAGNITUDE, Col
 from indicators.imports.formats.header import Layout, is_vis_header, map_header
 from indicators.imports.frame import (
     FORMAT_GENERIC_CSV,
@@ -41,6 +43,8 @@ EXTRA_FIELDS = 3  # spare columns to detect rows with more fields than the heade
 _NOT_IN_PARTS = "not readable in parts"
 _SKIP_RE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _SEP_HINT_RE = re.compile(r'"?sep=(.)"?[;,\t]*')
+# Columns whose texts pandas may read as numbers without changing what they say (when finite and not too large).
+_NUMBER_FIELDS = ("value", "numerator", "denominator")
 
 
 @dataclass
@@ -76,7 +80,7 @@ def read_csv(content: bytes) -> ParseResult:
         fmt = FORMAT_VIS_CSV if is_vis_header(header.names) else FORMAT_GENERIC_CSV
         return ParseResult(format=fmt, frame=empty_frame(), errors=header_errors, total_rows=0)
     fmt = FORMAT_VIS_CSV if layout.is_vis else FORMAT_GENERIC_CSV
-    raw = _read_rows(content, encoding, header)
+    raw = _read_rows(content, encoding, header, layout)
     if isinstance(raw, str):
         return file_error(fmt, raw)
     return _normalized(raw, layout, header, fmt)
@@ -118,7 +122,8 @@ def _parts(
         except StopIteration:
             return
         skipped = any(_SKIP_RE.search(str(warning.message)) for warning in caught)
-        if skipped or not isinstance(frame.index, pd.RangeIndex) or frame.index.start != read:
+        misread = bool(_inferred(frame, layout))  # read whole, where such a column is read again as text
+        if skipped or misread or not isinstance(frame.index, pd.RangeIndex) or frame.index.start != read:
             yield file_error(fmt, _NOT_IN_PARTS)
             return
         lines = np.arange(header.index + 2 + read, header.index + 2 + read + len(frame), dtype=np.int64)
@@ -148,13 +153,36 @@ def _read_header(content: bytes, encoding: str) -> _Header:
     return _Header(index, separator, next(csv.reader([line], delimiter=separator), []))
 
 
-def _read_rows(content: bytes, encoding: str, header: _Header) -> _Raw | str:
+def _inferred(frame: pd.DataFrame, layout: Layout) -> list[int]:
+    """The layout's columns whose texts pandas turned into numbers (or booleans) that do not say the same: any but
+    a number column (``_NUMBER_FIELDS``, while its numbers are finite and within ``MAX_MAGNITUDE``) or a period
+    column of years (``2023``)."""
+    keep_numbers = {layout.columns[name] for name in _NUMBER_FIELDS if name in layout.columns}
+    period = layout.columns.get("period")
+    found = []
+    for idx in sorted(set(layout.columns.values())):
+        categories = frame[idx].cat.categories
+        if pd.api.types.is_object_dtype(categories.dtype) or pd.api.types.is_string_dtype(categories.dtype):
+            continue
+        numbers = categories.to_numpy()
+        if categories.dtype.kind in "iuf" and (
+            (idx in keep_numbers and bool(np.all(np.abs(numbers) <= MAX_MAGNITUDE)))
+            or (idx == period and categories.dtype.kind in "iu" and bool(np.all((numbers >= 1000) & (numbers <= 9999))))
+        ):
+            continue
+        found.append(idx)
+    return found
+
+
+def _read_rows(content: bytes, encoding: str, header: _Header, layout: Layout) -> _Raw | str:
     """The data rows, or the message for a file that cannot be read as CSV at all."""
     names = list(range(len(header.names) + EXTRA_FIELDS))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             frame = pd.read_csv(io.BytesIO(content), **_read_options(header, names, encoding))
+            if misread := _inferred(frame, layout):
+                frame = _read_as_text(content, header, names, encoding, misread)
         except pd.errors.EmptyDataError:
             frame = pd.DataFrame({i: pd.Categorical([]) for i in names})
         except (pd.errors.ParserError, ValueError) as exc:  # pragma: no cover - defensive
@@ -165,7 +193,7 @@ def _read_rows(content: bytes, encoding: str, header: _Header) -> _Raw | str:
             "Rad %(line)s har fler fält än rubrikraden. Kontrollera att ingen text innehåller "
             "avgränsaren %(sep)s utan citattecken."
         ) % {"line": header.index + 2, "sep": quote(header.separator)}
-    skipped = [(int(m.group(1)), int(m.group(3))) for w in caught for m in _SKIP_RE.finditer(str(w.message))]
+    skipped = sorted({(int(m.group(1)), int(m.group(3))) for w in caught for m in _SKIP_RE.finditer(str(w.message))})
     first_line = header.index + 2
     skipped_lines = np.asarray(sorted(line for line, _seen in skipped), dtype=np.int64)
     lines = np.arange(first_line, first_line + len(frame) + len(skipped_lines), dtype=np.int64)
@@ -174,6 +202,16 @@ def _read_rows(content: bytes, encoding: str, header: _Header) -> _Raw | str:
     if len(lines) != len(frame):  # pragma: no cover - defensive (unexpected warning format)
         lines = np.arange(first_line, first_line + len(frame), dtype=np.int64)
     return _Raw({i: Col.from_categorical(str(i), frame[i]) for i in names}, lines, skipped)
+
+
+def _read_as_text(content: bytes, header: _Header, names: list[int], encoding: str, columns: list[int]) -> pd.DataFrame:
+    """The file read again, ``columns`` as the texts they hold (the same rows: the same options read them)."""
+    options = _read_options(header, names, encoding)
+    options["dtype"] = {i: "str" if i in columns else "category" for i in names}
+    frame = pd.read_csv(io.BytesIO(content), **options)
+    for idx in columns:
+        frame[idx] = frame[idx].astype("category")
+    return frame
 
 
 def _normalized(raw: _Raw, layout: Layout, header: _Header, fmt: str) -> ParseResult:

@@ -174,11 +174,16 @@ def _collect(collected: _Items, index: int, item: object) -> None:
         row["status"].append(_status(value, entry.get("status")))
 
 
+# JSON's own spelling of the numbers Python reads as NaN or infinite (also 1e999), so a refusal quotes what the file
+# says.
+_NON_FINITE_TEXT = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
 def _value_text(value: object) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        return repr(value)
+        return _NON_FINITE_TEXT.get(repr(value), repr(value))
     return "" if value is None else str(value)
 
 

@@ -3,9 +3,15 @@ first sheet whose first non-empty row is a recognisable header.
 
 A workbook is a zip of XML files, and a small one can inflate to gigabytes (a "zip bomb", or just a sheet that
 claims a million rows of empty cells). So before anything is read, the zip's declared sizes must stay under
-``MAX_UNCOMPRESSED_BYTES`` and each sheet's declared dimension under ``MAX_CELLS``; while reading, the cells
-seen are counted against the same limit (a sheet need not declare its dimension). zipfile never inflates a
-member beyond its declared size, so the sizes it declares bound the work.
+``MAX_UNCOMPRESSED_BYTES`` and each sheet's declared dimension under ``MAX_CELLS``; then each sheet's XML is
+inflated once and its cell elements counted (a sheet need not declare its dimension: 1.7 MB can hold 21 million
+cells, which openpyxl takes minutes to read, while counting them takes a second or two and stops at the limit).
+While reading, the cells seen are counted against the same limit. zipfile never inflates a member beyond its
+declared size, so the sizes it declares bound the work.
+
+The declared dimension is only a limit, never what is read: some report generators write ``<dimension
+ref="A1"/>`` whatever the sheet holds, and openpyxl would then read one column of one row, so the cells actually
+present are read (``reset_dimensions``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ EXCEL_ERRORS = frozenset(
 )
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _FORMULA_TAG_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROOT_PREFIX_RE = re.compile(rb"<(\w+:)?worksheet[\s>]")
 
 
 class TooLarge(Exception):
@@ -87,18 +94,58 @@ def _too_large() -> TooLarge:
 
 
 def check_size(content: bytes) -> None:
-    """Refuse a workbook whose members declare more than ``MAX_UNCOMPRESSED_BYTES`` or whose sheets declare a
-    dimension of more than ``MAX_CELLS``, before anything is inflated but a sheet's first few kilobytes."""
+    """Refuse a workbook whose members declare more than ``MAX_UNCOMPRESSED_BYTES``, whose sheets declare a
+    dimension of more than ``MAX_CELLS`` (both before anything is inflated but a sheet's first few kilobytes) or
+    whose sheets hold more than ``MAX_CELLS`` cell elements (counted without parsing the XML)."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         members = archive.infolist()
         if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
             raise _too_large()
-        for member in members:
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                with archive.open(member) as handle:
-                    head = handle.read(4096)
-                if _declared_cells(head) > MAX_CELLS:
-                    raise _too_large()
+        sheets = [m for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")]
+        for member in sheets:
+            with archive.open(member) as handle:
+                head = handle.read(4096)
+            if _declared_cells(head) > MAX_CELLS:
+                raise _too_large()
+        cells = 0
+        for member in sheets:
+            with archive.open(member) as handle:
+                cells += _count_cells(handle, MAX_CELLS - cells)
+
+
+def _count_cells(handle, limit: int) -> int:
+    """The cell elements (``<c …>``) of a sheet's XML, read in pieces of a megabyte; past ``limit`` the count
+    stops with ``TooLarge``. A piece is cut before its last ``<`` so that no tag is split between two."""
+    count, carry, tags = 0, b"", None
+    while chunk := handle.read(1 << 20):
+        data = carry + chunk
+        if tags is None:
+            prefix = _ROOT_PREFIX_RE.search(data[:65536])
+            name = b"<" + ((prefix.group(1) or b"") if prefix else b"") + b"c"
+            tags = [name + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")]
+        cut = data.rfind(b"<", max(0, len(data) - 64))
+        cut = len(data) if cut < 0 else cut
+        piece, carry = data[:cut], data[cut:]
+        count += sum(piece.count(tag) for tag in tags)
+        if count > limit:
+            raise _too_large()
+    count += sum(carry.count(tag) for tag in tags or ())
+    if count > limit:
+        raise _too_large()
+    return count
+
+
+def unpacked_size(handle) -> int | None:
+    """What a stored workbook declares it unpacks to (the sum of its members' sizes), read from the zip's
+    directory alone; None for a file that is no zip (a CSV or JSON file, or a broken workbook)."""
+    try:
+        if handle.read(4) != b"PK\x03\x04":
+            return None
+        handle.seek(0)
+        with zipfile.ZipFile(handle) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
 
 
 def _column_number(letters: bytes) -> int:
@@ -140,6 +187,7 @@ def _read_first_table(workbook) -> _Sheet | ParseResult:
     """The rows of the first sheet with a recognisable header; else the first sheet's header errors."""
     first_errors: list[RowError] | None = None
     for worksheet in workbook.worksheets:
+        _read_present_cells(worksheet)
         counter = _CellCounter()
         rows = counter.rows(worksheet.iter_rows(min_row=1, values_only=True))
         header_row, header = next(
@@ -157,6 +205,13 @@ def _read_first_table(workbook) -> _Sheet | ParseResult:
     if first_errors is None:
         return file_error(FORMAT_GENERIC_XLSX, _("Filen är tom."))
     return ParseResult(format=FORMAT_GENERIC_XLSX, frame=empty_frame(), errors=first_errors, total_rows=0)
+
+
+def _read_present_cells(worksheet) -> None:
+    """Read the cells the sheet holds, not the dimension it declares (``<dimension ref="A1"/>`` would cut every
+    row to one cell). A chartsheet has no cells and nothing to reset."""
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
 
 
 class _CellCounter:
@@ -248,6 +303,7 @@ def _formulas_without_value(content: bytes, sheet: _Sheet) -> list[tuple[int, st
     workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     try:
         worksheet = workbook[sheet.title]
+        _read_present_cells(worksheet)
         targets: dict[int, list[tuple[int, str]]] = {}
         for position, fieldname in sheet.empty_cells:
             targets.setdefault(sheet.lines[position], []).append((position, fieldname))
