@@ -69,7 +69,7 @@ class MemberForm(forms.Form):
         help_text=_("För uppföljare: beställarorganisationen eller utvecklingsavdelningen."),
     )
     clinic = forms.ModelChoiceField(
-        label=_("Vårdcentral"), queryset=Clinic.objects.none(), required=False,
+        label=_("Vårdcentral"), queryset=Clinic.objects.none(), required=False, empty_label="—",
         help_text=_("För vårdcentralspersonal: den vårdcentral personen arbetar på."),
     )
     title = forms.CharField(label=_("Befattning"), max_length=120, required=False)

@@ -2,6 +2,7 @@
 characters by the project-wide rule (config/inputs.py)."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from programme import models
@@ -56,7 +57,9 @@ class CycleSettingsForm(forms.Form):
 class ClinicCycleForm(forms.Form):
     interval_months = forms.IntegerField(
         label=_("Månader mellan två dialoger"), **_bounded(models.INTERVAL_RANGE),
-        help_text=_("Mellan %(low)s och %(high)s.") % {"low": models.INTERVAL_RANGE[0], "high": models.INTERVAL_RANGE[1]},
+        # Lazy: the text is put together in the reader's language when it is shown, not once at start.
+        help_text=lazy(lambda: str(_("Mellan %(low)s och %(high)s.")) % dict(
+            zip(("low", "high"), models.INTERVAL_RANGE)), str)(),
     )
     reason = forms.CharField(
         label=_("Skäl"), max_length=300,

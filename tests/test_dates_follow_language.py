@@ -20,3 +20,18 @@ def test_the_indicator_pages_write_timestamps_in_the_active_language(world, clie
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(reverse("indicators:index")).content.decode()
     assert "6 December 2026 21:44" in english
+
+
+def test_short_dates_are_swedish_in_swedish_and_english_in_english(world, client_for):
+    """Swedish writes its months in lower case ("23 okt 2026"), not as English does ("Oct. 23")."""
+    from dialogs.models.dialogue import DialogueStatus
+    from tests.dialogs.dialogue_factories import published_dialogue_version
+    from tests.programme.factories import dialogue_on
+
+    published_dialogue_version(world)
+    dialogue_on(world, world.clinic_a1, datetime.date(2025, 10, 23), status=DialogueStatus.AVSLUTAD)
+    client = client_for("admin")
+    swedish = client.get(reverse("programme:due_list")).content.decode()
+    assert "23 okt 2025" in swedish and "Okt" not in swedish
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "23 Oct. 2025" in client.get(reverse("programme:due_list")).content.decode()

@@ -216,7 +216,10 @@ class BaseParticipantFormSet(forms.BaseFormSet):
         ]
 
 
-ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=BaseParticipantFormSet, extra=3, max_num=30)
+# absolute_max: a tampered TOTAL_FORMS is refused with its message, not drawn as a thousand empty rows.
+ParticipantFormSet = forms.formset_factory(
+    ParticipantForm, formset=BaseParticipantFormSet, extra=3, max_num=30, absolute_max=30
+)
 
 
 # --- Preparation -----------------------------------------------------------------------------------------

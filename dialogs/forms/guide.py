@@ -123,7 +123,7 @@ class DataSourceForm(forms.Form):
         return cleaned
 
 
-DataSourceFormSet = forms.formset_factory(DataSourceForm, extra=2, max_num=30, validate_max=True)
+DataSourceFormSet = forms.formset_factory(DataSourceForm, extra=2, max_num=30, validate_max=True, absolute_max=30)
 
 
 def data_source_initial(question) -> list[dict]:

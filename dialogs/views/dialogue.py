@@ -171,6 +171,9 @@ def dialogue_transition(request, pk: int):
             messages.error(request, str(error))
         else:
             messages.success(request, _("Dialogen har nu status ”%(status)s”.") % {"status": dialogue.get_status_display()})
+    else:  # a comment over the limit or a status that does not exist: say why nothing changed
+        messages.error(request, _("Statusen är inte ändrad: %(reason)s") % {
+            "reason": " ".join(str(message) for errors in form.errors.values() for message in errors)})
     return redirect(reverse("dialogs:dialogue_detail", args=[dialogue.pk]) + "#status")
 
 

@@ -624,3 +624,23 @@ def test_deleting_a_dialogue_with_a_preparation_is_refused_with_the_reason(world
     assert response.status_code == 409
     assert "något redan är skrivet" in response.content.decode() and "Ja, ta bort" not in response.content.decode()
     assert Dialogue.objects.filter(pk=dialogue.pk).exists()
+
+
+def test_a_tampered_participant_count_is_refused_without_drawing_a_thousand_rows(world, client_for):
+    response = client_for("bestallare").post(
+        reverse("dialogs:dialogue_create"), _planning_post(world, **{"deltagare-TOTAL_FORMS": "99999999999999999999"})
+    )
+    assert response.status_code in (200, 400)
+    page = response.content.decode()
+    assert "Skicka som mest 30 formulär." in page or "högst 30" in page
+    assert page.count('name="deltagare-') < 31 * 6  # the rows of at most 30 participants, never 1,000
+    assert not Dialogue.objects.exists()
+
+
+def test_a_status_change_that_is_not_valid_says_why_nothing_changed(world, client_for):
+    dialogue = held(world, status=DialogueStatus.ATERKOPPLING_DELAD)
+    url = reverse("dialogs:dialogue_transition", args=[dialogue.pk])
+    for data in ({"status": "avslutad", "note": "x" * 501}, {"status": "okand"}):
+        page = client_for("utveckling").post(url, data, follow=True).content.decode()
+        assert "Statusen är inte ändrad:" in page
+    assert Dialogue.objects.get(pk=dialogue.pk).status == DialogueStatus.ATERKOPPLING_DELAD
