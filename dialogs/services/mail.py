@@ -40,6 +40,7 @@ def register_kinds() -> None:
     kinds.register(LETTER, gettext_lazy("Förordet till vårdcentralen inför en uppföljningsdialog"))
     kinds.register(CHANGED, gettext_lazy("Ändrad tid eller plats för en uppföljningsdialog"))
     kinds.register(CANCELLED, gettext_lazy("Inställd uppföljningsdialog"))
+    kinds.register(FOLLOW_UP_BOOKED, gettext_lazy("Inbjudan till ett uppföljningsmöte"))
     kinds.register(FOLLOW_UP_MOVED, gettext_lazy("Ändrad tid för ett uppföljningsmöte"))
 
 
@@ -206,32 +207,47 @@ def dialogue_messages(dialogue: Dialogue, *, kind: str = "", limit: int = 100) -
     return rows
 
 
-# --- The follow-up meeting moved ------------------------------------------------------------------------------
+# --- The follow-up meeting booked or moved -------------------------------------------------------------------
 
+FOLLOW_UP_BOOKED = "dialogs.follow_up_booked"
 FOLLOW_UP_MOVED = "dialogs.follow_up_moved"
 
 
 def follow_up_moved(*, meeting, dialogue: Dialogue, previous: tuple | None) -> None:
-    """After a re-booking: when the date, time, length or video link changed, raise the meeting's SEQUENCE and
-    tell the team, the clinic's staff and its contact address, with the updated invitation. ``previous`` is the
-    meeting's (date, start_time, duration_minutes, video_link, calendar_sequence) before, or None for a first
-    booking (nothing to take back)."""
-    from dialogs.ics import follow_up_calendar
-    from organisations.models import Membership, Role
-
-    if previous is None or previous[:4] == (meeting.date, meeting.start_time, meeting.duration_minutes, meeting.video_link):
+    """After a booking: the first one invites the team, the clinic's staff and its contact address to the meeting
+    with its calendar invitation; a re-booking that changed the date, time, length or video link raises the
+    meeting's SEQUENCE and sends the updated invitation. ``previous`` is the meeting's (date, start_time,
+    duration_minutes, video_link, calendar_sequence) before, or None for a first booking."""
+    if previous is None:
+        _follow_up_notice(meeting, dialogue, kind=FOLLOW_UP_BOOKED, template="dialogs/email/follow_up_booked",
+                          dedupe_key=f"{FOLLOW_UP_BOOKED}:{dialogue.pk}:{meeting.pk}")
+        return
+    if previous[:4] == (meeting.date, meeting.start_time, meeting.duration_minutes, meeting.video_link):
         return
     meeting.calendar_sequence = previous[4] + 1
     meeting.save(update_fields=["calendar_sequence", "updated_at"])
-    url = absolute_url(reverse("dialogs:dialogue_summary", args=[dialogue.pk]))
+    _follow_up_notice(
+        meeting, dialogue, kind=FOLLOW_UP_MOVED, template="dialogs/email/follow_up_moved",
+        dedupe_key=f"{FOLLOW_UP_MOVED}:{dialogue.pk}:{meeting.calendar_sequence}",
+        context={"previous_date": previous[0], "previous_time": previous[1]},
+    )
+
+
+def _follow_up_notice(meeting, dialogue: Dialogue, *, kind: str, template: str, dedupe_key: str,
+                      context: dict | None = None) -> None:
+    """The meeting's notice with its calendar invitation to the team, the clinic's staff and its contact address,
+    linking to the dialogue's page (which the clinic's staff can open before the documentation is shared)."""
+    from dialogs.ics import follow_up_calendar
+    from organisations.models import Membership, Role
+
+    url = absolute_url(reverse("dialogs:dialogue_detail", args=[dialogue.pk]))
     with translation.override(settings.LANGUAGE_CODE):
         content = follow_up_calendar(meeting, dialogue=dialogue, url=url)
     attachment = Attachment(f"uppfoljningsmote-{meeting.date:%Y-%m-%d}.ics", "text/calendar; charset=utf-8; method=PUBLISH", content)
     common = {
-        "kind": FOLLOW_UP_MOVED, "template": "dialogs/email/follow_up_moved", "topic": dialogue_topic(dialogue),
-        "context": {"dialogue": dialogue, "clinic": dialogue.clinic, "meeting": meeting, "previous_date": previous[0],
-                    "previous_time": previous[1], "url": url},
-        "dedupe_key": f"{FOLLOW_UP_MOVED}:{dialogue.pk}:{meeting.calendar_sequence}", "attachments": [attachment],
+        "kind": kind, "template": template, "topic": dialogue_topic(dialogue),
+        "context": {"dialogue": dialogue, "clinic": dialogue.clinic, "meeting": meeting, "url": url, **(context or {})},
+        "dedupe_key": dedupe_key, "attachments": [attachment],
     }
     people = [member.user for member in TeamMember.objects.filter(dialogue=dialogue).select_related("user")]
     people += [

@@ -60,8 +60,9 @@ def test_the_letter_reaches_the_clinic_with_pdf_calendar_and_preparation_link(di
     assert event["DTSTART"].dt.date() == dialogue.date
 
     # Pressed again: nothing goes twice. The team sees when it went and to whom.
-    team.post(reverse("dialogs:dialogue_letter_send", args=[dialogue.pk]))
+    again = team.post(reverse("dialogs:dialogue_letter_send", args=[dialogue.pk]), follow=True).content.decode()
     assert len(smtp_sink.received) == 2
+    assert "Till kontakt@vc-a1.example.org, vera@vc-a1.example.org har förordet redan gått; det skickas inte igen" in again
     page = team.get(reverse("dialogs:dialogue_letter", args=[dialogue.pk])).content.decode()
     assert 'data-testid="letter-sent"' in page and page.count("skickat</span>") == 2
 
@@ -182,7 +183,7 @@ def test_the_dialogue_page_reads_its_mail_in_one_query(dialogue, world, client_f
         team.get(url)
 
 
-def test_a_rebooked_follow_up_meeting_goes_out_with_a_higher_sequence(world, smtp_sink):
+def test_a_booked_follow_up_meeting_invites_and_a_rebooked_one_goes_out_with_a_higher_sequence(world, smtp_sink):
     from tests.dialogs.dialogue_factories import held
 
     Clinic.objects.filter(pk=world.clinic_a1.pk).update(contact_email="kontakt@vc-a1.example.org")
@@ -190,14 +191,19 @@ def test_a_rebooked_follow_up_meeting_goes_out_with_a_higher_sequence(world, smt
     booking = {"user": world.user("bestallare"), "start_time": datetime.time(13, 0), "duration_minutes": 60,
                "video_link": "https://video.example/m/1", "focus_area": ""}
     first_day = timezone.localdate() + datetime.timedelta(days=60)
+    everyone = ["bestallare@example.org", "kontakt@vc-a1.example.org", "staff_a1@example.org", "utveckling@example.org"]
     services.follow_up_book(dialogue=dialogue, date=first_day, **booking)
-    assert smtp_sink.received == []  # a first booking takes nothing back
+    assert sorted(item.rcpt_tos[0] for item in smtp_sink.received) == everyone  # the first booking invites
+    invitation = smtp_sink.to("kontakt@vc-a1.example.org")[0]
+    assert invitation.subject.startswith("Uppföljningsmöte med Vårdcentral A1") and "https://video.example/m/1" in invitation.text()
+    [(_name, (_type, data))] = invitation.attachments().items()
+    assert int(icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["SEQUENCE"]) == 0
+    assert f"/dialoger/{dialogue.pk}/" in invitation.text()  # the page the clinic's staff can open
+    smtp_sink.received.clear()
     services.follow_up_book(dialogue=dialogue, date=first_day, **{**booking, "focus_area": "Kontinuitet"})
     assert smtp_sink.received == []  # the focus changed, not the time
     services.follow_up_book(dialogue=dialogue, date=first_day + datetime.timedelta(days=7), **booking)
-    assert sorted(item.rcpt_tos[0] for item in smtp_sink.received) == [
-        "bestallare@example.org", "kontakt@vc-a1.example.org", "staff_a1@example.org", "utveckling@example.org"
-    ]
+    assert sorted(item.rcpt_tos[0] for item in smtp_sink.received) == everyone
     notice = smtp_sink.to("staff_a1@example.org")[0]
     assert notice.subject.startswith("Ny tid för uppföljningsmötet med Vårdcentral A1")
     [(name, (_type, data))] = notice.attachments().items()
