@@ -24,7 +24,8 @@ CYCLE_FIELDS = (
 
 def check_cycle(values: dict) -> None:
     """The rules between the fields: the preparations' deadline lies before the day and after the letter; the
-    reminder comes before the deadline. (Each field's range is the model's.)"""
+    reminder comes before the deadline; "due soon" is shorter than the interval. (Each field's range is the
+    model's.)"""
     errors = {}
     deadline, letter_days = values.get("preparation_days_before"), (values.get("letter_weeks_before") or 0) * 7
     reminder = values.get("preparation_reminder_days_before")
@@ -37,6 +38,12 @@ def check_cycle(values: dict) -> None:
         errors["preparation_reminder_days_before"] = _(
             "Påminnelsen ska komma före sista dagen för förberedelserna: minst %(days)s dagar före dialogen."
         ) % {"days": deadline}
+    interval, soon = values.get("interval_months"), values.get("due_soon_months")
+    if interval and soon is not None and soon >= interval:
+        errors["due_soon_months"] = _(
+            "”Dags snart” måste vara kortare än tiden mellan två dialoger: färre än %(months)s månader, annars är "
+            "varje vårdcentral alltid snart på tur."
+        ) % {"months": interval}
     if errors:
         raise ValidationError(errors)
 

@@ -50,6 +50,7 @@ def test_the_administrator_saves_the_cycle(world, client_for):
          "efter att förordet har skickats"),
         ({"preparation_reminder_days_before": "5"}, "preparation_reminder_days_before", "före sista dagen"),
         ({"feedback_due_days_after": ""}, "feedback_due_days_after", "måste fyllas i"),
+        ({"interval_months": "3", "due_soon_months": "12"}, "due_soon_months", "kortare än tiden mellan två dialoger"),
     ],
 )
 def test_bad_values_are_refused_at_the_field_and_nothing_is_saved(world, client_for, changes, field, message):
