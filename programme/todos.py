@@ -282,7 +282,7 @@ def _clinic(context: TodoContext) -> list[Todo]:
                 title=_("Läs och kvittera återkopplingen från dialogen %(date)s (version %(number)s)") % {
                     "date": _day(version.report.dialogue.date), "number": version.number},
             ))
-    upcoming = [(dialogue.date, dialogue.start_time, "dialogue", dialogue) for dialogue in dialogues]
+    upcoming = [(dialogue.date, dialogue.start_time, "dialogue", dialogue) for dialogue in dialogues if dialogue.is_planning]
     meeting = (
         FollowUpMeeting.objects.filter(dialogue__clinic_id__in=context.clinic_ids, dialogue__clinic__region=context.region,
                                        date__gte=today)

@@ -14,6 +14,7 @@ from dialogs import access
 from dialogs.models.answers import Answer
 from dialogs.models.dialogue import (
     COURSE_STATUSES,
+    PLANNING_STATUSES,
     ClinicParticipant,
     Dialogue,
     DialogueStatus,
@@ -253,11 +254,9 @@ def clinics_overview(*, user, region: Region, without_months: int | None = None,
 
 
 def upcoming_dialogues_for_user(user, limit: int = 5, *, region: Region | None = None) -> list[Dialogue]:
-    """The next dialogues the user may see (today onwards, neither closed nor cancelled), soonest first; one
-    query. With ``region``, only that region's."""
-    dialogues = Dialogue.objects.for_user(user).filter(date__gte=timezone.localdate()).exclude(
-        status__in=[DialogueStatus.AVSLUTAD, DialogueStatus.INSTALLD]
-    )
+    """The next dialogues the user may see (today onwards, still to be held: a dialogue held this morning is not
+    coming any more), soonest first; one query. With ``region``, only that region's."""
+    dialogues = Dialogue.objects.for_user(user).filter(date__gte=timezone.localdate(), status__in=PLANNING_STATUSES)
     if region is not None:
         dialogues = dialogues.in_region(region)
     return list(dialogues.select_related("clinic").order_by("date", "start_time", "pk")[:limit])

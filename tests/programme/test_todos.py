@@ -136,3 +136,12 @@ def test_the_start_page_runs_the_same_queries_however_large_the_region(month, wo
                     timezone.localdate() - (5 + number) * DAY, status=DialogueStatus.GENOMFORD)
     with django_assert_max_num_queries(len(before)):
         person.get(reverse("home"))
+
+
+def test_a_dialogue_held_this_morning_is_no_longer_the_next_meeting(world, client_for):
+    today = plan(world, clinic=world.clinic_a2, day=timezone.localdate())
+    assert "Nästa möte" in _todos(client_for("staff_a2"))
+    services.dialogue_transition(dialogue=today, to_status=DialogueStatus.GENOMFORD, user=world.user("bestallare"))
+    page = client_for("staff_a2").get(reverse("home")).content.decode()
+    assert "Nästa möte" not in _todos(client_for("staff_a2"))
+    assert f'href="/dialoger/{today.pk}/"' not in page.split('id="home-upcoming"', 1)[1]  # not among the coming ones
