@@ -375,13 +375,13 @@ def _summary(group: str, total: list[int], regions: set, national: bool) -> Grou
     return GroupSummary(group, respondents, results_from_row(dict(zip(SUMMED, total))))
 
 
-_SCORES_GIVEN = [index for index, name in enumerate(SUMMED) if name.endswith("_n")]
-
-
-def _releasable(values) -> bool:
-    """A dialogue's group may count: at least ``MIN_GROUP`` answered, and every criterion was scored by none of them
-    or at least ``MIN_GROUP`` (so no sum in any report is one or two people's scores)."""
-    return values[0] >= MIN_GROUP and all(not values[index] or values[index] >= MIN_GROUP for index in _SCORES_GIVEN)
+def _releasable() -> Q:
+    """A dialogue's group may count (a HAVING on its aggregates): at least ``MIN_GROUP`` answered, and every criterion
+    was scored by none of them or at least ``MIN_GROUP`` (so no sum in any report is one or two people's scores)."""
+    q = Q(respondents__gte=MIN_GROUP)
+    for criterion in CRITERIA:
+        q &= Q(**{f"{criterion.key}_n": 0}) | Q(**{f"{criterion.key}_n__gte": MIN_GROUP})
+    return q
 
 
 def evaluation_summary(*, region: Region | None, filters: ReportFilters, today: date | None = None) -> EvaluationSummary:
@@ -398,15 +398,16 @@ def evaluation_summary(*, region: Region | None, filters: ReportFilters, today: 
     units = (
         evaluations.values("dialogue_id", "group", "dialogue__clinic__region_id", month=month_of("dialogue__date"))
         .annotate(**score_aggregates())
+        .filter(_releasable())
         .values_list("dialogue_id", "group", "dialogue__clinic__region_id", "month", *SUMMED)
         .order_by()
     )
     months: dict[tuple, list] = defaultdict(lambda: [_empty(), set()])
     released: list[tuple] = []
     for dialogue_id, group, region_id, month, *values in _raw_rows(units):
-        if _releasable(values):
-            _add(months[(month, group)][0], values)
-            months[(month, group)][1].add(region_id)
+        _add(months[(month, group)][0], values)
+        months[(month, group)][1].add(region_id)
+        if not national:  # the teams' table is the region's report's only
             released.append((dialogue_id, group, values))
     # Each total: the publishable months' sums, and every region seen (to tell "too few regions" from "none").
     overall = {group: [_empty(), set()] for group in GROUPS}
