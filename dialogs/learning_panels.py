@@ -30,7 +30,9 @@ def detail_panels(dialogue, *, user, can_edit: bool) -> list[Panel]:
         group, participant = respondent
         own = Evaluation.objects.filter(dialogue=dialogue)
         answered = (own.filter(participant=participant) if participant else own.filter(user=user)).exists()
-    context = {"results": dialogue_results(dialogue), "can_answer": respondent is not None and not round_closed(dialogue.date),
-               "answered": answered, "team": can_edit_dialogue(user, dialogue), "closes_on": round_closes_on(dialogue.date),
-               "released": round_closed(dialogue.date)}
+    released = round_closed(dialogue.date)
+    context = {
+        "results": dialogue_results(dialogue), "can_answer": respondent is not None and not released, "answered": answered,
+        "team": can_edit_dialogue(user, dialogue), "closes_on": round_closes_on(dialogue.date), "released": released,
+    }
     return [Panel(key="evaluation", template="dialogs/evaluations/_results_panel.html", column=SIDE, order=20, context=context)]

@@ -2,7 +2,6 @@
 characters by the project-wide rule (config/inputs.py)."""
 
 from django import forms
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from programme import models
@@ -12,6 +11,11 @@ from programme.services import CYCLE_FIELDS, check_cycle
 
 def _bounded(bounds: tuple[int, int]) -> dict:
     return {"min_value": bounds[0], "max_value": bounds[1]}
+
+
+def _limits(bounds: tuple[int, int]) -> str:
+    """The range as help text, in the active language (so built when a form is made, never at import)."""
+    return str(_("Mellan %(low)s och %(high)s.")) % {"low": bounds[0], "high": bounds[1]}
 
 
 BOUNDS = {
@@ -32,11 +36,9 @@ class CycleSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in CYCLE_FIELDS:
             model_field = models.CycleSettings._meta.get_field(name)
-            low, high = BOUNDS[name]
-            limits = _("Mellan %(low)s och %(high)s.") % {"low": low, "high": high}
             self.fields[name] = forms.IntegerField(
-                label=str(model_field.verbose_name).capitalize(), min_value=low, max_value=high,
-                help_text=" ".join(part for part in [str(model_field.help_text or ""), str(limits)] if part),
+                label=str(model_field.verbose_name).capitalize(), **_bounded(BOUNDS[name]),
+                help_text=" ".join(part for part in [str(model_field.help_text or ""), _limits(BOUNDS[name])] if part),
             )
 
     @staticmethod
@@ -57,14 +59,15 @@ class CycleSettingsForm(forms.Form):
 class ClinicCycleForm(forms.Form):
     interval_months = forms.IntegerField(
         label=_("Månader mellan två dialoger"), **_bounded(models.INTERVAL_RANGE),
-        # Lazy: the text is put together in the reader's language when it is shown, not once at start.
-        help_text=lazy(lambda: str(_("Mellan %(low)s och %(high)s.")) % dict(
-            zip(("low", "high"), models.INTERVAL_RANGE)), str)(),
     )
     reason = forms.CharField(
         label=_("Skäl"), max_length=300,
         help_text=_("T.ex. ”ny vårdcentral” eller ”fördjupad uppföljning”."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interval_months"].help_text = _limits(models.INTERVAL_RANGE)
 
 
 class DueFilterForm(forms.Form):

@@ -3,8 +3,8 @@
 What is due, from each region's cycle settings (``CycleSettings``):
 
 - a party that has not prepared, from ``preparation_reminder_days_before`` days before the day until the day:
-  the clinic's staff and its contact address for the vårdcentral (once the letter has gone to it), the team members of that party for the
-  beställarorganisation and the utvecklingsavdelning;
+  the clinic's staff and its contact address for the vårdcentral (once the letter has gone to it), the team
+  members of that party for the beställarorganisation and the utvecklingsavdelning;
 - the team, from the day the feedback is due (``feedback_due_days_after``) while it has not been shared, for
   two weeks;
 - the clinic (its staff and contact address), ``follow_up_reminder_days_before`` days before the follow-up

@@ -29,6 +29,8 @@ from dialogs.models.dialogue import ClinicParticipant, Dialogue
 MIN_GROUP = 3
 # How long after the day a dialogue's evaluation takes answers; its results are shown from the day after.
 ROUND_DAYS = 42
+SCORE_MIN, SCORE_MAX = 1, 5
+FREE_TEXT_MAX_LENGTH = 2_000
 
 
 def round_closes_on(dialogue_date: date) -> date:
@@ -39,8 +41,6 @@ def round_closes_on(dialogue_date: date) -> date:
 def round_closed(dialogue_date: date, today: date | None = None) -> bool:
     """Whether the dialogue's evaluation round is over, so its results may be shown."""
     return (today or timezone.localdate()) > round_closes_on(dialogue_date)
-SCORE_MIN, SCORE_MAX = 1, 5
-FREE_TEXT_MAX_LENGTH = 2_000
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,8 @@ from dialogs.models.agreements import (
     AgreementStatus,
 )
 from dialogs.models.answers import Answer
-from dialogs.models.dialogue import Dialogue, DialogueStatus, FollowUpMeeting, TeamMember
+from dialogs.models.dialogue import PLANNING_STATUSES, Dialogue, FollowUpMeeting, TeamMember
 from dialogs.models.guide import Question, Section, SectionKind
-from dialogs.services.answers import merged_text  # noqa: F401 (views offer it after a conflict)
 from notifications import kinds
 from notifications.services import absolute_url, message_queue_many
 from organisations.models import Party
@@ -314,9 +313,8 @@ def agreement_status_set(
 def _notify_team(change: AgreementChange, *, dialogue: Dialogue) -> None:
     """Queue the notice of a clinic's update to the team of the agreement's dialogue and of the clinic's coming
     dialogues (once per change and person; the message leaves after the commit)."""
-    coming = (DialogueStatus.PLANERAD, DialogueStatus.FORBEREDELSE)
     members = TeamMember.objects.filter(
-        Q(dialogue=dialogue) | Q(dialogue__clinic_id=dialogue.clinic_id, dialogue__status__in=coming)
+        Q(dialogue=dialogue) | Q(dialogue__clinic_id=dialogue.clinic_id, dialogue__status__in=PLANNING_STATUSES)
     ).select_related("user")
     recipients = list({member.user_id: member.user for member in members}.values())
     message_queue_many(

@@ -79,8 +79,10 @@ def _check_open(dialogue: Dialogue, today: date | None) -> None:
     if not dialogue.is_held:
         raise EvaluationError(_("Utvärderingen öppnar när dialogen är genomförd."))
     if round_closed(dialogue.date, today):
-        raise EvaluationError(_("Utvärderingen stängde %(date)s och svaren är sammanräknade; den tar inte emot fler svar.")
-                              % {"date": date_format(round_closes_on(dialogue.date), "j F Y")})
+        raise EvaluationError(
+            _("Utvärderingen stängde %(date)s och svaren är sammanräknade; den tar inte emot fler svar.")
+            % {"date": date_format(round_closes_on(dialogue.date), "j F Y")}
+        )
 
 
 def _check_scores(scores: dict) -> dict[str, int | None]:

@@ -32,7 +32,6 @@ from dialogs.models.learning import (
     TeamLesson,
 )
 from dialogs.services.agreements import area_sections
-from dialogs.services.answers import merged_text  # noqa: F401 (views offer it after a conflict)
 
 logger = logging.getLogger(__name__)
 

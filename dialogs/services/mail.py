@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -117,14 +117,23 @@ def letter_pdf(dialogue: Dialogue, page) -> bytes:
     return html_to_pdf(html=html, base_url=settings.SITE_URL + "/")
 
 
+@dataclass(frozen=True)
+class LetterSending:
+    """What pressing send did: the addresses the letter goes to now, and those that had this version already."""
+
+    new: list[str]
+    earlier: list[str]
+
+
 @transaction.atomic
-def dialogue_letter_send(*, dialogue: Dialogue, user) -> list[OutboxMessage]:
+def dialogue_letter_send(*, dialogue: Dialogue, user) -> LetterSending:
     """Queue the letter to each of the clinic's addresses: the letter's text with the agenda, the letter as PDF,
     the calendar invitation and the link to the clinic's preparation form. Raises LetterNotSendable (nothing
     queued) for a dialogue that has taken place or been cancelled, or a clinic without any e-mail address.
     Pressing send again queues only what has not gone yet (e.g. to a participant added since)."""
     from dialogs.selectors.dialogue import dialogue_letter
 
+    started = timezone.now()
     locked = Dialogue.objects.select_for_update().select_related("clinic__region").get(pk=dialogue.pk)
     with translation.override(settings.LANGUAGE_CODE):  # the clinic's addresses belong to no account
         page = dialogue_letter(locked)
@@ -138,7 +147,7 @@ def dialogue_letter_send(*, dialogue: Dialogue, user) -> list[OutboxMessage]:
         ]
     context = {"dialogue": locked, "clinic": locked.clinic, "letter": page.letter, "agenda": page.agenda,
                "sender": user, **_urls(locked)}
-    return [
+    queued = [
         message_queue(
             kind=LETTER, to=recipient.address, template="dialogs/email/letter", context={**context, "name": recipient.name},
             topic=dialogue_topic(locked), dedupe_key=f"{LETTER}:{locked.pk}:{locked.calendar_sequence}",
@@ -146,6 +155,9 @@ def dialogue_letter_send(*, dialogue: Dialogue, user) -> list[OutboxMessage]:
         )
         for recipient in recipients
     ]
+    # A message queued under the same key before this press comes back as it was: older than the press.
+    new = sorted({message.to for message in queued if message and message.created_at >= started})
+    return LetterSending(new=new, earlier=sorted({message.to for message in queued if message} - set(new)))
 
 
 def letter_sent_to(dialogue: Dialogue) -> list[str]:

@@ -17,6 +17,7 @@ from dialogs.selectors import agreements as selectors
 from dialogs.selectors.dialogue import follow_up_meeting_of
 from dialogs.selectors.onsite import dialogue_question
 from dialogs.services import agreements as services
+from dialogs.services.answers import merged_text
 from dialogs.views.common import not_found_outside_guide
 from dialogs.views.dialogue import show_service_errors
 
@@ -129,7 +130,7 @@ def agreement_update(request, pk: int):
 def _conflict(request, current, mine: dict, areas):
     """409: someone saved in between. Both texts are shown; the form holds the merge of both on top of what is
     saved now, so saving it keeps every word."""
-    initial = {**AgreementForm.initial_for(current), "text": services.merged_text(current.text, mine["text"])}
+    initial = {**AgreementForm.initial_for(current), "text": merged_text(current.text, mine["text"])}
     form = AgreementForm(initial=initial, areas=areas)
     context = {"dialogue": current.dialogue, "agreement": current, "form": form, "conflict": {"mine": mine["text"], "current": current}}
     return render(request, "dialogs/agreements/form.html", context, status=409)

@@ -16,6 +16,7 @@ from dialogs.forms.learning import LessonForm, MedskickCommentForm, MedskickForm
 from dialogs.selectors.agreements import area_choices
 from dialogs.selectors.learning import dialogue_lessons, dialogue_medskick
 from dialogs.services import learning as services
+from dialogs.services.answers import merged_text
 from dialogs.views.dialogue import show_service_errors
 
 
@@ -79,7 +80,7 @@ def medskick_update(request, pk: int):
             )
         except services.ItemConflict as conflict:
             current = conflict.current
-            merged = {**MedskickForm.initial_for(current), "text": services.merged_text(current.text, data["text"])}
+            merged = {**MedskickForm.initial_for(current), "text": merged_text(current.text, data["text"])}
             return _conflict(request, "dialogs/learning/medskick_form.html", current, data, MedskickForm(initial=merged, areas=areas))
         except (ValidationError, services.LearningError) as error:
             _show_errors(form, error)
@@ -159,7 +160,7 @@ def lesson_update(request, pk: int):
         try:
             services.team_lesson_update(lesson=lesson, user=request.user, base_revision=data["base_revision"] or 0, text=data["text"])
         except services.ItemConflict as conflict:
-            merged = LessonForm(initial={"text": services.merged_text(conflict.current.text, data["text"]),
+            merged = LessonForm(initial={"text": merged_text(conflict.current.text, data["text"]),
                                          "base_revision": conflict.current.revision})
             return _conflict(request, "dialogs/learning/lesson_form.html", conflict.current, data, merged)
         except (ValidationError, services.LearningError) as error:

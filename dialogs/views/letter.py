@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,20 +35,16 @@ def dialogue_letter(request, pk: int):
 @require_POST
 def dialogue_letter_send(request, pk: int):
     dialogue = access.get_dialogue_for_user_rw(request.user, pk)
-    started = timezone.now()
     try:
-        queued = [message for message in mail.dialogue_letter_send(dialogue=dialogue, user=request.user) if message]
+        sending = mail.dialogue_letter_send(dialogue=dialogue, user=request.user)
     except mail.LetterNotSendable as error:
         messages.error(request, str(error))
     else:
-        # A second press queues only what has not gone: say which addresses get it now and which had it already.
-        new = sorted({message.to for message in queued if message.created_at >= started})
-        earlier = sorted({message.to for message in queued} - set(new))
-        if new:
-            messages.success(request, _("Förordet skickas till %(addresses)s.") % {"addresses": ", ".join(new)})
-        if earlier:
+        if sending.new:
+            messages.success(request, _("Förordet skickas till %(addresses)s.") % {"addresses": ", ".join(sending.new)})
+        if sending.earlier:
             messages.info(request, _("Till %(addresses)s har förordet redan gått; det skickas inte igen.") % {
-                "addresses": ", ".join(earlier)})
+                "addresses": ", ".join(sending.earlier)})
     return redirect(reverse("dialogs:dialogue_letter", args=[dialogue.pk]) + "#letter-sending")
 
 

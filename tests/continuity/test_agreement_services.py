@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from dialogs.models.agreements import AgreementChange, AgreementChangeKind, AgreementStatus
 from dialogs.services import agreements as services
+from dialogs.services.answers import merged_text
 from dialogs.services.dialogue import follow_up_book
 from organisations.models import Party
 from tests.continuity.factories import agreement, last_year
@@ -119,7 +120,7 @@ def test_an_edit_from_a_stale_revision_is_refused_with_the_saved_text(world):
     assert conflict.value.current.text == "Fast läkarkontakt för alla över 75"
     made.refresh_from_db()
     assert made.revision == 2 and made.text == "Fast läkarkontakt för alla över 75"
-    merged = services.merged_text(conflict.value.current.text, "Fast läkarkontakt, mätt varje kvartal")
+    merged = merged_text(conflict.value.current.text, "Fast läkarkontakt, mätt varje kvartal")
     assert "för alla över 75" in merged and "mätt varje kvartal" in merged
 
 
