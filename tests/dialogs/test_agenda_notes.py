@@ -110,7 +110,7 @@ def test_each_blocks_notes_have_a_history_page_linked_from_the_notes(world, dial
     notes_page = client.get(reverse("dialogs:agenda_notes", args=[dialogue.pk])).content.decode()
     assert f'href="{history_url}"' in notes_page and "Historik (2 ändringar)" in notes_page
     page = client.get(history_url).content.decode()
-    assert "Anteckningarna har sparats 2 gånger." in page and f'<p class="lead">{block.title}</p>' in page
+    assert "Anteckningarna har sparats 2 gånger." in page and f'<p class="lead" lang="sv">{block.title}</p>' in page
     newest, oldest = page.split("Ändring 2:")[1].split("Ändring 1:")
     assert "Sjuksköterskorna: tidsbrist och IT-stöd" in newest and "Sjuksköterskorna: tidsbrist" in oldest
     assert world.user("utveckling").get_full_name() in newest and f"#programpunkt-{block.key}" in page

@@ -73,11 +73,11 @@ def test_yes_no_is_a_real_radio_group_in_a_fieldset_with_a_legend(client_for, di
 def test_labelled_choices_are_radio_groups_and_sequence_questions_numbered_textareas(client_for, dialogue):
     page = html(client_for("bestallare").get(section_url(dialogue, "p4")))
     premises = q(dialogue, "p4-organisation-q01")
-    assert "<legend>För patienterna" in page and "<legend>För personalen" in page
+    assert '<legend><span lang="sv">För patienterna' in page and '<legend><span lang="sv">För personalen' in page
     assert f'name="q{premises.pk}-choice_1" value="nej"' in page
     example = q(dialogue, "p4-konkret-exempel-q01")
     assert '<ol class="onsite-prompts">' in page
-    assert f'<label class="form-label" for="q{example.pk}-prompt_0">Välj ett område</label>' in page
+    assert f'<label class="form-label" for="q{example.pk}-prompt_0" lang="sv">Välj ett område</label>' in page
     assert f'name="q{example.pk}-prompt_1"' in page
 
 
@@ -88,7 +88,7 @@ def test_the_navigation_follows_the_agenda_at_the_dialogues_times_with_progress(
     nav = page[page.index('class="onsite-nav"'):page.index("</nav>", page.index('class="onsite-nav"'))]
     # The guide's day starts 08:30; this dialogue starts 09:00, so every block moves half an hour.
     assert "09:00–10:00" in nav and "10:15–11:15" in nav
-    headings = re.findall(r'<span class="onsite-nav-title">(.*?)</span>', nav)
+    headings = re.findall(r'<span class="onsite-nav-title" lang="sv">(.*?)</span>', nav)
     # The optional module the agenda does not name comes before the summary and feedback that close the day.
     assert headings == [
         "P1: Personal (Persons)", "P4: Processer", "Fördjupningsdel Levnadsvanor", "Sammanfattning",
