@@ -491,6 +491,14 @@ def status_options(dialogue: Dialogue, follow_up_meeting) -> list:
     return dialogue.status_options(has_follow_up_meeting=follow_up_meeting is not None, today=timezone.localdate())
 
 
+@dataclass(frozen=True)
+class TeamClash:
+    """A member of this dialogue's team who is on the team of ``other`` as well, the same day."""
+
+    member: TeamMember
+    other: Dialogue
+
+
 @dataclass
 class DetailPage:
     agenda: list[AgendaSlot]
@@ -507,8 +515,27 @@ class DetailPage:
     next_statuses: list
     cancellation: DialogueStatusChange | None
     delete_blocker: str = ""
+    team_clashes: list[TeamClash] = field(default_factory=list)
     # What other features add to the page, by column (dialogs/panels.py): agreements carried forward, cases, …
     panels: dict = field(default_factory=dict)
+
+
+def team_clashes(dialogue: Dialogue, team_members: list[TeamMember], *, user) -> list[TeamClash]:
+    """Members of the team who are also on the team of another dialogue that day (one the reader may see, not
+    cancelled). A dialogue takes the working day, so the planner is told; it is a warning, never a refusal (one
+    person may lead the morning at one clinic and join the afternoon at a neighbour). Only while it is planned."""
+    if dialogue.status not in PLANNING_STATUSES or not team_members:
+        return []
+    members = {member.user_id: member for member in team_members}
+    others = (
+        TeamMember.objects.filter(user_id__in=members, dialogue__date=dialogue.date)
+        .exclude(dialogue=dialogue)
+        .exclude(dialogue__status=DialogueStatus.INSTALLD)
+        .filter(dialogue__in=Dialogue.objects.for_user(user))
+        .select_related("dialogue__clinic")
+        .order_by("dialogue__start_time", "dialogue__clinic__name", "user_id")
+    )
+    return [TeamClash(members[other.user_id], other.dialogue) for other in others]
 
 
 def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
@@ -523,9 +550,11 @@ def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
     from dialogs.panels import detail_panels
     from dialogs.services.dialogue import dialogue_deletion_blocker  # a read; services import this module's kin
 
+    team_members = list(TeamMember.objects.filter(dialogue=dialogue).select_related("user"))
     return DetailPage(
         agenda=dialogue_agenda(dialogue),
-        team_members=list(TeamMember.objects.filter(dialogue=dialogue).select_related("user")),
+        team_members=team_members,
+        team_clashes=team_clashes(dialogue, team_members, user=user) if can_edit else [],
         participants=list(ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position", "pk")),
         preparations=party_preparations(dialogue, dialogue_preparations(dialogue), access.parties_for_user(user, dialogue)),
         continuity=continuity,
