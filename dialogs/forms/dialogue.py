@@ -42,8 +42,26 @@ class VersionChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class DialogueDayForm(forms.Form):
+class ConfirmsUnusualDate:
+    """A form whose service warns about an unusual date (a weekend, a public holiday, …) under CONFIRM_FIELD: after
+    the warning the form offers a box, and a later post with the box ticked goes ahead."""
+
+    confirm_label = ""
+
+    def offer_confirmation(self) -> None:
+        if CONFIRM_FIELD not in self.fields:
+            self.fields[CONFIRM_FIELD] = forms.BooleanField(label=self.confirm_label, required=False)
+
+    def offer_confirmation_again(self) -> None:
+        """A post that carried the box (ticked or not) gets it back."""
+        if self.is_bound and CONFIRM_FIELD in self.data:
+            self.offer_confirmation()
+
+
+class DialogueDayForm(ConfirmsUnusualDate, forms.Form):
     """Date, time, place and options of a dialogue. When planning, also the clinic and the guide version."""
+
+    confirm_label = _("Planera dialogen den dagen ändå")
 
     clinic = forms.ModelChoiceField(label=_("Vårdcentral"), queryset=None, empty_label=_("Välj vårdcentral"))
     date = forms.DateField(label=_("Datum"), widget=DateInput())
@@ -83,16 +101,7 @@ class DialogueDayForm(forms.Form):
             del self.fields["clinic"]
             del self.fields["guide_version"]
             del self.fields["held"]
-        if self.is_bound and CONFIRM_FIELD in self.data:
-            self.offer_confirmation()
-
-    def offer_confirmation(self) -> None:
-        """Add the box that confirms an unusual date (weekend, holiday, a second dialogue that day) after the
-        service has warned about it; a later post with the box ticked goes ahead."""
-        if CONFIRM_FIELD not in self.fields:
-            self.fields[CONFIRM_FIELD] = forms.BooleanField(
-                label=_("Planera dialogen den dagen ändå"), required=False
-            )
+        self.offer_confirmation_again()
 
     def clean(self):
         cleaned = super().clean()
@@ -315,7 +324,8 @@ class TransitionForm(forms.Form):
     note = forms.CharField(label=_("Kommentar"), max_length=500, required=False)
 
 
-class FollowUpMeetingForm(forms.Form):
+class FollowUpMeetingForm(ConfirmsUnusualDate, forms.Form):
+    confirm_label = _("Boka mötet den dagen ändå")
     date = forms.DateField(label=_("Datum"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starttid"), widget=TimeInput(), initial=time(9, 0))
     duration_minutes = forms.IntegerField(label=_("Längd i minuter"), min_value=15, max_value=480, initial=60)
@@ -339,6 +349,10 @@ class FollowUpMeetingForm(forms.Form):
             "video_link": meeting.video_link,
             "focus_area": meeting.focus_area,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_confirmation_again()
 
 
 class FollowUpWaiveForm(forms.Form):

@@ -108,15 +108,21 @@ def holiday_name(day: date) -> str:
     return holidays.SE(years=day.year, language=language, include_sundays=False).get(day, "")
 
 
-def planning_warnings(*, clinic: Clinic, day: date, dialogue: Dialogue | None = None) -> list[str]:
-    """What is unusual about holding a dialogue at ``clinic`` on ``day``: a weekend, a Swedish public holiday,
-    or another dialogue (not cancelled) at the same clinic that day. The person may go ahead once warned."""
+def day_off_warnings(day: date) -> list[str]:
+    """A weekend day or a Swedish public holiday, said in words; [] on a working day."""
     warnings = []
     if day.weekday() >= 5:
         warnings.append(_("%(date)s är en %(weekday)s.") % {"date": date_format(day, "j F Y"), "weekday": date_format(day, "l")})
     holiday = holiday_name(day)
     if holiday:
         warnings.append(_("%(date)s är en helgdag: %(holiday)s.") % {"date": date_format(day, "j F Y"), "holiday": holiday})
+    return warnings
+
+
+def planning_warnings(*, clinic: Clinic, day: date, dialogue: Dialogue | None = None) -> list[str]:
+    """What is unusual about holding a dialogue at ``clinic`` on ``day``: a weekend, a Swedish public holiday,
+    or another dialogue (not cancelled) at the same clinic that day. The person may go ahead once warned."""
+    warnings = day_off_warnings(day)
     same_day = Dialogue.objects.filter(clinic=clinic, date=day).exclude(status=DialogueStatus.INSTALLD)
     if dialogue is not None:
         same_day = same_day.exclude(pk=dialogue.pk)
@@ -520,9 +526,12 @@ def follow_up_book(
     duration_minutes: int,
     video_link: str,
     focus_area: str,
+    confirm_date: bool = True,
 ) -> FollowUpMeeting:
     """Book (or re-book) the follow-up meeting. Booking replaces an earlier waiver; when the feedback has
-    been shared, the dialogue moves on to "uppföljning bokad"."""
+    been shared, the dialogue moves on to "uppföljning bokad". With ``confirm_date=False`` (the booking page,
+    until the person has confirmed) a new date on a weekend or a public holiday raises ValidationError with the
+    warnings under "confirm_date" and books nothing."""
     if not dialogue.is_held:
         raise DialogueError(_("Uppföljningsmötet bokas när dialogen är genomförd."))
     if date < dialogue.date:
@@ -530,6 +539,9 @@ def follow_up_book(
     previous = FollowUpMeeting.objects.filter(dialogue=dialogue).values_list(
         "date", "start_time", "duration_minutes", "video_link", "calendar_sequence"
     ).first()
+    warnings = day_off_warnings(date) if previous is None or previous[0] != date else []
+    if warnings and not confirm_date:
+        raise ValidationError({"confirm_date": warnings}, code="needs_confirmation")
     meeting, created = FollowUpMeeting.objects.update_or_create(
         dialogue=dialogue,
         defaults={

@@ -241,9 +241,12 @@ def follow_up_book(request, pk: int):
     meeting = selectors.follow_up_meeting_of(dialogue)
     form = FollowUpMeetingForm(request.POST or None, initial=FollowUpMeetingForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
+        booking = {**form.cleaned_data, CONFIRM_FIELD: form.cleaned_data.get(CONFIRM_FIELD, False)}
         try:
-            services.follow_up_book(dialogue=dialogue, user=request.user, **form.cleaned_data)
+            services.follow_up_book(dialogue=dialogue, user=request.user, **booking)
         except ValidationError as error:
+            if hasattr(error, "error_dict") and CONFIRM_FIELD in error.error_dict:
+                form.offer_confirmation()  # warned: the person may confirm and post again
             show_service_errors([form], error)
         except services.DialogueError as error:
             form.add_error(None, str(error))

@@ -157,7 +157,7 @@ def test_summary_booking_and_the_follow_up_invitation(page, world):
     page.get_by_role("link", name="Boka uppföljningsmöte", exact=True).click()
     page.wait_for_load_state("load")
     assert_accessible(page, context="booking form")
-    day = timezone.localdate() + datetime.timedelta(days=60)
+    day = workday_after(60)  # a weekend or a holiday would be warned about first
     page.get_by_label(_field("Datum")).fill(day.isoformat())
     page.get_by_label(_field("Starttid")).fill("13:30")
     page.get_by_label("Längd i minuter").fill("45")

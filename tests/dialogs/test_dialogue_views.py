@@ -216,8 +216,38 @@ def test_detail_page_runs_a_constant_number_of_queries(world, client_for, django
     url = reverse("dialogs:dialogue_detail", args=[small.pk])
     _queries(client, url)
     assert _queries(client, url) == _queries(client, reverse("dialogs:dialogue_detail", args=[large.pk]))
-    with django_assert_max_num_queries(21):  # 20, and one for the clinic's fördjupad uppföljning (issue 13)
+    # 20, one for the clinic's fördjupad uppföljning (issue 13) and one for the team's other dialogues that day
+    with django_assert_max_num_queries(22):
         client.get(url)
+
+
+def test_the_planner_is_told_when_a_team_member_has_another_dialogue_that_day(world, client_for):
+    day = workday_after(20)
+    morning = plan(world, day=day, start=datetime.time(8, 30))
+    neighbour = plan(world, clinic=world.clinic_a2, day=day, start=datetime.time(13, 0))
+    elsewhere = plan(world, clinic=world.clinic_a2, day=day + datetime.timedelta(days=1))
+    client = client_for("bestallare")
+    page = client.get(reverse("dialogs:dialogue_detail", args=[morning.pk])).content.decode()
+    warning = page[page.index('data-testid="team-clashes"'):]
+    warning = warning[:warning.index("</div>")]
+    neighbour_url = reverse("dialogs:dialogue_detail", args=[neighbour.pk])
+    assert f'Bo Beställare är också med i teamet för <a href="{neighbour_url}">Vårdcentral A2</a> (kl. 13:00).' in warning
+    assert "Uma Utveckling är också med" in warning
+    assert reverse("dialogs:dialogue_detail", args=[elsewhere.pk]) not in warning
+    # A warning, not a refusal: the dialogue stays planned as it is. A cancelled dialogue frees the day.
+    services.dialogue_cancel(dialogue=neighbour, user=world.user("bestallare"), reason="Vårdcentralen bad om ett nytt datum")
+    assert 'data-testid="team-clashes"' not in client.get(reverse("dialogs:dialogue_detail", args=[morning.pk])).content.decode()
+
+
+def test_only_the_planners_see_the_clash_and_only_before_the_day(world, client_for):
+    day = timezone.localdate()
+    today = plan(world, day=day, start=datetime.time(8, 30))
+    plan(world, clinic=world.clinic_a2, day=day, start=datetime.time(13, 0))
+    url = reverse("dialogs:dialogue_detail", args=[today.pk])
+    assert 'data-testid="team-clashes"' in client_for("bestallare").get(url).content.decode()
+    assert 'data-testid="team-clashes"' not in client_for("staff_a1").get(url).content.decode()
+    services.dialogue_transition(dialogue=today, to_status=DialogueStatus.GENOMFORD, user=world.user("bestallare"))
+    assert 'data-testid="team-clashes"' not in client_for("bestallare").get(url).content.decode()
 
 
 
@@ -314,7 +344,7 @@ def test_summary_shows_the_closing_sections_and_booking_gives_an_invitation(worl
     page = client.get(reverse("dialogs:dialogue_summary", args=[dialogue.pk])).content.decode()
     assert "Vad gör ni bra?" in page and "Stark teamkänsla" in page and "Bra förberett" in page
     assert "Inget uppföljningsmöte är bokat ännu." in page
-    day = TODAY() + datetime.timedelta(days=35)
+    day = workday_after(35)
     response = client.post(
         reverse("dialogs:follow_up_book", args=[dialogue.pk]),
         {"date": day.isoformat(), "start_time": "10:00", "duration_minutes": "45",
@@ -329,6 +359,30 @@ def test_summary_shows_the_closing_sections_and_booking_gives_an_invitation(worl
     assert (event["DTEND"].dt - event["DTSTART"].dt) == datetime.timedelta(minutes=45)
     assert "Kontinuitet, fast läkare" in str(event["DESCRIPTION"])
     assert str(event["LOCATION"]) == "https://video.example.org/m/42"
+
+
+def next_saturday(after: datetime.date) -> datetime.date:
+    return after + datetime.timedelta(days=(5 - after.weekday()) % 7 or 7)
+
+
+def test_a_meeting_on_a_weekend_is_booked_only_once_the_person_confirms_the_day(world, client_for):
+    dialogue = held(world, status=DialogueStatus.ATERKOPPLING_DELAD)
+    client = client_for("bestallare")
+    url = reverse("dialogs:follow_up_book", args=[dialogue.pk])
+    saturday = next_saturday(TODAY() + datetime.timedelta(days=20))
+    booking = {"date": saturday.isoformat(), "start_time": "10:00", "duration_minutes": "60", "video_link": "", "focus_area": ""}
+    warned = client.post(url, booking)
+    assert warned.status_code == 200 and not FollowUpMeeting.objects.exists()
+    assert "är en lördag." in warned.content.decode() and "Boka mötet den dagen ändå" in warned.content.decode()
+    unticked = client.post(url, {**booking, "confirm_date": ""})
+    assert unticked.status_code == 200 and not FollowUpMeeting.objects.exists()
+    assert client.post(url, {**booking, "confirm_date": "on"}).status_code == 302
+    assert FollowUpMeeting.objects.get(dialogue=dialogue).date == saturday
+    # Changing the time of the meeting that day asks nothing again; moving it to another weekend day does.
+    assert client.post(url, {**booking, "start_time": "11:00"}).status_code == 302
+    sunday = {**booking, "date": (saturday + datetime.timedelta(days=8)).isoformat()}
+    assert "är en söndag." in client.post(url, sunday).content.decode()
+    assert FollowUpMeeting.objects.get(dialogue=dialogue).date == saturday
 
 
 def test_booking_with_bad_input_is_refused(world, client_for):
