@@ -11,6 +11,7 @@ Rules, on top of organisations/access.py:
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from dialogs.models import AgendaBlock, Guide, GuideVersion, Question, Section
 from organisations.access import (
@@ -496,5 +497,19 @@ def get_dialogue_for_evaluation(user, pk: int) -> tuple[Dialogue, tuple[str, Cli
     dialogue = get_dialogue_for_user(user, pk)
     respondent = evaluation_respondent(user, dialogue)
     if respondent is None:
-        raise PermissionDenied
+        raise PermissionDenied(_evaluation_refusal(user, dialogue))
     return dialogue, respondent
+
+
+def _evaluation_refusal(user, dialogue: Dialogue) -> str:
+    """Why the user may not answer the evaluation, and what to do (the 403 page shows it)."""
+    if Party.VARDCENTRAL in parties_for_user(user, dialogue):
+        email = (user.email or "").strip()
+        if not email:
+            return _("Utvärderingen besvaras av dem som deltog i dialogen, och ditt konto har ingen e-postadress att "
+                     "känna igen dig på. Använd den personliga länken i inbjudan, eller be uppföljningsteamet om hjälp.")
+        return _("Utvärderingen besvaras av dem som deltog i dialogen, och ingen av de anmälda deltagarna har din "
+                 "e-postadress (%(email)s). Använd den personliga länken i inbjudan, eller be uppföljningsteamet lägga "
+                 "till din e-postadress bland deltagarna.") % {"email": email}
+    return _("Utvärderingen besvaras av uppföljningsteamet och vårdcentralens deltagare, och du var inte med i "
+             "teamet för den här dialogen.")

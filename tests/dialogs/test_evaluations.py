@@ -74,13 +74,18 @@ def test_the_form_opens_when_the_dialogue_is_held(world, client_for):
 
 def test_only_those_who_took_part_answer(world, client_for):
     dialogue = held_with_participants(world)
-    assert client_for("admin").post(_url(dialogue), ANSWER).status_code == 403  # not on the dialogue's team
+    refused = client_for("admin").post(_url(dialogue), ANSWER)
+    assert refused.status_code == 403  # not on the dialogue's team, and told so
+    assert "du var inte med i teamet för den här dialogen" in refused.content.decode()
     assert client_for("staff_a2").post(_url(dialogue), ANSWER).status_code == 404
     assert client_for("national").post(_url(dialogue), ANSWER).status_code == 404
     user = world.user("staff_a1")
     user.email = "someone-else@example.org"
     user.save()
-    assert client_for("staff_a1").get(_url(dialogue)).status_code == 403  # not among the participants
+    refused = client_for("staff_a1").get(_url(dialogue))
+    assert refused.status_code == 403  # not among the participants: the page names the address it looked for
+    assert "ingen av de anmälda deltagarna har din e-postadress (someone-else@example.org)" in refused.content.decode()
+    assert "personliga länken i inbjudan" in refused.content.decode()
     assert not Evaluation.objects.exists()
 
 
