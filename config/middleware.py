@@ -7,6 +7,9 @@ import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import DisallowedRedirect
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
@@ -33,6 +36,23 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SignInFirstMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, for an address too long to come back to: the sign-in page's ``next`` keeps
+    the address without its query (or nothing), instead of a 400 with a logged traceback (Django refuses to
+    redirect to more than 16,384 characters)."""
+
+    def handle_no_permission(self, request, view_func):
+        try:
+            return super().handle_no_permission(request, view_func)
+        except DisallowedRedirect:
+            login_url = self.get_login_url(view_func)
+            field = self.get_redirect_field_name(view_func)
+            try:
+                return redirect_to_login(request.path, login_url, field)
+            except DisallowedRedirect:
+                return redirect_to_login("", login_url, field)
 
 
 class PrivatePagesMiddleware:

@@ -1,5 +1,7 @@
 """Signing in: one message for every failure, a lock after repeated failures, secure cookies."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.urls import reverse
 
 LOGIN = "/konto/logga-in/"
@@ -61,3 +63,18 @@ def test_signed_in_pages_are_not_kept_by_the_browser_so_back_after_sign_out_show
     assert response.status_code == 200
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= cache_control
+
+
+def _next_of(response) -> str:
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("login")
+    return parse_qs(location.query)["next"][0]
+
+
+def test_an_address_too_long_to_come_back_to_still_leads_to_the_sign_in_page(client, caplog):
+    # Django refuses to redirect to more than 16,384 characters: the way back keeps the page without its query.
+    overview = reverse("dialogs:dialogue_list")
+    response = client.get(overview + "?q=" + "a" * 20_000)
+    assert response.status_code == 302 and _next_of(response) == overview
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+    assert _next_of(client.get(overview + "?q=hamn")) == overview + "?q=hamn"
