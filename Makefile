@@ -3,7 +3,8 @@ SHELL := /bin/sh
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-# Test processes in parallel (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs in this process.
+# Test processes in parallel (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs in this process. A worker
+# that runs out of tests takes some queued at another (worksteal): the browser tests, queued together, are shared.
 TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -28,7 +29,7 @@ run: install
 	PORT=$(PORT) bin/run-dev
 
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lock:
 	$(PY) -m pip install --quiet -e ".[test]" && $(PY) -m pip freeze --exclude-editable | grep -v '^pip==' \
