@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from dialogs.models import Question, Section
+from tests.dialogs.factories import region_a_draft
 from tests.dialogs.onsite_factories import onsite_dialogue, skr_version_of_region_a
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -91,3 +92,11 @@ def test_on_a_swedish_page_everything_but_the_language_switch_is_swedish(client_
     version = skr_version_of_region_a(world)
     page = languages(client_for("bestallare").get(reverse("dialogs:version_detail", args=[version.pk])))
     assert {text for text, lang in page.texts if lang != "sv"} == {"English"}
+
+
+def test_the_guide_editor_marks_the_questions_and_section_headings_it_lists(english, world):
+    draft = region_a_draft(world)
+    page = languages(english("admin").get(reverse("dialogs:version_edit", args=[draft.pk])))
+    assert all(page.language_of(question.text) == {"sv"} for question in Question.objects.filter(section__version=draft))
+    top = Section.objects.filter(version=draft, parent=None).exclude(code="")
+    assert top and all(page.language_of(section.heading) == {"sv"} for section in top)
