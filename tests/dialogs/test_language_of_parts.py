@@ -100,3 +100,11 @@ def test_the_guide_editor_marks_the_questions_and_section_headings_it_lists(engl
     assert all(page.language_of(question.text) == {"sv"} for question in Question.objects.filter(section__version=draft))
     top = Section.objects.filter(version=draft, parent=None).exclude(code="")
     assert top and all(page.language_of(section.heading) == {"sv"} for section in top)
+
+
+def test_the_dialogues_programme_marks_the_guides_agenda(english, world):
+    dialogue = onsite_dialogue(world, version=skr_version_of_region_a(world), lifestyle=True)
+    page = languages(english("bestallare").get(reverse("dialogs:dialogue_detail", args=[dialogue.pk])))
+    blocks = dialogue.guide_version.agenda_blocks.all()
+    assert blocks and all(page.language_of(block.title) == {"sv"} for block in blocks)
+    assert page.language_of("With the in-depth module:") == {"en"}

@@ -14,7 +14,7 @@ def test_the_chosen_lifestyle_module_has_its_place_in_the_agenda_and_the_letter(
     assert slot.title == "Genomgång av P4" and slot.added_headings == ("Fördjupningsdel Levnadsvanor",)
     client = client_for("bestallare")
     detail = client.get(reverse("dialogs:dialogue_detail", args=[with_module.pk])).content.decode()
-    assert "Med fördjupningen: Fördjupningsdel Levnadsvanor" in detail
+    assert 'Med fördjupningen: <span lang="sv">Fördjupningsdel Levnadsvanor</span>' in detail
     letter = client.get(reverse("dialogs:dialogue_letter", args=[with_module.pk])).content.decode()
     assert "Genomgång av P4 (med fördjupningen Fördjupningsdel Levnadsvanor)" in letter
 
