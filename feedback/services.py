@@ -14,6 +14,9 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import wraps
+
+from django.conf import settings
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +24,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dialogs.models import SectionKind
@@ -110,6 +114,19 @@ BOOKING_QUESTION = "aterkoppling-q04"
 _BULLET = re.compile(r"^\s*[-•*–]\s+")
 
 
+def in_document_language(function):
+    """The deck is the clinic's document in Swedish (Bilaga 3), whichever language the person who builds or shares
+    it reads the site in: its fixed texts, section titles, dates and the PDF's language come from the site's default
+    language, so a version never changes language with its author and an unchanged draft stays unchanged."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def text_lines(text: str) -> list[str]:
     """A text as list points: one per non-empty line, without typed bullets. Typed numbers ("1) Fast
     läkarkontakt …") are the writer's words and stay."""
@@ -130,6 +147,7 @@ def _closing_answers(dialogue: Dialogue) -> tuple[dict[str, Answer], dict[str, l
     return {answer.question.key: answer for answer in answers}, by_kind
 
 
+@in_document_language
 def prefill(dialogue: Dialogue) -> dict[str, tuple[list[str], list[dict]]]:
     """Points and links for each section, from the dialogue's summary, its feedback to the team, the booked
     follow-up meeting and the team itself."""
@@ -193,9 +211,12 @@ def feedback_create(*, dialogue: Dialogue, user) -> FeedbackReport:
     if not dialogue.is_held:
         raise FeedbackError(_("Återkopplingen skrivs när dialogen är genomförd."))
     now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Återkoppling efter uppföljningsdialog")
+        notes = {definition.key: str(definition.notes) for definition in bilaga3.SECTIONS}
     report = FeedbackReport.objects.create(
         dialogue=dialogue,
-        title=_("Återkoppling efter uppföljningsdialog"),
+        title=title,
         created_by=user,
         content_changed_at=now,
         content_changed_by=user,
@@ -208,7 +229,7 @@ def feedback_create(*, dialogue: Dialogue, user) -> FeedbackReport:
             position=position,
             items=content[definition.key][0],
             links=content[definition.key][1],
-            notes=str(definition.notes),
+            notes=notes[definition.key],
         )
         for position, definition in enumerate(bilaga3.SECTIONS)
     )
@@ -312,6 +333,7 @@ def chart_blocks(report: FeedbackReport) -> list[ChartBlock]:
     return blocks
 
 
+@in_document_language
 def deck_content(*, report: FeedbackReport, version_label: str, author: str) -> DeckContent:
     """The report's draft as the renderers' content: sections in Bilaga 3 order, then the charts."""
     dialogue = report.dialogue
@@ -352,18 +374,19 @@ def deck_content(*, report: FeedbackReport, version_label: str, author: str) -> 
     )
 
 
+@in_document_language
 def _draft_label() -> str:
     return _("Utkast %(date)s") % {"date": date_format(timezone.localdate(), "j F Y")}
 
 
 def deck_build_pptx(*, report: FeedbackReport, user) -> bytes:
     """The draft as PowerPoint (nothing is stored)."""
-    return render_pptx(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
+    return in_document_language(render_pptx)(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
 
 
 def deck_build_pdf(*, report: FeedbackReport, user) -> bytes:
     """The draft as PDF (nothing is stored)."""
-    return render_pdf(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
+    return in_document_language(render_pdf)(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
 
 
 def shared_content(version: SharedVersion) -> DeckContent:
@@ -415,10 +438,11 @@ def feedback_share(*, report: FeedbackReport, user, message: str = "") -> Shared
     FeedbackReport.objects.select_for_update().filter(pk=report.pk).first()  # one share at a time per report
     number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     shared_at = timezone.now()
-    label = _("Version %(number)s, delad %(date)s") % {
-        "number": number,
-        "date": date_format(timezone.localtime(shared_at), "j F Y"),
-    }
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _("Version %(number)s, delad %(date)s") % {
+            "number": number,
+            "date": date_format(timezone.localtime(shared_at), "j F Y"),
+        }
     content = deck_content(report=report, version_label=label, author=person_name(user))
     latest = report.versions.order_by("-number").first()
     if latest is not None and same_deck(content.to_dict(), latest.snapshot):
@@ -432,7 +456,10 @@ def feedback_share(*, report: FeedbackReport, user, message: str = "") -> Shared
         shared_at=shared_at,
     )
     SharedFile.objects.bulk_create(
-        [_file(version, DeckFormat.PPTX, render_pptx(content)), _file(version, DeckFormat.PDF, render_pdf(content))]
+        [
+            _file(version, DeckFormat.PPTX, in_document_language(render_pptx)(content)),
+            _file(version, DeckFormat.PDF, in_document_language(render_pdf)(content)),
+        ]
     )
     dialogue_feedback_shared(dialogue=dialogue, user=user)  # status and the documentation, by the dialogs rule
     _notify_clinic(version=version)

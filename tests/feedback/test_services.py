@@ -296,3 +296,24 @@ def test_a_theme_colour_without_contrast_is_refused(world):
             font="Arial",
         )
     assert set(error.value.message_dict) == {"primary_colour", "secondary_colour"}
+
+
+def test_the_deck_is_swedish_whichever_language_its_author_reads_the_site_in(world):
+    """The clinic's document does not change language with the person who builds or shares it."""
+    from django.utils import translation
+
+    from tests.pdfua import read_structure
+
+    with translation.override("en"):
+        draft = factories.report(world)
+        pdf = services.deck_build_pdf(report=draft, user=world.user("bestallare"))
+        version = services.feedback_share(report=draft, user=world.user("bestallare"))
+    titles = [section["title"] for section in version.snapshot["sections"]]
+    assert "Uppföljningsdialog utifrån 5P" in titles and "Follow-up dialogue based on the 5Ps" not in titles
+    assert version.snapshot["version_label"].startswith("Version 1, delad ")
+    assert draft.title == "Återkoppling efter uppföljningsdialog"
+    assert read_structure(pdf).lang == "sv" and read_structure(version.files.get(format=DeckFormat.PDF).data).lang == "sv"
+    assert "Utkast" in pdf_flat_text(pdf)
+    # The same draft shared again from a Swedish page shows nothing new.
+    with pytest.raises(services.NothingChanged):
+        services.feedback_share(report=draft, user=world.user("bestallare"))
