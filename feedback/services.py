@@ -17,14 +17,12 @@ from dataclasses import dataclass, replace
 from functools import wraps
 
 from django.conf import settings
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dialogs.models import SectionKind
@@ -127,6 +125,10 @@ def in_document_language(function):
     return wrapper
 
 
+_render_pptx = in_document_language(render_pptx)
+_render_pdf = in_document_language(render_pdf)
+
+
 def text_lines(text: str) -> list[str]:
     """A text as list points: one per non-empty line, without typed bullets. Typed numbers ("1) Fast
     läkarkontakt …") are the writer's words and stay."""
@@ -211,9 +213,7 @@ def feedback_create(*, dialogue: Dialogue, user) -> FeedbackReport:
     if not dialogue.is_held:
         raise FeedbackError(_("Återkopplingen skrivs när dialogen är genomförd."))
     now = timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Återkoppling efter uppföljningsdialog")
-        notes = {definition.key: str(definition.notes) for definition in bilaga3.SECTIONS}
+    title, notes = _new_report_texts()
     report = FeedbackReport.objects.create(
         dialogue=dialogue,
         title=title,
@@ -334,6 +334,12 @@ def chart_blocks(report: FeedbackReport) -> list[ChartBlock]:
 
 
 @in_document_language
+def _new_report_texts() -> tuple[str, dict[str, str]]:
+    """A new report's title and each section's notes."""
+    return _("Återkoppling efter uppföljningsdialog"), {definition.key: str(definition.notes) for definition in bilaga3.SECTIONS}
+
+
+@in_document_language
 def deck_content(*, report: FeedbackReport, version_label: str, author: str) -> DeckContent:
     """The report's draft as the renderers' content: sections in Bilaga 3 order, then the charts."""
     dialogue = report.dialogue
@@ -379,14 +385,19 @@ def _draft_label() -> str:
     return _("Utkast %(date)s") % {"date": date_format(timezone.localdate(), "j F Y")}
 
 
+@in_document_language
+def _version_label(number: int, shared_at) -> str:
+    return _("Version %(number)s, delad %(date)s") % {"number": number, "date": date_format(timezone.localtime(shared_at), "j F Y")}
+
+
 def deck_build_pptx(*, report: FeedbackReport, user) -> bytes:
     """The draft as PowerPoint (nothing is stored)."""
-    return in_document_language(render_pptx)(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
+    return _render_pptx(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
 
 
 def deck_build_pdf(*, report: FeedbackReport, user) -> bytes:
     """The draft as PDF (nothing is stored)."""
-    return in_document_language(render_pdf)(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
+    return _render_pdf(deck_content(report=report, version_label=_draft_label(), author=person_name(user)))
 
 
 def shared_content(version: SharedVersion) -> DeckContent:
@@ -438,12 +449,7 @@ def feedback_share(*, report: FeedbackReport, user, message: str = "") -> Shared
     FeedbackReport.objects.select_for_update().filter(pk=report.pk).first()  # one share at a time per report
     number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     shared_at = timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
-        label = _("Version %(number)s, delad %(date)s") % {
-            "number": number,
-            "date": date_format(timezone.localtime(shared_at), "j F Y"),
-        }
-    content = deck_content(report=report, version_label=label, author=person_name(user))
+    content = deck_content(report=report, version_label=_version_label(number, shared_at), author=person_name(user))
     latest = report.versions.order_by("-number").first()
     if latest is not None and same_deck(content.to_dict(), latest.snapshot):
         raise NothingChanged(latest)
@@ -456,10 +462,7 @@ def feedback_share(*, report: FeedbackReport, user, message: str = "") -> Shared
         shared_at=shared_at,
     )
     SharedFile.objects.bulk_create(
-        [
-            _file(version, DeckFormat.PPTX, in_document_language(render_pptx)(content)),
-            _file(version, DeckFormat.PDF, in_document_language(render_pdf)(content)),
-        ]
+        [_file(version, DeckFormat.PPTX, _render_pptx(content)), _file(version, DeckFormat.PDF, _render_pdf(content))]
     )
     dialogue_feedback_shared(dialogue=dialogue, user=user)  # status and the documentation, by the dialogs rule
     _notify_clinic(version=version)
