@@ -48,13 +48,24 @@ class ConfirmsUnusualDate:
 
     confirm_label = ""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and CONFIRM_FIELD in self.data:  # a post that carried the box (ticked or not) gets it back
+            self.offer_confirmation()
+
+    def clean(self):
+        cleaned = super().clean()
+        # Not ticked (or not offered yet): the service warns about an unusual date before saving.
+        cleaned[CONFIRM_FIELD] = bool(cleaned.get(CONFIRM_FIELD))
+        return cleaned
+
     def offer_confirmation(self) -> None:
         if CONFIRM_FIELD not in self.fields:
             self.fields[CONFIRM_FIELD] = forms.BooleanField(label=self.confirm_label, required=False)
 
-    def offer_confirmation_again(self) -> None:
-        """A post that carried the box (ticked or not) gets it back."""
-        if self.is_bound and CONFIRM_FIELD in self.data:
+    def offer_confirmation_after(self, error: forms.ValidationError) -> None:
+        """Offer the box when the service's ``error`` is its warning about the date."""
+        if hasattr(error, "error_dict") and CONFIRM_FIELD in error.error_dict:
             self.offer_confirmation()
 
 
@@ -101,7 +112,6 @@ class DialogueDayForm(ConfirmsUnusualDate, forms.Form):
             del self.fields["clinic"]
             del self.fields["guide_version"]
             del self.fields["held"]
-        self.offer_confirmation_again()
 
     def clean(self):
         cleaned = super().clean()
@@ -117,8 +127,6 @@ class DialogueDayForm(ConfirmsUnusualDate, forms.Form):
             )
         if cleaned.get("held") and day > timezone.localdate():
             self.add_error("held", _("En dialog med ett datum som inte har kommit än har inte hållits."))
-        # Not ticked (or not offered yet): the service warns about an unusual date before saving.
-        cleaned[CONFIRM_FIELD] = bool(cleaned.get(CONFIRM_FIELD))
         return cleaned
 
 
@@ -349,10 +357,6 @@ class FollowUpMeetingForm(ConfirmsUnusualDate, forms.Form):
             "video_link": meeting.video_link,
             "focus_area": meeting.focus_area,
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.offer_confirmation_again()
 
 
 class FollowUpWaiveForm(forms.Form):

@@ -25,7 +25,6 @@ from dialogs.forms.dialogue import (
     TeamForm,
     TransitionForm,
 )
-from dialogs.forms.dialogue import CONFIRM_FIELD
 from dialogs.ics import dialogue_calendar, follow_up_calendar
 from dialogs.models.guide import GuideVersion
 from dialogs.selectors import dialogue as selectors
@@ -96,8 +95,7 @@ class PlanningForms:
         try:
             return service(**fixed, **self.day.cleaned_data, team=self.team.selections, participants=self.participants.participants)
         except ValidationError as error:
-            if hasattr(error, "error_dict") and CONFIRM_FIELD in error.error_dict:
-                self.day.offer_confirmation()  # warned: the person may confirm and post again
+            self.day.offer_confirmation_after(error)  # warned: the person may confirm and post again
             show_service_errors([self.day, self.team], error)
             return None
 
@@ -241,12 +239,10 @@ def follow_up_book(request, pk: int):
     meeting = selectors.follow_up_meeting_of(dialogue)
     form = FollowUpMeetingForm(request.POST or None, initial=FollowUpMeetingForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
-        booking = {**form.cleaned_data, CONFIRM_FIELD: form.cleaned_data.get(CONFIRM_FIELD, False)}
         try:
-            services.follow_up_book(dialogue=dialogue, user=request.user, **booking)
+            services.follow_up_book(dialogue=dialogue, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict") and CONFIRM_FIELD in error.error_dict:
-                form.offer_confirmation()  # warned: the person may confirm and post again
+            form.offer_confirmation_after(error)  # warned: the person may confirm and post again
             show_service_errors([form], error)
         except services.DialogueError as error:
             form.add_error(None, str(error))
