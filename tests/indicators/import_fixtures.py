@@ -93,9 +93,16 @@ def worker_alive(batch: ImportBatch):
             yield
         return
     worker = connection.copy()
+    worker.ensure_connection()
+    backend = worker.connection.info.backend_pid
     try:
         with worker.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", [liveness.LOCK_CLASS, batch.pk])
         yield
     finally:
-        worker.close()  # as when the worker's process ends: the server drops its locks
+        # The worker's process ends. Closing our end of its connection alone would leave the server's backend
+        # to notice and drop the locks a moment later; terminating it, and waiting until it has ended, makes
+        # "the worker is gone" true before the next statement, as a test needs it to be.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [backend])
+        worker.close()
