@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from dialogs import access
 from dialogs.models.answers import Answer
@@ -493,10 +495,15 @@ def status_options(dialogue: Dialogue, follow_up_meeting) -> list:
 
 @dataclass(frozen=True)
 class TeamClash:
-    """A member of this dialogue's team who is on the team of ``other`` as well, the same day."""
+    """Members of this dialogue's team who are on the team of ``other`` as well, the same day."""
 
-    member: TeamMember
+    members: tuple[TeamMember, ...]
     other: Dialogue
+
+    @property
+    def names(self) -> str:
+        """"Anna, Bo och Cecilia" ("Anna, Bo and Cecilia" in English)."""
+        return get_text_list([member.display_name for member in self.members], gettext("och"))
 
 
 @dataclass
@@ -533,9 +540,15 @@ def team_clashes(dialogue: Dialogue, team_members: list[TeamMember], *, user) ->
         .exclude(dialogue__status=DialogueStatus.INSTALLD)
         .filter(dialogue__in=Dialogue.objects.for_user(user))
         .select_related("dialogue__clinic")
-        .order_by("dialogue__start_time", "dialogue__clinic__name", "user_id")
+        .order_by("dialogue__start_time", "dialogue__clinic__name")
     )
-    return [TeamClash(members[other.user_id], other.dialogue) for other in others]
+    by_dialogue: dict[int, tuple[Dialogue, set[int]]] = {}
+    for other in others:
+        by_dialogue.setdefault(other.dialogue_id, (other.dialogue, set()))[1].add(other.user_id)
+    return [
+        TeamClash(tuple(member for member in team_members if member.user_id in shared), other)
+        for other, shared in by_dialogue.values()
+    ]
 
 
 def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:

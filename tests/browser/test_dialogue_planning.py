@@ -300,3 +300,43 @@ def test_a_section_posted_after_the_dialogue_closed_is_refused_on_an_accessible_
     expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentationen är låst – inget har sparats")
     expect(page.get_by_test_id("documentation-closed")).to_contain_text("Dialogen är avslutad")
     expect(page.get_by_text("Skrivet efter stängningen.")).to_be_visible()
+
+
+def test_a_weekend_meeting_is_confirmed_with_the_keyboard_and_the_planner_sees_a_team_clash(page, world):
+    """The warned states of the booking form and the dialogue page, read and answered without a mouse."""
+    dialogue = held(world, status=DialogueStatus.ATERKOPPLING_DELAD)
+    login(page, world.user("bestallare"))
+    visit(page, f"/dialoger/{dialogue.pk}/uppfoljningsmote/")
+    saturday = workday_after(30)
+    saturday += datetime.timedelta(days=(5 - saturday.weekday()) % 7)
+    page.get_by_label(_field("Datum")).fill(saturday.isoformat())
+    page.get_by_label(_field("Starttid")).fill("10:00")
+    page.get_by_role("button", name="Boka mötet").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="a Saturday warned about")
+    expect(page.get_by_test_id("follow-up-form")).to_contain_text("är en lördag.")
+    assert not FollowUpMeeting.objects.filter(dialogue=dialogue).exists()
+    confirm = page.get_by_role("checkbox", name="Boka mötet den dagen ändå")
+    confirm.focus()
+    page.keyboard.press("Space")
+    expect(confirm).to_be_checked()
+    page.get_by_role("button", name="Boka mötet").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_accessible(page, context="booked on a Saturday")
+    expect(page.get_by_test_id("dialogue-status")).to_have_text("uppföljning bokad")
+    assert FollowUpMeeting.objects.get(dialogue=dialogue).date == saturday
+
+    day = workday_after(21)
+    morning = plan(world, day=day, start=datetime.time(8, 30))
+    afternoon = plan(world, clinic=world.clinic_a2, day=day, start=datetime.time(13, 0))
+    visit(page, f"/dialoger/{morning.pk}/")
+    assert_accessible(page, context="a team member in two dialogues that day")
+    clashes = page.get_by_test_id("team-clashes")
+    expect(clashes).to_contain_text("Samma dag i en annan dialog")
+    expect(clashes.get_by_role("listitem")).to_have_count(1)  # one line per other dialogue, naming everyone
+    expect(clashes).to_contain_text(f"är också med i teamet för {world.clinic_a2.name} (kl. 13:00)")
+    clashes.get_by_role("link", name=world.clinic_a2.name).click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, context="the other dialogue that day")
+    assert page.url.endswith(f"/dialoger/{afternoon.pk}/")

@@ -244,7 +244,10 @@ def test_only_the_planners_see_the_clash_and_only_before_the_day(world, client_f
     today = plan(world, day=day, start=datetime.time(8, 30))
     plan(world, clinic=world.clinic_a2, day=day, start=datetime.time(13, 0))
     url = reverse("dialogs:dialogue_detail", args=[today.pk])
-    assert 'data-testid="team-clashes"' in client_for("bestallare").get(url).content.decode()
+    clashes = client_for("bestallare").get(url).content.decode().split('data-testid="team-clashes"')[1]
+    clashes = clashes.split("</ul>")[0]
+    names = " och ".join(member.display_name for member in today.team_members.select_related("user"))  # as listed
+    assert clashes.count("<li>") == 1 and f"{names} är också med i teamet för" in clashes, clashes
     assert 'data-testid="team-clashes"' not in client_for("staff_a1").get(url).content.decode()
     services.dialogue_transition(dialogue=today, to_status=DialogueStatus.GENOMFORD, user=world.user("bestallare"))
     assert 'data-testid="team-clashes"' not in client_for("bestallare").get(url).content.decode()
