@@ -126,6 +126,8 @@ def main() -> None:
     parser.add_argument("--file-repeat", type=int, default=5)
     parser.add_argument("--postgres-url", default="", help="server URL; a throwaway database is created there")
     args = parser.parse_args()
+    if args.clinics < LARGEST + REGIONS - 1:
+        parser.error(f"--clinics must be at least {LARGEST + REGIONS - 1}: {LARGEST} in the largest region, one in each other")
     with throwaway_django("learning", postgres_url=args.postgres_url) as database:
         from django.test import Client
         from django.urls import reverse

@@ -193,6 +193,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--postgres-url", default="", help="server URL; a throwaway database is created there")
     args = parser.parse_args()
+    if args.clinics < LARGEST + REGIONS - 1:
+        parser.error(f"--clinics must be at least {LARGEST + REGIONS - 1}: {LARGEST} in the largest region, one in each other")
+    if args.users < REGIONS * 6 + 1:
+        parser.error(f"--users must be at least {REGIONS * 6 + 1}: six on each region's team and one at a clinic")
     # The e-mail waits for the worker in its database queue, as in production (not sent inline).
     environ = {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
     with throwaway_django("programme", postgres_url=args.postgres_url, environ=environ) as database:
