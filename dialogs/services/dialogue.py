@@ -7,15 +7,15 @@ service may also be called from elsewhere (the demo, the feedback app, a bench s
 """
 
 import logging
-
-import holidays
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+import holidays
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -251,7 +251,8 @@ def dialogue_plan(
     _replace_people(dialogue, members, rows)
     _record(dialogue, "", DialogueStatus.PLANERAD, user)
     if held:
-        note = _("Registrerad i efterhand: dialogen hölls %(date)s.") % {"date": date_format(date, "j F Y")}
+        with translation.override(settings.LANGUAGE_CODE):  # stored, so read by everyone in the site's language
+            note = _("Registrerad i efterhand: dialogen hölls %(date)s.") % {"date": date_format(date, "j F Y")}
         dialogue_transition(dialogue=dialogue, to_status=DialogueStatus.GENOMFORD, user=user, note=note, today=today)
     return dialogue
 

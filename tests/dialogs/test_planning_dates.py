@@ -77,6 +77,12 @@ def test_a_dialogue_held_on_paper_is_registered_with_its_real_date(world, client
     assert "Registrerad i efterhand" in dialogue.status_changes.last().note
     future = client.post(reverse("dialogs:dialogue_create"), _planning_post(world, held="on"))
     assert "har inte hållits" in future.content.decode() and Dialogue.objects.count() == 1
+    # The note is stored in the site's language whichever language the planner reads the site in.
+    client.post(reverse("set_language"), {"language": "en"})
+    client.post(reverse("dialogs:dialogue_create"), _planning_post(world, date=(day - datetime.timedelta(days=7)).isoformat(),
+                                                                   held="on", confirm_date="on"))
+    assert Dialogue.objects.count() == 2
+    assert Dialogue.objects.order_by("pk").last().status_changes.last().note.startswith("Registrerad i efterhand: ")
 
 
 def test_the_demo_dialogues_fall_on_working_days_and_shared_statuses_have_shared_feedback(db):
