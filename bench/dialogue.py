@@ -252,6 +252,8 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="", help="server URL; a throwaway database is created there")
     parser.add_argument("--keep-database", action="store_true", help="keep the SQLite file (its path goes in the JSON)")
     args = parser.parse_args()
+    if args.dialogues_per_clinic < 2:
+        parser.error("--dialogues-per-clinic must be at least 2: the earlier ones are held, the latest at any stage")
     with throwaway_django("dialogue", postgres_url=args.postgres_url, keep_sqlite=args.keep_database) as database:
         from django.db import connections
         from django.urls import reverse

@@ -17,10 +17,12 @@ milliseconds over ``--repeat`` runs, the SQL queries each page took, and its siz
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -86,7 +88,9 @@ def main() -> None:
     args = parser.parse_args()
 
     if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-indicators-')}/bench.sqlite3"
+        workdir = tempfile.mkdtemp(prefix="bench-indicators-")
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     sys.path.insert(0, str(BASE_DIR))
     import logging
