@@ -88,6 +88,35 @@ def client_for(client, world):
     return make
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only", action="store_true",
+        help="run only the tests that use the database (CI's PostgreSQL pass: the others ran in its SQLite pass)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --database-tests-only, leave out the tests that never reach the configured database: parsers,
+    statistics, renderers, static checks. A test that reaches it another way (a subprocess given DATABASE_URL)
+    says so with the ``configured_database`` mark and stays."""
+    if not config.getoption("database_tests_only"):
+        return
+
+    def uses_database(item) -> bool:
+        return bool(
+            item.get_closest_marker("django_db") or item.get_closest_marker("configured_database")
+            or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+
+    kept = [item for item in items if uses_database(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = kept
+
+
 def pytest_terminal_summary(terminalreporter):
     """Count the tests skipped for a missing Chromium or LibreOffice (tests/external.py), for the closing line."""
     from tests.external import skipped_for_missing_programs

@@ -25,6 +25,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.configured_database  # production settings on the configured database's backend (CI: both)
 def test_deploy_check_reports_nothing_in_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=STRONG_KEY)
     assert result.returncode == 0, result.stderr
