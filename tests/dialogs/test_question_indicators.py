@@ -184,7 +184,7 @@ def test_the_preview_names_the_indicators_and_offers_the_page_to_administrators_
     services.question_indicators_set(question=question_of(published), indicators=[library["shared"], library["own"]])
     url = reverse("dialogs:version_detail", args=[published.pk])
     admin_page = client_for("admin").get(url).content.decode()
-    assert "Indikatorer:</span> Kontinuitet läkare, Telefonväntetid" in admin_page
+    assert 'Indikatorer:</span> <span lang="sv">Kontinuitet läkare, Telefonväntetid</span>' in admin_page
     assert page_url(question_of(published)) in admin_page and "Koppla indikatorer" in admin_page
     team_page = client_for("bestallare").get(url).content.decode()
     assert "Kontinuitet läkare, Telefonväntetid" in team_page and "Koppla indikatorer" not in team_page
@@ -195,7 +195,7 @@ def test_the_editor_names_the_indicators_and_links_the_page(client_for, world, l
     draft = region_a_draft(world)
     services.question_indicators_set(question=question_of(draft), indicators=[library["shared"]])
     page = client_for("admin").get(reverse("dialogs:version_edit", args=[draft.pk])).content.decode()
-    assert "Indikatorer: Kontinuitet läkare" in page and page_url(question_of(draft)) in page
+    assert 'Indikatorer: <span lang="sv">Kontinuitet läkare</span>' in page and page_url(question_of(draft)) in page
 
 
 def onsite_url(dialogue, key="p1"):
