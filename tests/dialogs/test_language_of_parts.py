@@ -76,6 +76,20 @@ def test_the_guide_preview_marks_the_swedish_guide_and_keeps_its_own_labels_engl
                for section in sections)
     assert all(page.language_of(block.title) == {"sv"} for block in version.agenda_blocks.all())
     assert page.language_of("In-depth questions") == {"en"}
+    # How each question is answered: the steps of a sequence, the parts of a yes/no per part, the legend's text.
+    sequence = Question.objects.get(section__version=version, kind="sequence")
+    assert sequence.prompts and all(page.language_of(prompt) == {"sv"} for prompt in sequence.prompts)
+    choices = Question.objects.get(section__version=version, kind="choices")
+    assert all(page.language_of(f"{choice}:") == {"sv"} for choice in choices.choices)
+    assert page.language_of("Answer to:") == {"en"} and page.language_of(sequence.text) == {"sv"}
+
+
+def test_a_partys_preparation_marks_the_guides_questions_and_sections_it_offers(english, world):
+    dialogue = onsite_dialogue(world, version=skr_version_of_region_a(world))
+    page = languages(english("bestallare").get(reverse("dialogs:preparation_update", args=[dialogue.pk, "bestallare"])))
+    questions = Question.objects.filter(section__version=dialogue.guide_version, section__key__startswith="p1")
+    assert questions and all(page.language_of(question.text) == {"sv"} for question in questions)
+    assert page.language_of("The whole section") == {"en"}
 
 
 def test_the_on_site_form_marks_the_swedish_questions_and_keeps_its_labels_english(english, world):

@@ -325,3 +325,28 @@ def test_a_logo_that_is_not_an_image_is_refused(world, client_for):
     )
     assert response.status_code == 200
     assert not RegionTheme.objects.exists()
+
+
+def test_the_decks_words_are_marked_swedish_on_an_english_page(world, client_for):
+    """WCAG 3.1.2: the deck is always Swedish, so its points, chart titles and chart facts are read as Swedish
+    on the team's draft page and the clinic's version page when the reader has chosen English."""
+    from tests.dialogs.test_language_of_parts import LanguageOfText
+
+    report = factories.report(world, charts=1)
+    version = services.feedback_share(report=report, user=world.user("bestallare"))
+    chart = version.snapshot["charts"][0]
+
+    def read(persona, url) -> LanguageOfText:
+        client = client_for(persona)
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        parser = LanguageOfText()
+        parser.feed(client.get(url).content.decode())
+        return parser
+
+    draft = read("bestallare", report.get_absolute_url())
+    assert draft.language_of("Stabilt läkarlag") == {"sv"}
+    assert draft.language_of("Shared versions") == {"en"}
+    shared = read("staff_a1", version.get_absolute_url())
+    assert shared.language_of(chart["title"]) == {"sv"}
+    assert shared.language_of(" ".join(chart["comparison"].split())) == {"sv"}
+    assert shared.language_of("Comparison") == {"en"}
