@@ -5,6 +5,7 @@ the services' job (``dialogs.services.dialogue``)."""
 from datetime import time
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -376,8 +377,12 @@ class DialogueCancelForm(forms.Form):
 
 
 class LetterTemplateForm(forms.Form):
-    subject = forms.CharField(label=_("Rubrik"), max_length=300)
-    body = forms.CharField(label=_("Brevtext"), widget=forms.Textarea(attrs={"rows": 30}), max_length=50_000)
+    """The region's letter, written in the language the clinics receive it in (the site's, Swedish)."""
+
+    subject = forms.CharField(label=_("Rubrik"), max_length=300,
+                              widget=forms.TextInput(attrs={"lang": settings.LANGUAGE_CODE}))
+    body = forms.CharField(label=_("Brevtext"), max_length=50_000,
+                           widget=forms.Textarea(attrs={"rows": 30, "lang": settings.LANGUAGE_CODE}))
 
     def _check_placeholders(self, field: str) -> str:
         text = self.cleaned_data[field]

@@ -448,6 +448,32 @@ def test_letter_page_fills_in_the_dialogue_and_the_pdf_renders(world, client_for
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
+def test_the_letter_is_shown_and_downloaded_as_the_clinic_receives_it_whatever_the_readers_language(world, client_for):
+    """The letter goes to the clinic in Swedish; a team member or administrator reading the site in English sees
+    and downloads that letter (marked lang="sv"), and the template editor offers the Swedish default, so saving it
+    from an English page never turns the region's letter English."""
+    from tests.dialogs.test_language_of_parts import LanguageOfText
+    from tests.pdftext import pdf_flat_text
+
+    dialogue = plan(world)
+    english = client_for("admin")
+    english.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = english.get(reverse("dialogs:dialogue_letter", args=[dialogue.pk])).content.decode()
+    page = LanguageOfText()
+    page.feed(html)
+    subjects = {lang for text, lang in page.texts if text.startswith("Välkommen till uppföljningsdialog på Vårdcentral A1")}
+    assert subjects == {"sv"}
+    assert page.language_of("Download as PDF") == {"en"}
+    assert "The letter is shown in Swedish, as the clinic receives it." in html
+    pdf = english.get(reverse("dialogs:dialogue_letter_pdf", args=[dialogue.pk])).content
+    assert "Välkommen till uppföljningsdialog" in pdf_flat_text(pdf) and "Welcome" not in pdf_flat_text(pdf)
+    form = english.get(reverse("dialogs:letter_template_update")).content.decode()
+    assert "Välkommen till uppföljningsdialog på {vardcentral} {datum}" in form and 'lang="sv"' in form
+    assert english.post(reverse("dialogs:letter_template_update"), {
+        "subject": "Välkommen till uppföljningsdialog på {vardcentral} {datum}", "body": "Vi ses {datum}."}).status_code == 302
+    assert LetterTemplate.objects.get(region=world.region_a).subject.startswith("Välkommen")
+
+
 def test_administrators_edit_the_regions_letter_template(world, client_for):
     client = client_for("admin")
     url = reverse("dialogs:letter_template_update")
