@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -133,8 +133,9 @@ def dialogue_letter_send(*, dialogue: Dialogue, user) -> LetterSending:
     Pressing send again queues only what has not gone yet (e.g. to a participant added since)."""
     from dialogs.selectors.dialogue import dialogue_letter
 
-    started = timezone.now()
     locked = Dialogue.objects.select_for_update().select_related("clinic__region").get(pk=dialogue.pk)
+    # Under the dialogue's row lock, so a second press waits and then finds what this one queued.
+    already = set(messages_about(dialogue_topic(locked)).filter(kind=LETTER).values_list("pk", flat=True))
     with translation.override(settings.LANGUAGE_CODE):  # the clinic's addresses belong to no account
         page = dialogue_letter(locked)
         recipients = letter_recipients(locked, page.participants)
@@ -155,8 +156,8 @@ def dialogue_letter_send(*, dialogue: Dialogue, user) -> LetterSending:
         )
         for recipient in recipients
     ]
-    # A message queued under the same key before this press comes back as it was: older than the press.
-    new = sorted({message.to for message in queued if message and message.created_at >= started})
+    # A message queued under the same key before this press comes back as it was.
+    new = sorted({message.to for message in queued if message and message.pk not in already})
     return LetterSending(new=new, earlier=sorted({message.to for message in queued if message} - set(new)))
 
 
