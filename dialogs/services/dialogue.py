@@ -7,6 +7,7 @@ service may also be called from elsewhere (the demo, the feedback app, a bench s
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -18,7 +19,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import get_language
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dialogs.models.dialogue import (
     MAX_FOCUS_AREAS,
@@ -119,20 +122,53 @@ def day_off_warnings(day: date) -> list[str]:
     return warnings
 
 
-def planning_warnings(*, clinic: Clinic, day: date, dialogue: Dialogue | None = None) -> list[str]:
+def planning_warnings(
+    *, clinic: Clinic, day: date, dialogue: Dialogue | None = None, team_user_ids: Iterable[int] = ()
+) -> list[str]:
     """What is unusual about holding a dialogue at ``clinic`` on ``day``: a weekend, a Swedish public holiday,
-    or another dialogue (not cancelled) at the same clinic that day. The person may go ahead once warned."""
+    another dialogue (not cancelled) at the same clinic that day, or members of the chosen team who are on the
+    team of another of the region's dialogues that day. The person may go ahead once warned."""
     warnings = day_off_warnings(day)
     same_day = Dialogue.objects.filter(clinic=clinic, date=day).exclude(status=DialogueStatus.INSTALLD)
     if dialogue is not None:
         same_day = same_day.exclude(pk=dialogue.pk)
     if same_day.exists():
         warnings.append(_("%(clinic)s har redan en dialog planerad samma dag.") % {"clinic": clinic.name})
-    return warnings
+    return warnings + _team_elsewhere(clinic=clinic, day=day, dialogue=dialogue, team_user_ids=team_user_ids)
 
 
-def _check_warnings(*, clinic: Clinic, day: date, dialogue: Dialogue | None, confirmed: bool) -> None:
-    warnings = planning_warnings(clinic=clinic, day=day, dialogue=dialogue)
+def _team_elsewhere(*, clinic: Clinic, day: date, dialogue: Dialogue | None, team_user_ids: Iterable[int]) -> list[str]:
+    """One line per other dialogue of the region that day whose team shares people with the chosen team."""
+    team_user_ids = list(team_user_ids)
+    if not team_user_ids:
+        return []
+    shared = (
+        TeamMember.objects.filter(user_id__in=team_user_ids, dialogue__date=day, dialogue__clinic__region=clinic.region_id)
+        .exclude(dialogue__status=DialogueStatus.INSTALLD)
+        .select_related("user", "dialogue__clinic")
+        .order_by("dialogue__start_time", "dialogue__clinic__name", "user__last_name", "user__first_name")
+    )
+    if dialogue is not None:
+        shared = shared.exclude(dialogue=dialogue)
+    by_dialogue: dict[int, tuple[Dialogue, list[str]]] = {}
+    for member in shared:
+        by_dialogue.setdefault(member.dialogue_id, (member.dialogue, []))[1].append(member.display_name)
+    return [
+        ngettext(
+            "%(names)s är redan med i teamet för %(clinic)s samma dag (kl. %(time)s).",
+            "%(names)s är redan med i teamet för %(clinic)s samma dag (kl. %(time)s).",
+            len(names),
+        ) % {"names": get_text_list(names, _("och")), "clinic": other.clinic.name, "time": other.start_time.strftime("%H:%M")}
+        for other, names in by_dialogue.values()
+    ]
+
+
+def _check_warnings(
+    *, clinic: Clinic, day: date, dialogue: Dialogue | None, confirmed: bool, team: Iterable[TeamSelection] = ()
+) -> None:
+    warnings = planning_warnings(
+        clinic=clinic, day=day, dialogue=dialogue, team_user_ids=[selection.user_id for selection in team]
+    )
     if warnings and not confirmed:
         raise ValidationError({"confirm_date": warnings}, code="needs_confirmation")
 
@@ -235,7 +271,7 @@ def dialogue_plan(
     if just_planned is not None:
         return just_planned
     _check_planning(region=region, clinic=clinic, guide_version=guide_version, day=date, today=today, held=held)
-    _check_warnings(clinic=clinic, day=date, dialogue=None, confirmed=confirm_date)
+    _check_warnings(clinic=clinic, day=date, dialogue=None, confirmed=confirm_date, team=team)
     members = _team_members(region=region, team=team)
     rows = _participants(participants)
     dialogue = Dialogue.objects.create(
@@ -281,7 +317,7 @@ def dialogue_update(
     if date != dialogue.date and date < today:
         raise ValidationError({"date": _("Datumet har redan passerat.")})
     if date != dialogue.date:
-        _check_warnings(clinic=dialogue.clinic, day=date, dialogue=dialogue, confirmed=confirm_date)
+        _check_warnings(clinic=dialogue.clinic, day=date, dialogue=dialogue, confirmed=confirm_date, team=team)
     region = dialogue.clinic.region
     members = _team_members(region=region, team=team)
     rows = _participants(participants)

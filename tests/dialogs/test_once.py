@@ -30,6 +30,7 @@ def test_five_simultaneous_posts_of_one_plan_make_one_dialogue(world):
 
 def test_a_plan_that_differs_is_a_new_dialogue(world):
     first = _plan_as_bestallare(world, _planning_post(world))
-    other_clinic = _plan_as_bestallare(world, _planning_post(world, clinic=world.clinic_a2.pk))
+    # The same team at another clinic that day is warned about first (and confirmed here).
+    other_clinic = _plan_as_bestallare(world, _planning_post(world, clinic=world.clinic_a2.pk, confirm_date="on"))
     assert first.status_code == other_clinic.status_code == 302
     assert Dialogue.objects.count() == 2

@@ -99,3 +99,25 @@ def test_the_demo_dialogues_fall_on_working_days_and_shared_statuses_have_shared
         if dialogue.status in (DialogueStatus.ATERKOPPLING_DELAD, DialogueStatus.UPPFOLJNING_BOKAD, DialogueStatus.AVSLUTAD):
             assert dialogue.feedback_report.versions.exists(), dialogue
             assert dialogue.is_documentation_shared, dialogue
+
+
+def test_a_team_already_out_at_another_clinic_that_day_is_warned_about_when_planning(world, client_for):
+    day = workday_after(12)
+    plan(world, clinic=world.clinic_a2, day=day, start=datetime.time(13, 0))
+    client = client_for("bestallare")
+    response = client.post(reverse("dialogs:dialogue_create"), _planning_post(world, date=day.isoformat()))
+    assert response.status_code == 200 and Dialogue.objects.count() == 1
+    page = response.content.decode()
+    assert "Bo Beställare och Uma Utveckling är redan med i teamet för Vårdcentral A2 samma dag (kl. 13:00)." in page
+    assert "Planera dialogen den dagen ändå" in page
+    # Another region's dialogues, a cancelled one and the dialogue itself are not counted.
+    assert services.planning_warnings(clinic=world.clinic_b1, day=day, team_user_ids=[world.user("bestallare").pk]) == []
+    confirmed = client.post(reverse("dialogs:dialogue_create"), _planning_post(world, date=day.isoformat(), confirm_date="on"))
+    assert confirmed.status_code == 302 and Dialogue.objects.count() == 2
+    planned = Dialogue.objects.get(clinic=world.clinic_a1)
+    team = [member.user_id for member in planned.team_members.all()]
+    assert services.planning_warnings(clinic=world.clinic_a1, day=day, dialogue=planned, team_user_ids=team) == [
+        "Bo Beställare och Uma Utveckling är redan med i teamet för Vårdcentral A2 samma dag (kl. 13:00)."
+    ]
+    services.dialogue_cancel(dialogue=Dialogue.objects.get(clinic=world.clinic_a2), user=world.user("bestallare"), reason="Flyttad")
+    assert services.planning_warnings(clinic=world.clinic_a1, day=day, dialogue=planned, team_user_ids=team) == []
