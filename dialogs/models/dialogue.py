@@ -284,6 +284,26 @@ class TeamRole(models.TextChoices):
 TEAM_PARTIES = (Party.BESTALLARE, Party.UTVECKLING)
 
 
+class TeamMemberQuerySet(models.QuerySet):
+    def elsewhere_on(self, day, *, user_ids, dialogue: Dialogue | None = None) -> "TeamMemberQuerySet":
+        """The places these people hold on the teams of other dialogues (not cancelled) on ``day``, in the order
+        of those dialogues' start."""
+        rows = (
+            self.filter(user_id__in=list(user_ids), dialogue__date=day)
+            .exclude(dialogue__status=DialogueStatus.INSTALLD)
+            .select_related("user", "dialogue__clinic")
+            .order_by("dialogue__start_time", "dialogue__clinic__name", "user__last_name", "user__first_name")
+        )
+        return rows.exclude(dialogue=dialogue) if dialogue is not None else rows
+
+    def by_dialogue(self) -> list[tuple[Dialogue, list["TeamMember"]]]:
+        """Each dialogue once, in order, with its rows of this queryset."""
+        grouped: dict[int, tuple[Dialogue, list[TeamMember]]] = {}
+        for member in self:
+            grouped.setdefault(member.dialogue_id, (member.dialogue, []))[1].append(member)
+        return list(grouped.values())
+
+
 class TeamMember(models.Model):
     """An uppföljare of the region who takes part in the dialogue, for their party, with roles for the day."""
 
@@ -291,6 +311,8 @@ class TeamMember(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dialogue_teams")
     party = models.CharField(_("part"), max_length=16, choices=[(p.value, p.label) for p in TEAM_PARTIES])
     roles = models.JSONField(_("roller under dagen"), default=list, blank=True)
+
+    objects = TeamMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["party", "user__last_name", "user__first_name", "pk"]

@@ -533,22 +533,14 @@ def team_clashes(dialogue: Dialogue, team_members: list[TeamMember], *, user) ->
     person may lead the morning at one clinic and join the afternoon at a neighbour). Only while it is planned."""
     if dialogue.status not in PLANNING_STATUSES or not team_members:
         return []
-    members = {member.user_id: member for member in team_members}
-    others = (
-        TeamMember.objects.filter(user_id__in=members, dialogue__date=dialogue.date)
-        .exclude(dialogue=dialogue)
-        .exclude(dialogue__status=DialogueStatus.INSTALLD)
-        .filter(dialogue__in=Dialogue.objects.for_user(user))
-        .select_related("dialogue__clinic")
-        .order_by("dialogue__start_time", "dialogue__clinic__name")
-    )
-    by_dialogue: dict[int, tuple[Dialogue, set[int]]] = {}
-    for other in others:
-        by_dialogue.setdefault(other.dialogue_id, (other.dialogue, set()))[1].add(other.user_id)
-    return [
-        TeamClash(tuple(member for member in team_members if member.user_id in shared), other)
-        for other, shared in by_dialogue.values()
-    ]
+    others = TeamMember.objects.elsewhere_on(
+        dialogue.date, user_ids=[member.user_id for member in team_members], dialogue=dialogue
+    ).filter(dialogue__in=Dialogue.objects.for_user(user))
+    clashes = []
+    for other, shared in others.by_dialogue():
+        people = {row.user_id for row in shared}
+        clashes.append(TeamClash(tuple(member for member in team_members if member.user_id in people), other))
+    return clashes
 
 
 def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:

@@ -142,24 +142,20 @@ def _team_elsewhere(*, clinic: Clinic, day: date, dialogue: Dialogue | None, tea
     team_user_ids = list(team_user_ids)
     if not team_user_ids:
         return []
-    shared = (
-        TeamMember.objects.filter(user_id__in=team_user_ids, dialogue__date=day, dialogue__clinic__region=clinic.region_id)
-        .exclude(dialogue__status=DialogueStatus.INSTALLD)
-        .select_related("user", "dialogue__clinic")
-        .order_by("dialogue__start_time", "dialogue__clinic__name", "user__last_name", "user__first_name")
+    shared = TeamMember.objects.elsewhere_on(day, user_ids=team_user_ids, dialogue=dialogue).filter(
+        dialogue__clinic__region=clinic.region_id
     )
-    if dialogue is not None:
-        shared = shared.exclude(dialogue=dialogue)
-    by_dialogue: dict[int, tuple[Dialogue, list[str]]] = {}
-    for member in shared:
-        by_dialogue.setdefault(member.dialogue_id, (member.dialogue, []))[1].append(member.display_name)
     return [
         ngettext(
             "%(names)s är redan med i teamet för %(clinic)s samma dag (kl. %(time)s).",
             "%(names)s är redan med i teamet för %(clinic)s samma dag (kl. %(time)s).",
-            len(names),
-        ) % {"names": get_text_list(names, _("och")), "clinic": other.clinic.name, "time": other.start_time.strftime("%H:%M")}
-        for other, names in by_dialogue.values()
+            len(members),
+        ) % {
+            "names": get_text_list([member.display_name for member in members], _("och")),
+            "clinic": other.clinic.name,
+            "time": other.start_time.strftime("%H:%M"),
+        }
+        for other, members in shared.by_dialogue()
     ]
 
 
