@@ -502,7 +502,7 @@ class TeamClash:
 
     @property
     def names(self) -> str:
-        """"Anna, Bo och Cecilia" ("Anna, Bo and Cecilia" in English)."""
+        """The names joined as a sentence says them: "Anna, Bo och Cecilia" ("… and …" in English)."""
         return get_text_list([member.display_name for member in self.members], gettext("och"))
 
 

@@ -18,10 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.text import get_text_list
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from dialogs.models.dialogue import (
     MAX_FOCUS_AREAS,
