@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
@@ -441,18 +442,20 @@ class LetterPage:
 
 
 def dialogue_letter(dialogue: Dialogue) -> LetterPage:
-    """The region's letter template filled in for this dialogue (five queries)."""
-    agenda = dialogue_agenda(dialogue)
-    team_members = list(TeamMember.objects.filter(dialogue=dialogue).select_related("user"))
-    participants = list(ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position", "pk"))
-    subject, body = letter_template_for_region(dialogue.clinic.region)
-    values = letter_values(dialogue=dialogue, agenda=agenda, team_members=team_members, participants=participants)
-    return LetterPage(
-        letter=letter_render(subject=subject, body=body, values=values),
-        agenda=agenda,
-        team_members=team_members,
-        participants=participants,
-    )
+    """The region's letter template filled in for this dialogue (five queries), as the clinic receives it: in the
+    site's language (Swedish) whatever the reader's, on the page, in the PDF, the e-mail, the .ics and the archive."""
+    with translation.override(settings.LANGUAGE_CODE):
+        agenda = dialogue_agenda(dialogue)
+        team_members = list(TeamMember.objects.filter(dialogue=dialogue).select_related("user"))
+        participants = list(ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position", "pk"))
+        subject, body = letter_template_for_region(dialogue.clinic.region)
+        values = letter_values(dialogue=dialogue, agenda=agenda, team_members=team_members, participants=participants)
+        return LetterPage(
+            letter=letter_render(subject=subject, body=body, values=values),
+            agenda=agenda,
+            team_members=team_members,
+            participants=participants,
+        )
 
 
 # --- Whole pages -----------------------------------------------------------------------------------------

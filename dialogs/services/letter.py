@@ -16,9 +16,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
-
 from django.db import transaction
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -174,10 +175,12 @@ def text_to_blocks(text: str) -> list[LetterBlock]:
 
 
 def letter_template_for_region(region: Region) -> tuple[str, str]:
-    """The region's (subject, body), or the default text when the region has not written its own."""
+    """The region's (subject, body), or the default text when the region has not written its own: in the site's
+    language (Swedish), the letter's, whatever the reader's, so the editor never offers it in another."""
     template = LetterTemplate.objects.filter(region=region).first()
     if template is None:
-        return str(DEFAULT_SUBJECT), str(DEFAULT_BODY)
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(DEFAULT_SUBJECT), str(DEFAULT_BODY)
     return template.subject, template.body
 
 

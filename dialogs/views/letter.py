@@ -20,8 +20,7 @@ from dialogs.views.dialogue import file_response
 def dialogue_letter(request, pk: int):
     """The letter as the clinic receives it: in the site's language (Swedish) whatever the reader's, marked so."""
     dialogue = access.get_dialogue_for_user(request.user, pk)
-    with translation.override(settings.LANGUAGE_CODE):
-        page = selectors.dialogue_letter(dialogue)
+    page = selectors.dialogue_letter(dialogue)
     can_edit_template = access.is_region_admin(request.user, dialogue.clinic.region)
     context = {"dialogue": dialogue, "page": page, "can_edit_template": can_edit_template,
                "letter_language": settings.LANGUAGE_CODE}
@@ -55,8 +54,8 @@ def dialogue_letter_send(request, pk: int):
 
 def dialogue_letter_pdf(request, pk: int):
     dialogue = access.get_dialogue_for_user(request.user, pk)
+    page = selectors.dialogue_letter(dialogue)
     with translation.override(settings.LANGUAGE_CODE):  # the PDF the clinic receives by e-mail, whoever downloads it
-        page = selectors.dialogue_letter(dialogue)
         html = render_to_string("dialogs/dialogue/letter_print.html", {"dialogue": dialogue, "page": page}, request)
     pdf = letter_services.html_to_pdf(html=html, base_url=request.build_absolute_uri("/"))
     return file_response(pdf, "application/pdf", f"forord-uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.pdf")
@@ -64,8 +63,7 @@ def dialogue_letter_pdf(request, pk: int):
 
 def letter_template_update(request):
     region = access.require_region_admin(request)
-    with translation.override(settings.LANGUAGE_CODE):  # the default text in the language the letter is sent in
-        subject, body = letter_services.letter_template_for_region(region)
+    subject, body = letter_services.letter_template_for_region(region)
     form = LetterTemplateForm(request.POST or None, initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
         letter_services.letter_template_save(region=region, user=request.user, **form.cleaned_data)
