@@ -111,9 +111,11 @@ def pytest_collection_modifyitems(config, items):
             or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         )
 
-    kept = [item for item in items if uses_database(item)]
-    if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+    kept, left_out = [], []
+    for item in items:
+        (kept if uses_database(item) else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
         items[:] = kept
 
 
