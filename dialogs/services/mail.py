@@ -110,10 +110,12 @@ def _calendar_attachment(dialogue: Dialogue, letter=None) -> Attachment:
 
 
 def letter_pdf(dialogue: Dialogue, page) -> bytes:
-    """The letter as the PDF the letter page offers (same template)."""
+    """The letter as PDF, the one e-mailed and the one the letter page offers: in the site's language (Swedish),
+    whoever asks for it (``page`` is ``selectors.dialogue.dialogue_letter``)."""
     from dialogs.services.letter import html_to_pdf
 
-    html = render_to_string("dialogs/dialogue/letter_print.html", {"dialogue": dialogue, "page": page})
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string("dialogs/dialogue/letter_print.html", {"dialogue": dialogue, "page": page})
     return html_to_pdf(html=html, base_url=settings.SITE_URL + "/")
 
 

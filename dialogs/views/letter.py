@@ -3,9 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,10 +52,7 @@ def dialogue_letter_send(request, pk: int):
 
 def dialogue_letter_pdf(request, pk: int):
     dialogue = access.get_dialogue_for_user(request.user, pk)
-    page = selectors.dialogue_letter(dialogue)
-    with translation.override(settings.LANGUAGE_CODE):  # the PDF the clinic receives by e-mail, whoever downloads it
-        html = render_to_string("dialogs/dialogue/letter_print.html", {"dialogue": dialogue, "page": page}, request)
-    pdf = letter_services.html_to_pdf(html=html, base_url=request.build_absolute_uri("/"))
+    pdf = mail.letter_pdf(dialogue, selectors.dialogue_letter(dialogue))  # the PDF the clinic receives by e-mail
     return file_response(pdf, "application/pdf", f"forord-uppfoljningsdialog-{dialogue.date:%Y-%m-%d}.pdf")
 
 
