@@ -11,45 +11,27 @@ slowest time of each in milliseconds over ``--repeat`` runs, the SQL queries eac
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
-import os
-import shutil
-import sys
-import tempfile
-from pathlib import Path
 
-from pagetiming import time_pages
-
-BASE_DIR = Path(__file__).resolve().parent.parent
+from pagetiming import throwaway_django, time_pages
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    with throwaway_django("guide"):  # migrated; WeasyPrint's progress messages are silenced with the rest
+        print(json.dumps(measure(args.repeat), indent=2))
 
-    workdir = tempfile.mkdtemp(prefix="bench-guide-")
-    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-    sys.path.insert(0, str(BASE_DIR))
-    import django
 
-    django.setup()
-    import logging
-
-    logging.disable(logging.WARNING)  # WeasyPrint's progress messages would drown the JSON.
-
+def measure(repeat: int) -> dict:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
 
     from dialogs.services import guide as services
     from organisations.models import Membership, Region, Role
 
-    call_command("migrate", verbosity=0)
     national, _created = services.guide_load_shipped()
     region = Region.objects.create(name="Region Bänk")
     user = get_user_model().objects.create_user("bench-admin", password="not-used-anywhere-1")
@@ -68,10 +50,10 @@ def main() -> None:
     results: dict[str, object] = {
         "questions": published.questions.count(),
         "followups": sum(question.followups.count() for question in published.questions.all()),
-        "repeat": args.repeat,
+        "repeat": repeat,
     }
-    results.update(time_pages(client, pages, repeat=args.repeat))
-    print(json.dumps(results, indent=2))
+    results.update(time_pages(client, pages, repeat=repeat))
+    return results
 
 
 if __name__ == "__main__":
