@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from dialogs.models.agreements import OPEN_AGREEMENT_STATUSES, Agreement
 from dialogs.models.cases import OPEN_CASE_STATUSES, Case
@@ -59,8 +59,7 @@ def _cases(context) -> list:
             group=CASES, url=reverse("dialogs:case_detail", args=[case.pk]),
             title=_("%(clinic)s: %(category)s (%(status)s)") % {
                 "clinic": case.clinic.name, "category": case.get_category_display(), "status": case.get_status_display()},
-            detail=ngettext("öppen i %(days)s dag", "öppen i %(days)s dagar", case.age_days(context.today)) % {
-                "days": case.age_days(context.today)},
+            detail=case.age_text(context.today),
         )
         for case in cases[:MAX_ITEMS]
     ]

@@ -17,6 +17,7 @@ the issue names it; modules that use it do not import ``django.db.models.Case``.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dialogs.models.dialogue import Dialogue, person_name
@@ -113,6 +114,17 @@ class Case(models.Model):
         """Days since the case was opened (until it was closed, for a closed case)."""
         end = timezone.localdate(self.closed_at) if self.closed_at else today
         return max(0, (end - timezone.localdate(self.opened_at)).days)
+
+    def age_text(self, today) -> str:
+        """The case's age in words: how long it has been open, or how long it was open once closed."""
+        days = self.age_days(today)
+        if self.closed_at:
+            if not days:
+                return gettext("avslutad samma dag som den öppnades")
+            return ngettext("avslutad efter %(days)s dag", "avslutad efter %(days)s dagar", days) % {"days": days}
+        if not days:
+            return gettext("öppnad i dag")
+        return ngettext("öppen i %(days)s dag", "öppen i %(days)s dagar", days) % {"days": days}
 
 
 class CaseEntryKind(models.TextChoices):

@@ -16,7 +16,7 @@ class CasePage:
     case: Case
     entries: list[CaseEntry]
     documents: list[CaseDocument]
-    age_days: int
+    age_text: str
 
 
 def case_page(case: Case, *, today: date) -> CasePage:
@@ -25,7 +25,7 @@ def case_page(case: Case, *, today: date) -> CasePage:
         case=case,
         entries=list(case.entries.select_related("user", "owner").order_by("-created_at", "-pk")),
         documents=list(case.documents.defer("data").select_related("uploaded_by").order_by("uploaded_at", "pk")),
-        age_days=case.age_days(today),
+        age_text=case.age_text(today),
     )
 
 

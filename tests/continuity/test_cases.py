@@ -157,6 +157,18 @@ def test_the_team_follows_a_case_on_its_page(world, client_for):
     assert "Möte med verksamhetschefen." in page and "utredning.pdf" in page
 
 
+def test_the_case_page_says_how_long_it_has_been_open_and_how_long_it_took(world, client_for):
+    opened = case(world)
+    client = client_for("utveckling")
+    url = reverse("dialogs:case_detail", args=[opened.pk])
+    assert "öppnad i dag" in client.get(url).content.decode()
+    type(opened).objects.filter(pk=opened.pk).update(opened_at=timezone.now() - datetime.timedelta(days=3))
+    assert "öppen i 3 dagar" in client.get(url).content.decode()
+    client.post(reverse("dialogs:case_transition", args=[opened.pk]), {"status": "avslutad", "note": "Klart."})
+    page = client.get(url).content.decode()
+    assert "avslutad efter 3 dagar" in page and "öppen i" not in page
+
+
 def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
