@@ -8,6 +8,11 @@
 // Forms that send without leaving the page handle their own submit and cancel it (preventDefault): left alone.
 // A form that may be sent repeatedly from the same page opts out with data-submit-repeatable.
 // The server keeps its own guards (one version per share, one comment per text …); this spares the clicks.
+//
+// Without a connection (navigator.onLine false) a form is not sent at all: the browser would only replace the page,
+// and what was typed in it, with its own error page. The form stays as it is and the notice base.html renders
+// ([data-offline-notice], its words in data-message) says that nothing was sent; it clears itself when the
+// connection returns. Forms that save on their own (the on-site documentation) keep their own offline handling.
 
 const DISABLED_MARK = "submitOnceDisabled";
 const GIVE_BACK_AFTER_MS = 15000;
@@ -55,8 +60,21 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
     return;
   }
+  if (navigator.onLine === false) {
+    event.preventDefault();
+    offlineNotice(true);
+    return;
+  }
+  offlineNotice(false);
   hold(form);
 });
+
+function offlineNotice(shown) {
+  const notice = document.querySelector("[data-offline-notice]");
+  if (notice) notice.textContent = shown ? notice.dataset.message : "";
+}
+
+window.addEventListener("online", () => offlineNotice(false));
 
 window.addEventListener("pageshow", () => {
   for (const form of document.querySelectorAll("form[data-submitting]")) release(form);

@@ -1,5 +1,6 @@
 """Two of the clinic's staff prepare at once in two browsers: the one who saves second meets the other's save,
-sees both texts, and saves the merge; nobody's words are lost. axe-core checks the conflict page."""
+sees both texts, and saves the merge; nobody's words are lost. Saving without a connection sends nothing and leaves
+the text on the page (static/js/submit-once.js). axe-core checks every page."""
 
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
@@ -51,3 +52,25 @@ def test_two_staff_preparing_at_once_keep_both_texts(page, second_context, world
     assert_accessible(other, context="preparations after the merge was saved")
     saved = Preparation.objects.get(dialogue=dialogue, party=Party.VARDCENTRAL)
     assert "Väntetiden" in saved.overview_notes and "fast läkarkontakt" in saved.overview_notes
+
+
+def test_saving_without_a_connection_keeps_the_text_on_the_page_and_says_nothing_was_sent(page, browser_context, world):
+    dialogue = plan(world)
+    login(page, world.user("staff_a1"))
+    _open_form(page, dialogue)
+    page.get_by_label(NOTES).fill("Skrivet på tåget, utan nät.")
+    browser_context.set_offline(True)
+    page.get_by_role("button", name="Spara förberedelsen").click()
+    notice = page.get_by_role("alert").filter(has_text="Du är inte ansluten till nätet")
+    expect(notice).to_be_visible()
+    expect(page.get_by_label(NOTES)).to_have_value("Skrivet på tåget, utan nät.")
+    expect(page.get_by_role("button", name="Spara förberedelsen")).to_be_enabled()
+    assert_accessible(page, context="a save pressed offline")
+    assert not Preparation.objects.filter(dialogue=dialogue, party="vardcentral").exists()
+
+    browser_context.set_offline(False)
+    expect(notice).to_be_hidden()
+    page.get_by_role("button", name="Spara förberedelsen").click()
+    expect(page.get_by_text("Förberedelsen är sparad.")).to_be_visible()
+    assert_accessible(page, context="saved once the connection returned")
+    assert Preparation.objects.get(dialogue=dialogue, party="vardcentral").overview_notes == "Skrivet på tåget, utan nät."
