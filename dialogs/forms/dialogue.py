@@ -17,7 +17,7 @@ from dialogs.models.dialogue import (
     ParticipantRole,
     TeamRole,
 )
-from dialogs.services.dialogue import ParticipantData, TeamSelection
+from dialogs.services.dialogue import ParticipantData, PlanChanged, TeamSelection
 from dialogs.services.letter import PLACEHOLDERS, unknown_placeholders
 
 DEFAULT_START = time(8, 30)
@@ -99,11 +99,14 @@ class DialogueDayForm(ConfirmsUnusualDate, forms.Form):
     show_followups = forms.BooleanField(
         label=_("Visa fördjupningsfrågor och förslag på datakällor vid frågorna"), required=False, initial=True
     )
+    # Changing a plan: Dialogue.plan_stamp() when the form was opened (the service refuses a save over a later one).
+    plan_stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, clinics=None, versions=None, planning: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.planning = planning
         if planning:
+            del self.fields["plan_stamp"]
             self.fields["clinic"].queryset = clinics
             self.fields["guide_version"].queryset = versions
             latest = versions.order_by("-published_at").first() if versions is not None else None
@@ -113,6 +116,13 @@ class DialogueDayForm(ConfirmsUnusualDate, forms.Form):
             del self.fields["clinic"]
             del self.fields["guide_version"]
             del self.fields["held"]
+
+    def accept_stamp_after(self, error: forms.ValidationError) -> None:
+        """After the service refused a plan someone changed meanwhile, the form carries the plan's stamp now:
+        the person has been shown the saved plan, and posting again saves theirs over it."""
+        if isinstance(error, PlanChanged):
+            self.data = self.data.copy()
+            self.data["plan_stamp"] = error.stamp
 
     def clean(self):
         cleaned = super().clean()

@@ -13,6 +13,8 @@ Every write goes through ``dialogs.services.dialogue`` (and ``…answers`` for t
 what is decided in ``dialogs.access`` and ``Dialogue.objects.for_user``.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -206,6 +208,18 @@ class Dialogue(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == S.INSTALLD
+
+    def plan_stamp(self) -> str:
+        """A digest of the plan as the planning form edits it: day, time, place, options, the team with its roles
+        and the clinic's participants (two queries). A change saved from a form opened at another stamp would
+        overwrite what someone else saved in between (``services.dialogue.dialogue_update`` refuses it)."""
+        team = sorted((member.user_id, member.party, sorted(member.roles)) for member in self.team_members.all())
+        people = [
+            (person.name, person.role, person.role_other, person.email, person.presents_data)
+            for person in self.clinic_participants.all()
+        ]
+        plan = [self.date, self.start_time, self.place, self.include_lifestyle_module, self.show_followups, team, people]
+        return hashlib.sha256(json.dumps(plan, default=str).encode()).hexdigest()[:32]
 
     @property
     def is_documentation_closed(self) -> bool:

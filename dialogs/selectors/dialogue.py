@@ -546,6 +546,24 @@ def team_clashes(dialogue: Dialogue, team_members: list[TeamMember], *, user) ->
     return clashes
 
 
+@dataclass
+class SavedPlan:
+    dialogue: Dialogue
+    team_members: list[TeamMember]
+    participants: list[ClinicParticipant]
+
+
+def dialogue_plan(pk: int) -> SavedPlan:
+    """The plan as it is saved now (three queries): what a person is shown when someone saved it after their form
+    was opened (``services.dialogue.PlanChanged``)."""
+    dialogue = Dialogue.objects.get(pk=pk)
+    return SavedPlan(
+        dialogue=dialogue,
+        team_members=list(TeamMember.objects.filter(dialogue=dialogue).select_related("user")),
+        participants=list(ClinicParticipant.objects.filter(dialogue=dialogue).order_by("position", "pk")),
+    )
+
+
 def dialogue_detail_page(dialogue: Dialogue, *, user) -> DetailPage:
     """Everything the dialogue's page shows, in a fixed number of queries (about fifteen)."""
     can_edit = access.can_edit_dialogue(user, dialogue)

@@ -53,6 +53,19 @@ class TransitionError(DialogueError):
     pass
 
 
+class PlanChanged(ValidationError):
+    """Someone saved the plan after this form was opened: saving it would undo their change without anyone seeing.
+    ``stamp`` is the plan's stamp now; a form that shows the saved plan and posts again with it goes ahead."""
+
+    def __init__(self, stamp: str):
+        super().__init__(_(
+            "Någon annan har sparat ändringar i planeringen medan du hade sidan öppen. Dina ändringar är inte "
+            "sparade, men de finns kvar i formuläret. Jämför med den sparade planeringen och spara igen om dina "
+            "uppgifter ska gälla."
+        ))
+        self.stamp = stamp
+
+
 class PreparationConflict(DialogueError):
     """Someone saved the party's preparation after this form was opened; nothing was written. ``current`` is
     what is saved now."""
@@ -302,10 +315,15 @@ def dialogue_update(
     user,
     today: date | None = None,
     confirm_date: bool = True,
+    plan_stamp: str = "",
 ) -> Dialogue:
     """Change the plan of a dialogue that has not taken place. The clinic and the pinned version stay. With
     ``confirm_date=False`` a new date on a weekend, a public holiday or beside another dialogue at the clinic
-    is refused with the warnings, as when planning."""
+    is refused with the warnings, as when planning. ``plan_stamp`` is ``Dialogue.plan_stamp()`` when the form
+    was opened: if the plan has changed since, nothing is saved (PlanChanged). Empty: no check."""
+    dialogue = Dialogue.objects.select_for_update(of=("self",)).select_related("clinic__region").get(pk=dialogue.pk)
+    if plan_stamp and plan_stamp != (current := dialogue.plan_stamp()):
+        raise PlanChanged(current)
     if not dialogue.is_planning:
         raise DialogueError(_("Dialogen är genomförd; planeringen kan inte längre ändras."))
     today = today or timezone.localdate()

@@ -86,6 +86,7 @@ class PlanningForms:
     day: DialogueDayForm
     team: TeamForm
     participants: ParticipantFormSet
+    plan_changed: bool = False  # the service refused: someone saved the plan after this form was opened
 
     def save_with(self, service, **fixed):
         """Validate all three and call ``service`` with their data; the service's result, or None with the
@@ -96,6 +97,8 @@ class PlanningForms:
             return service(**fixed, **self.day.cleaned_data, team=self.team.selections, participants=self.participants.participants)
         except ValidationError as error:
             self.day.offer_confirmation_after(error)  # warned: the person may confirm and post again
+            self.day.accept_stamp_after(error)  # shown the plan someone saved meanwhile: may post again
+            self.plan_changed = isinstance(error, services.PlanChanged)
             show_service_errors([self.day, self.team], error)
             return None
 
@@ -117,7 +120,7 @@ def _planning_forms(request, region, dialogue=None, continuity=None) -> Planning
         previous = ParticipantFormSet.initial_for(continuity.participants) if continuity else None
         return PlanningForms(day_form, TeamForm(data, candidates=candidates), ParticipantFormSet(data, prefix="deltagare", initial=previous))
     return PlanningForms(
-        DialogueDayForm(data, planning=False, initial=selectors.dialogue_day_initial(dialogue)),
+        DialogueDayForm(data, planning=False, initial={**selectors.dialogue_day_initial(dialogue), "plan_stamp": dialogue.plan_stamp()}),
         TeamForm(data, candidates=candidates, initial=TeamForm.initial_for(dialogue.team_members.all())),
         ParticipantFormSet(data, prefix="deltagare", initial=ParticipantFormSet.initial_for(dialogue.clinic_participants.all())),
     )
@@ -143,6 +146,9 @@ def dialogue_update(request, pk: int):
     if request.method == "POST" and forms.save_with(services.dialogue_update, dialogue=dialogue, user=request.user):
         messages.success(request, _("Ändringarna är sparade."))
         return redirect("dialogs:dialogue_detail", pk=dialogue.pk)
+    if forms.plan_changed:  # the plan as saved now, beside the person's own changes (409, nothing lost)
+        saved = selectors.dialogue_plan(dialogue.pk)
+        return render(request, "dialogs/dialogue/form.html", forms.context(dialogue=dialogue, saved=saved), status=409)
     return render(request, "dialogs/dialogue/form.html", forms.context(dialogue=dialogue))
 
 

@@ -340,3 +340,30 @@ def test_a_weekend_meeting_is_confirmed_with_the_keyboard_and_the_planner_sees_a
     page.wait_for_load_state("load")
     assert_accessible(page, context="the other dialogue that day")
     assert page.url.endswith(f"/dialoger/{afternoon.pk}/")
+
+
+def test_two_planners_changing_the_plan_at_once_see_each_others_change(page, second_context, world):
+    from tests.browser.conftest import new_page
+
+    dialogue = plan(world)
+    login(page, world.user("utveckling"))
+    visit(page, f"/dialoger/{dialogue.pk}/andra/")
+    other = new_page(second_context)
+    login(other, world.user("bestallare"))
+    visit(other, f"/dialoger/{dialogue.pk}/andra/")
+
+    page.get_by_label(_field("Starttid")).fill("13:00")
+    _press(page, page.get_by_role("button", name="Spara"), "the first planner's change saved")
+    other.get_by_label(_field("Plats")).fill("Regionhuset, sal 3")
+    _press(other, other.get_by_role("button", name="Spara"), "the second planner meets the first one's change")
+    saved = other.get_by_test_id("saved-plan")
+    expect(saved).to_contain_text("Någon annan har ändrat planeringen")
+    expect(saved).to_contain_text("13:00")
+    expect(other.get_by_label(_field("Plats"))).to_have_value("Regionhuset, sal 3")
+    assert Dialogue.objects.get(pk=dialogue.pk).place != "Regionhuset, sal 3"
+
+    other.get_by_label(_field("Starttid")).fill("13:00")  # read the saved plan, keeps the new time
+    _press(other, other.get_by_role("button", name="Spara"), "saved after seeing the other change")
+    expect(other.get_by_text("Ändringarna är sparade.")).to_be_visible()
+    saved_now = Dialogue.objects.get(pk=dialogue.pk)
+    assert (saved_now.start_time, saved_now.place) == (datetime.time(13, 0), "Regionhuset, sal 3")

@@ -134,6 +134,48 @@ def test_changing_the_plan(world, client_for):
     assert client_for("staff_a1").post(reverse("dialogs:dialogue_update", args=[dialogue.pk]), data).status_code == 403
 
 
+def _opened_plan(client, dialogue) -> dict:
+    """What the planning form posts as opened: its own values, the stamp it was opened at among them."""
+    form = client.get(reverse("dialogs:dialogue_update", args=[dialogue.pk])).context["day_form"]
+    return {"plan_stamp": form.initial["plan_stamp"]}
+
+
+def test_a_plan_changed_by_someone_else_meanwhile_is_shown_not_overwritten(world, client_for):
+    dialogue = plan(world)
+    url = reverse("dialogs:dialogue_update", args=[dialogue.pk])
+    first, second = client_for("utveckling"), client_for("bestallare")
+    opened_first, opened_second = _opened_plan(first, dialogue), _opened_plan(second, dialogue)
+    base = _planning_post(world, date=dialogue.date.isoformat())
+    del base["clinic"], base["guide_version"]
+
+    assert first.post(url, {**base, **opened_first, "start_time": "13:00"}).status_code == 302
+    response = second.post(url, {**base, **opened_second, "place": "Regionhuset"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Någon annan har ändrat planeringen" in page and "13:00" in page  # the plan saved meanwhile
+    assert 'value="Regionhuset"' in page  # their own change, still in the form
+    dialogue.refresh_from_db()
+    assert dialogue.start_time == datetime.time(13, 0) and dialogue.place != "Regionhuset"
+
+    # Having seen the saved plan, posting again (the form now carries its stamp) saves theirs.
+    again = response.context["day_form"].data["plan_stamp"]
+    assert second.post(url, {**base, "plan_stamp": again, "start_time": "13:00", "place": "Regionhuset"}).status_code == 302
+    dialogue.refresh_from_db()
+    assert (dialogue.start_time, dialogue.place) == (datetime.time(13, 0), "Regionhuset")
+
+
+def test_a_form_from_before_ones_own_save_shows_the_saved_plan_and_a_fresh_form_saves(world, client_for):
+    dialogue = plan(world)
+    url = reverse("dialogs:dialogue_update", args=[dialogue.pk])
+    client = client_for("utveckling")
+    data = {**_planning_post(world, date=dialogue.date.isoformat(), place="Regionhuset"), **_opened_plan(client, dialogue)}
+    del data["clinic"], data["guide_version"]
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 409  # the copy the back button shows: before the first save
+    fresh = {**data, **_opened_plan(client, dialogue)}
+    assert client.post(url, fresh).status_code == 302
+
+
 # --- Overview ---------------------------------------------------------------------------------------------
 
 
