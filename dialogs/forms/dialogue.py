@@ -18,7 +18,7 @@ from dialogs.models.dialogue import (
     TeamRole,
 )
 from dialogs.services.dialogue import ParticipantData, PlanChanged, TeamSelection
-from dialogs.services.letter import PLACEHOLDERS, unknown_placeholders
+from dialogs.services.letter import PLACEHOLDERS, LetterTemplateChanged, unknown_placeholders
 
 DEFAULT_START = time(8, 30)
 CONFIRM_FIELD = "confirm_date"
@@ -393,6 +393,13 @@ class LetterTemplateForm(forms.Form):
                               widget=forms.TextInput(attrs={"lang": settings.LANGUAGE_CODE}))
     body = forms.CharField(label=_("Brevtext"), max_length=50_000,
                            widget=forms.Textarea(attrs={"rows": 30, "lang": settings.LANGUAGE_CODE}))
+    # The stamp of the letter when the editor was opened (the service refuses a save over a later one).
+    base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def accept_saved(self, error: LetterTemplateChanged) -> None:
+        """The person has been shown the letter someone saved meanwhile: posting again saves theirs over it."""
+        self.data = self.data.copy()
+        self.data["base"] = error.stamp
 
     def _check_placeholders(self, field: str) -> str:
         text = self.cleaned_data[field]

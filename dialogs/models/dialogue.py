@@ -13,8 +13,6 @@ Every write goes through ``dialogs.services.dialogue`` (and ``…answers`` for t
 what is decided in ``dialogs.access`` and ``Dialogue.objects.for_user``.
 """
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.personal_data import is_former_user
+from common.stamps import stamp
 from dialogs.models.guide import GuideVersion, Question, Section
 from organisations.models import Clinic, Membership, Party, Region, Role
 
@@ -218,8 +217,7 @@ class Dialogue(models.Model):
             (person.name, person.role, person.role_other, person.email, person.presents_data)
             for person in self.clinic_participants.all()
         ]
-        plan = [self.date, self.start_time, self.place, self.include_lifestyle_module, self.show_followups, team, people]
-        return hashlib.sha256(json.dumps(plan, default=str).encode()).hexdigest()[:32]
+        return stamp([self.date, self.start_time, self.place, self.include_lifestyle_module, self.show_followups, team, people])
 
     @property
     def is_documentation_closed(self) -> bool:

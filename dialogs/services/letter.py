@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.formats import date_format
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common import pdf as pdf_documents
+from common.stamps import stamp
 from dialogs.models.dialogue import Dialogue, LetterTemplate
 from organisations.models import Region
 
@@ -184,8 +186,31 @@ def letter_template_for_region(region: Region) -> tuple[str, str]:
     return template.subject, template.body
 
 
+def letter_template_stamp(subject: str, body: str) -> str:
+    """The stamp (common.stamps) of a letter template as its editor shows it."""
+    return stamp([subject.strip(), body.strip()])
+
+
+class LetterTemplateChanged(ValidationError):
+    """Someone saved (or reset) the region's letter after this editor was opened; ``subject`` and ``body`` are the
+    letter as saved now, ``stamp`` its stamp: posting again with it saves the person's own text over it."""
+
+    def __init__(self, subject: str, body: str):
+        super().__init__(_(
+            "Någon annan har sparat brevmallen medan du hade sidan öppen. Din text är inte sparad, men den finns kvar "
+            "i formuläret. Jämför med den sparade texten och spara igen om din text ska gälla."
+        ))
+        self.subject, self.body, self.stamp = subject, body, letter_template_stamp(subject, body)
+
+
 @transaction.atomic
-def letter_template_save(*, region: Region, user, subject: str, body: str) -> LetterTemplate:
+def letter_template_save(*, region: Region, user, subject: str, body: str, base: str = "") -> LetterTemplate:
+    """Save the region's letter. ``base`` is the stamp of the letter the editor was opened with: when someone has
+    saved another text since, nothing is saved (LetterTemplateChanged). Empty: no check."""
+    Region.objects.select_for_update().filter(pk=region.pk).first()  # one save at a time, the check included
+    saved = letter_template_for_region(region)
+    if base and base != letter_template_stamp(*saved) and letter_template_stamp(subject, body) != letter_template_stamp(*saved):
+        raise LetterTemplateChanged(*saved)
     template, _created = LetterTemplate.objects.update_or_create(
         region=region, defaults={"subject": subject.strip(), "body": body.strip(), "updated_by": user}
     )

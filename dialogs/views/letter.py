@@ -59,12 +59,19 @@ def dialogue_letter_pdf(request, pk: int):
 def letter_template_update(request):
     region = access.require_region_admin(request)
     subject, body = letter_services.letter_template_for_region(region)
-    form = LetterTemplateForm(request.POST or None, initial={"subject": subject, "body": body})
+    base = letter_services.letter_template_stamp(subject, body)
+    form = LetterTemplateForm(request.POST or None, initial={"subject": subject, "body": body, "base": base})
+    context = {"region": region, "form": form, "placeholders": letter_services.PLACEHOLDERS}
     if request.method == "POST" and form.is_valid():
-        letter_services.letter_template_save(region=region, user=request.user, **form.cleaned_data)
+        try:
+            letter_services.letter_template_save(region=region, user=request.user, **form.cleaned_data)
+        except letter_services.LetterTemplateChanged as changed:
+            form.accept_saved(changed)
+            form.add_error(None, changed)
+            context["saved"] = changed  # the letter as saved now, above the person's own (409, nothing lost)
+            return render(request, "dialogs/dialogue/letter_template_form.html", context, status=409)
         messages.success(request, _("Brevmallen är sparad."))
         return redirect("dialogs:letter_template_update")
-    context = {"region": region, "form": form, "placeholders": letter_services.PLACEHOLDERS}
     return render(request, "dialogs/dialogue/letter_template_form.html", context)
 
 

@@ -367,3 +367,22 @@ def test_two_planners_changing_the_plan_at_once_see_each_others_change(page, sec
     expect(other.get_by_text("Ändringarna är sparade.")).to_be_visible()
     saved_now = Dialogue.objects.get(pk=dialogue.pk)
     assert (saved_now.start_time, saved_now.place) == (datetime.time(13, 0), "Regionhuset, sal 3")
+
+
+def test_two_tabs_editing_the_letter_template_keep_both_texts(page, browser_context, world):
+    from tests.browser.conftest import new_page
+
+    login(page, world.user("admin"))
+    visit(page, "/dialoger/brevmall/")
+    other = new_page(browser_context)  # the same administrator in a second tab
+    visit(other, "/dialoger/brevmall/")
+
+    page.get_by_label(_field("Brevtext")).fill("Välkomna den {datum}. Text från första fliken.")
+    _press(page, page.get_by_role("button", name="Spara brevmallen"), "the first tab's letter saved")
+    other.get_by_label(_field("Brevtext")).fill("Välkomna den {datum}. Text från andra fliken.")
+    _press(other, other.get_by_role("button", name="Spara brevmallen"), "the second tab meets the first one's letter")
+    expect(other.get_by_test_id("saved-letter")).to_contain_text("Text från första fliken.")
+    expect(other.get_by_label(_field("Brevtext"))).to_have_value("Välkomna den {datum}. Text från andra fliken.")
+    _press(other, other.get_by_role("button", name="Spara brevmallen"), "saved after seeing the other text")
+    expect(other.get_by_text("Brevmallen är sparad.")).to_be_visible()
+    expect(other.get_by_label(_field("Brevtext"))).to_have_value("Välkomna den {datum}. Text från andra fliken.")

@@ -532,6 +532,34 @@ def test_administrators_edit_the_regions_letter_template(world, client_for):
     assert client_for("bestallare").post(url, {"subject": "x", "body": "y"}).status_code == 403
 
 
+def test_a_letter_template_saved_by_someone_else_meanwhile_is_shown_not_overwritten(world, client_for):
+    client = client_for("admin")
+    url = reverse("dialogs:letter_template_update")
+    opened = client.get(url).context["form"].initial["base"]  # two tabs, or two administrators, open the editor
+    assert client.post(url, {"subject": "Välkomna {vardcentral}", "body": "Första texten.", "base": opened}).status_code == 302
+    response = client.post(url, {"subject": "Hej {vardcentral}", "body": "Andra texten.", "base": opened})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Någon annan har sparat brevmallen" in page and "Första texten." in page and "Andra texten." in page
+    assert LetterTemplate.objects.get(region=world.region_a).body == "Första texten."
+    # The same text posted again is no conflict; having seen the saved text, saving again keeps the new one.
+    assert client.post(url, {"subject": "Välkomna {vardcentral}", "body": "Första texten.", "base": opened}).status_code == 302
+    again = response.context["form"].data["base"]
+    assert client.post(url, {"subject": "Hej {vardcentral}", "body": "Andra texten.", "base": again}).status_code == 302
+    assert LetterTemplate.objects.get(region=world.region_a).body == "Andra texten."
+
+
+def test_a_letter_template_reset_meanwhile_is_shown_before_it_is_written_over(world, client_for):
+    client = client_for("admin")
+    url = reverse("dialogs:letter_template_update")
+    client.post(url, {"subject": "Välkomna {vardcentral}", "body": "Regionens text."})
+    opened = client.get(url).context["form"].initial["base"]
+    client.post(reverse("dialogs:letter_template_reset"))
+    response = client.post(url, {"subject": "Välkomna {vardcentral}", "body": "Regionens text, ändrad.", "base": opened})
+    assert response.status_code == 409 and "Välkommen till uppföljningsdialog" in response.content.decode()
+    assert not LetterTemplate.objects.exists()
+
+
 def test_exports_of_a_fully_documented_dialogue(world, client_for, django_assert_max_num_queries):
     from openpyxl import load_workbook
 
