@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.stamps import stamp
 from dialogs.exchange import GuideDocument, GuideDocumentError, document_from_tree, parse_document
 from dialogs.models import (
     AgendaBlock,
@@ -69,6 +70,28 @@ def _ensure_draft(version: GuideVersion) -> None:
     object in memory (or a crafted request) cannot slip a change into a published version."""
     version.status = GuideVersion.objects.select_for_update().values_list("status", flat=True).get(pk=version.pk)
     version.ensure_draft()
+
+
+class GuideItemChanged(Exception):
+    """Someone saved the item (agenda block, section, question) after this form was opened. ``values`` are the
+    item's form values as saved now, ``stamp`` their stamp: a form posted again with it goes ahead."""
+
+    def __init__(self, values: dict):
+        super().__init__(values)
+        self.values, self.stamp = values, stamp(values)
+
+
+@transaction.atomic
+def item_save(*, version: GuideVersion, base: str, saved, save):
+    """Run ``save()`` on a draft's item unless it changed since its form was opened: ``saved()`` reads the item's
+    form values now, ``base`` is the stamp of those the form was opened with (empty: no check). The version's
+    row lock (``_ensure_draft``) keeps the check and the save together."""
+    _ensure_draft(version)
+    if base and saved is not None:
+        values = saved()
+        if stamp(values) != base:
+            raise GuideItemChanged(values)
+    return save()
 
 
 # --- Building a version from a document ------------------------------------------------------------------

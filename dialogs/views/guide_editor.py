@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,7 +22,8 @@ from dialogs.forms.guide import (
     data_source_initial,
     data_sources_from,
 )
-from dialogs.models import Section
+from common.stamps import stamp
+from dialogs.models import AgendaBlock, Question, Section
 from dialogs.selectors import guide as selectors
 from dialogs.services import guide as services
 from dialogs.views.common import conflict_on_locked, redirect_to_editor
@@ -39,14 +40,44 @@ def version_edit(request, pk: int):
     )
 
 
-def _item_form_page(request, *, version, form, heading, anchor_prefix="", save=None, extra=None):
-    """Render an item's form, or run ``save(cleaned_data)`` and go back to the editor at the saved item."""
+def _item_form_page(request, *, version, form, heading, anchor_prefix="", save=None, extra=None, saved=None):
+    """Render an item's form, or run ``save(cleaned_data)`` and go back to the editor at the saved item.
+
+    ``saved`` (changing an existing item): reads the item's form values as saved now. The form carries their stamp
+    from when it was opened, and a save over someone else's later change answers 409 with the saved values shown
+    above the person's own, unsaved form (services.item_save)."""
+    context = {"version": version, "guide": version.guide, "form": form, "heading": heading, **(extra or {})}
+    base = request.POST.get("stamp", "") if request.method == "POST" else ""
+    if saved is not None:
+        context["stamp"] = base or stamp(saved())
     if request.method == "POST" and form.is_valid() and all(part.is_valid() for part in (extra or {}).values()):
-        item = save(form.cleaned_data)
+        try:
+            item = services.item_save(version=version, base=base, saved=saved, save=lambda: save(form.cleaned_data))
+        except services.GuideItemChanged as changed:
+            context.update(stamp=changed.stamp, saved_values=_shown_values(form, changed.values))
+            return render(request, "dialogs/guide/item_form.html", context, status=409)
         messages.success(request, _("Ändringen är sparad."))
         return redirect_to_editor(version.pk, f"{anchor_prefix}-{item.pk}")
-    context = {"version": version, "guide": version.guide, "form": form, "heading": heading, **(extra or {})}
     return render(request, "dialogs/guide/item_form.html", context)
+
+
+def _shown_values(form, values: dict) -> list[tuple[str, str]]:
+    """(label, value as read) of each of the form's fields, for showing an item as saved."""
+    rows = []
+    for name, field in form.fields.items():
+        if name not in values or field.widget.is_hidden:
+            continue
+        value = values[name]
+        if isinstance(value, bool):
+            value = _("ja") if value else _("nej")
+        elif isinstance(value, list | tuple):
+            value = "; ".join(str(part) for part in value) or "–"
+        elif getattr(field, "choices", None) and not hasattr(field, "queryset"):
+            value = dict(field.choices).get(value, value)
+        rows.append((field.label, value if value not in ("", None) else "–"))
+    if "data_sources" in values:
+        rows.append((_("Förslag på datakällor"), "; ".join(source["label"] for source in values["data_sources"]) or "–"))
+    return rows
 
 
 def _confirm_delete(request, *, version, heading, description, delete, anchor=""):
@@ -87,15 +118,17 @@ def agenda_create(request, pk: int):
 @conflict_on_locked
 def agenda_update(request, pk: int):
     block = access.get_agenda_block_for_user_rw(request.user, pk)
-    initial = {field: getattr(block, field) for field in ("start", "end", "title", "participants")}
-    form = AgendaBlockForm(
-        request.POST or None, initial={**initial, "sections": list(block.sections.all())},
-        sections=_top_sections(block.version),
-    )
+    form = AgendaBlockForm(request.POST or None, initial=_agenda_values(block), sections=_top_sections(block.version))
     return _item_form_page(
         request, version=block.version, form=form, heading=_("Ändra agendapunkt"), anchor_prefix="agenda",
         save=lambda data: services.agenda_block_update(block=block, **data),
+        saved=lambda: _agenda_values(get_object_or_404(AgendaBlock, pk=block.pk)),
     )
+
+
+def _agenda_values(block) -> dict:
+    values = {field: getattr(block, field) for field in ("start", "end", "title", "participants")}
+    return {**values, "sections": list(block.sections.all())}
 
 
 @conflict_on_locked
@@ -135,11 +168,15 @@ def subsection_create(request, pk: int):
 def section_update(request, pk: int):
     section = access.get_section_for_user_rw(request.user, pk)
     form_class = SubsectionForm if section.is_subsection else SectionForm
-    initial = {field: getattr(section, field) for field in form_class.base_fields}
+
+    def values(current) -> dict:
+        return {field: getattr(current, field) for field in form_class.base_fields}
+
     return _item_form_page(
-        request, version=section.version, form=form_class(request.POST or None, initial=initial),
+        request, version=section.version, form=form_class(request.POST or None, initial=values(section)),
         heading=_("Ändra %(section)s") % {"section": section.heading}, anchor_prefix="section",
         save=lambda data: services.section_update(section=section, **data),
+        saved=lambda: values(get_object_or_404(Section, pk=section.pk)),
     )
 
 
@@ -157,15 +194,16 @@ def section_delete(request, pk: int):
 # --- Questions -------------------------------------------------------------------------------------------
 
 
+def _question_values(question) -> dict:
+    values = {field: getattr(question, field) for field in ("text", "kind", "choices", "prompts", "help", "team_only")}
+    return {**values, "followups": [followup.text for followup in question.followups.all()],
+            "data_sources": data_source_initial(question)}
+
+
 def _question_page(request, *, section, question=None):
-    initial = None
-    if question is not None:
-        initial = {field: getattr(question, field) for field in ("text", "kind", "choices", "prompts", "help", "team_only")}
-        initial["followups"] = [followup.text for followup in question.followups.all()]
+    initial = _question_values(question) if question is not None else None
     form = QuestionForm(request.POST or None, initial=initial)
-    sources = DataSourceFormSet(
-        request.POST or None, initial=data_source_initial(question) if question else None, prefix="sources"
-    )
+    sources = DataSourceFormSet(request.POST or None, initial=initial["data_sources"] if initial else None, prefix="sources")
 
     def save(data):
         data = {**data, "data_sources": data_sources_from(sources)}
@@ -174,9 +212,10 @@ def _question_page(request, *, section, question=None):
         return services.question_update(question=question, **data)
 
     heading = _("Ny fråga i %(section)s") % {"section": section.heading} if question is None else _("Ändra fråga")
+    saved = (lambda: _question_values(get_object_or_404(Question, pk=question.pk))) if question is not None else None
     return _item_form_page(
         request, version=section.version, form=form, heading=heading, anchor_prefix="question", save=save,
-        extra={"sources": sources},
+        extra={"sources": sources}, saved=saved,
     )
 
 

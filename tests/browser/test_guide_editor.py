@@ -217,3 +217,26 @@ def test_administrator_edits_and_deletes_agenda_items_sections_and_subsections(p
     _delete(page, "Fördjupningsdel Levnadsvanor", "Ta bort Fördjupningsdel Levnadsvanor?")
     expect(page.get_by_role("heading", name="Fördjupningsdel Levnadsvanor")).to_have_count(0)
     assert not Section.objects.filter(version=draft, title="Fördjupningsdel Levnadsvanor").exists()
+
+
+def test_two_administrators_editing_one_question_keep_both_texts(page, browser_context, world):
+    from tests.browser.conftest import new_page
+
+    question = region_a_draft(world).questions.get(key="p1-q03")
+    login(page, world.user("admin"))
+    visit(page, f"/dialoger/dialogstod/fragor/{question.pk}/")
+    other = new_page(browser_context)  # a second tab, or a colleague
+    visit(other, f"/dialoger/dialogstod/fragor/{question.pk}/")
+
+    page.get_by_label("Frågetext").fill("Hur mår personalen just nu?")
+    page.get_by_role("button", name="Spara").click()
+    _settle(page)
+    other.get_by_label("Frågetext").fill("Hur är arbetsmiljön just nu?")
+    other.get_by_role("button", name="Spara").click()
+    _settle(other)
+    expect(other.get_by_test_id("saved-item")).to_contain_text("Hur mår personalen just nu?")
+    expect(other.get_by_label("Frågetext")).to_have_value("Hur är arbetsmiljön just nu?")
+    assert Question.objects.get(pk=question.pk).text == "Hur mår personalen just nu?"
+    other.get_by_role("button", name="Spara").click()
+    _settle(other)
+    assert Question.objects.get(pk=question.pk).text == "Hur är arbetsmiljön just nu?"

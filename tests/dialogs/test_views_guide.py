@@ -153,6 +153,49 @@ def test_editing_a_question_shows_its_followups_and_sources_and_saves_changes(cl
     assert [(s.label, s.url) for s in question.data_sources.all()] == [("Medarbetarenkät", "")]
 
 
+def _opened_stamp(client, url) -> str:
+    return re.search(r'name="stamp" value="([0-9a-f]+)"', client.get(url).content.decode()).group(1)
+
+
+def test_a_question_changed_by_someone_else_meanwhile_is_shown_not_overwritten(client_for, world):
+    question = region_a_draft(world).questions.get(key="p1-q03")
+    client = client_for("admin")
+    url = reverse("dialogs:question_update", args=[question.pk])
+    opened = _opened_stamp(client, url)  # two administrators (or two tabs) open the same question
+    assert client.post(url, question_post("Hur mår personalen?", stamp=opened)).status_code == 302
+    response = client.post(url, question_post("Hur är arbetsmiljön?", stamp=opened))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Någon annan har ändrat det här" in page and "Hur mår personalen?" in page and "Hur är arbetsmiljön?" in page
+    question.refresh_from_db()
+    assert question.text == "Hur mår personalen?"
+    again = re.search(r'name="stamp" value="([0-9a-f]+)"', page).group(1)
+    assert client.post(url, question_post("Hur är arbetsmiljön?", stamp=again)).status_code == 302
+    question.refresh_from_db()
+    assert question.text == "Hur är arbetsmiljön?"
+
+
+@pytest.mark.parametrize("route, item, first, second", [
+    ("dialogs:section_update", "section",
+     {"code": "P1", "title": "Personal i dag", "kind": "five_p", "intro": ""},
+     {"code": "P1", "title": "Medarbetare", "kind": "five_p", "intro": ""}),
+    ("dialogs:agenda_update", "block",
+     {"start": "08:30", "end": "09:45", "title": "Presentationsrunda", "participants": ""},
+     {"start": "08:30", "end": "09:30", "title": "Inledning och presentation", "participants": ""}),
+])
+def test_sections_and_agenda_items_changed_meanwhile_are_shown_not_overwritten(client_for, world, route, item, first, second):
+    draft = region_a_draft(world)
+    target = draft.sections.get(key="p1") if item == "section" else draft.agenda_blocks.get(key="a1")
+    client = client_for("admin")
+    url = reverse(route, args=[target.pk])
+    opened = _opened_stamp(client, url)
+    assert client.post(url, {**first, "stamp": opened}).status_code == 302
+    response = client.post(url, {**second, "stamp": opened})
+    assert response.status_code == 409 and first["title"] in response.content.decode()
+    target.refresh_from_db()
+    assert target.title == first["title"]
+
+
 def test_deleting_a_question_section_and_the_draft_asks_first(client_for, world):
     client = client_for("admin")
     draft = region_a_draft(world)
