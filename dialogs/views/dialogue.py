@@ -99,7 +99,8 @@ class PlanningForms:
             self.day.offer_confirmation_after(error)  # warned: the person may confirm and post again
             self.day.accept_stamp_after(error)  # shown the plan someone saved meanwhile: may post again
             self.plan_changed = isinstance(error, services.PlanChanged)
-            show_service_errors([self.day, self.team], error)
+            if not self.plan_changed:  # that one is said once, above the form, with the saved plan
+                show_service_errors([self.day, self.team], error)
             return None
 
     def context(self, **extra) -> dict:
