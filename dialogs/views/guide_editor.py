@@ -48,8 +48,8 @@ def _item_form_page(request, *, version, form, heading, anchor_prefix="", save=N
     above the person's own, unsaved form (services.item_save)."""
     context = {"version": version, "guide": version.guide, "form": form, "heading": heading, **(extra or {})}
     base = request.POST.get("stamp", "") if request.method == "POST" else ""
-    if saved is not None:
-        context["stamp"] = base or stamp(saved())
+    if saved is not None:  # opened now: the form's initial values are the item as saved
+        context["stamp"] = base or stamp(form.initial)
     if request.method == "POST" and form.is_valid() and all(part.is_valid() for part in (extra or {}).values()):
         try:
             item = services.item_save(version=version, base=base, saved=saved, save=lambda: save(form.cleaned_data))
