@@ -209,7 +209,8 @@ def letter_template_save(*, region: Region, user, subject: str, body: str, base:
     saved another text since, nothing is saved (LetterTemplateChanged). Empty: no check."""
     Region.objects.select_for_update().filter(pk=region.pk).first()  # one save at a time, the check included
     saved = letter_template_for_region(region)
-    if base and base != letter_template_stamp(*saved) and letter_template_stamp(subject, body) != letter_template_stamp(*saved):
+    now = letter_template_stamp(*saved)
+    if base and now not in (base, letter_template_stamp(subject, body)):
         raise LetterTemplateChanged(*saved)
     template, _created = LetterTemplate.objects.update_or_create(
         region=region, defaults={"subject": subject.strip(), "body": body.strip(), "updated_by": user}
